@@ -1,0 +1,199 @@
+"""Fixtures: the app on SQLite (always) or PostgreSQL (VOTING_TEST_DATABASE_URL), clients,
+logins and small factories. The schema is built once per run with the migrations; each test
+starts from it empty (SQLite: a copy of the migrated file; PostgreSQL: tables truncated).
+"""
+
+import functools
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("VOTING_INSTANCE_PATH", tempfile.mkdtemp(prefix="voting-test-instance-"))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from voting import create_app  # noqa: E402
+from voting.db import db  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ROSTERS = FIXTURES / "rosters"
+PG_URL = os.environ.get("VOTING_TEST_DATABASE_URL")
+
+
+def _pg_url(url: str) -> str:
+    return (
+        "postgresql+psycopg://" + url.split("://", 1)[1] if url.startswith("postgresql://") else url
+    )
+
+
+def _migrate(url: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "t"})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory):
+    """The migrated schema: a template SQLite file, or a freshly rebuilt PostgreSQL schema."""
+    if PG_URL:
+        url = _pg_url(PG_URL)
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        _migrate(url)
+        return url
+    path = tmp_path_factory.mktemp("db") / "template.db"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def database_url(template_database, tmp_path):
+    """A database at the migrations' head with no rows, for this test alone."""
+    if PG_URL:
+        yield template_database
+        engine = create_engine(template_database)
+        with engine.begin() as connection:
+            tables = connection.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                     "AND tablename <> 'alembic_version'")
+            ).scalars().all()  # fmt: skip
+            if tables:
+                names = ", ".join(f'"{t}"' for t in tables)
+                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+    else:
+        path = tmp_path / "voting.db"
+        shutil.copyfile(template_database, path)
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app_config(database_url):
+    """Settings of the app under test; a test may change them before using ``app``."""
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "VOTING_MIN_NOTICE_DAYS": 15,
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    """The app; tests push ``app.app_context()`` themselves around direct database work, so
+    that requests made with ``client`` run in contexts (and sessions) of their own."""
+    app = create_app(app_config)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def _in_app_context(method):
+    """Run a factory method in an app context of its own."""
+
+    @functools.wraps(method)
+    def wrapped(self, *args, **kwargs):
+        with self.app.app_context():
+            return method(self, *args, **kwargs)
+
+    return wrapped
+
+
+class Factory:
+    """Makes offices, communities (with a sample roster), users and tokens, each committed in
+    an app context of its own; the objects returned are detached but readable."""
+
+    password = "correct horse battery"
+
+    def __init__(self, app):
+        self.app = app
+
+    @_in_app_context
+    def office(self, name: str = "望京街道办事处"):
+        from voting.rosters.services import create_office
+
+        office = create_office(name)
+        db.session.commit()
+        return office
+
+    @_in_app_context
+    def community(self, office=None, name: str = "观澜苑", roster: str | None = "roster-small.csv",
+                  parking_policy: str | None = "include"):  # fmt: skip
+        from voting.rosters.services import create_community, import_roster, update_procedure
+
+        office = office or self.office()
+        community = create_community(name, office.id, "owners_committee")
+        if parking_policy:
+            update_procedure(community, {"parking_policy": parking_policy})
+        if roster:
+            import_roster(community, (ROSTERS / roster).read_bytes(), roster)
+        db.session.commit()
+        _ = community.office  # loaded now, readable once detached
+        return community
+
+    @_in_app_context
+    def user(self, role: str, username: str | None = None, office=None, community=None):
+        from voting.auth.services import add_user
+
+        scope = office.id if office else (community.id if community else "")
+        user = add_user(
+            username or f"{role}-{scope}", self.password, role,
+            office_id=office.id if office else None,
+            community_id=community.id if community else None,
+        )  # fmt: skip
+        db.session.commit()
+        return user
+
+    @_in_app_context
+    def token(self, user) -> str:
+        from voting.auth.models import User
+        from voting.auth.services import issue_token
+
+        token = issue_token(db.session.get(User, user.id))
+        db.session.commit()
+        return token
+
+
+@pytest.fixture
+def make(app):
+    return Factory(app)
+
+
+class AuthActions:
+    """Log a staff user in and out through the real login page."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user_or_name, password: str = Factory.password):
+        username = getattr(user_or_name, "username", user_or_name)
+        return self.client.post("/login", data={"username": username, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)

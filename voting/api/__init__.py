@@ -1,0 +1,61 @@
+"""JSON API v1 (FORMATS.md §7): thin views over the same services as the pages."""
+
+from flask import Blueprint, abort, g, request
+
+from voting.auth.services import user_for_token
+
+bp = Blueprint("api", __name__)
+
+
+class ApiError(Exception):
+    """An error answered as ``{"error": {"code", "message", "details"}}``."""
+
+    def __init__(self, status: int, code: str, message: str, details: list | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.details = status, code, message, details or []
+
+
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError):
+    from voting.web import error_response
+
+    return error_response(error.status, error.code, error.message, error.details)
+
+
+@bp.before_request
+def _authenticate():
+    """Accept ``Authorization: Bearer <token>``; public endpoints work without it."""
+    header = request.headers.get("Authorization", "")
+    g.api_user = None
+    if header:
+        scheme, _, token = header.partition(" ")
+        user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            raise ApiError(401, "unauthorized", "invalid or revoked bearer token")
+        g.api_user = user
+
+
+def require_user(*roles: str):
+    """The token's user, refusing anonymous callers (401) and other roles (403)."""
+    user = g.get("api_user")
+    if user is None:
+        raise ApiError(401, "unauthorized", "a bearer token is required")
+    if roles and user.role not in roles:
+        raise ApiError(403, "forbidden", "your role may not do this")
+    return user
+
+
+def json_body() -> dict:
+    """The request's JSON object, or 400."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "bad_json", "the body must be a JSON object")
+    return data
+
+
+def not_found():
+    """404 in the API's shape."""
+    abort(404)
+
+
+from voting.api import communities, openapi  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,89 @@
+"""Application assembly: configuration, extensions, blueprints, command line."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from voting.config import DEFAULTS, load_config
+from voting.db import db
+from voting.extensions import babel, csrf, limiter, login_manager, migrate, select_locale
+
+MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def build_app(config: dict | None = None) -> Flask:
+    """Create the Flask application (see ``voting.create_app``)."""
+    app = Flask(__name__, instance_relative_config=False)
+    configure(app, config)
+    configure_logging(app)
+    init_extensions(app)
+    add_blueprints(app)
+    add_cli(app)
+    return app
+
+
+def configure(app: Flask, config: dict | None) -> None:
+    """Defaults, then the environment, then the mapping given (tests)."""
+    app.config.update(DEFAULTS)
+    app.config.update(load_config())
+    app.config.update(config or {})
+
+
+def configure_logging(app: Flask) -> None:
+    """Plain log lines on stderr; request bodies and tokens are never logged."""
+    if not app.debug and not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
+
+
+def init_extensions(app: Flask) -> None:
+    """Bind every extension to the app."""
+    from voting.auth.access import load_user
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS, compare_type=True, render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    _import_models()
+
+
+def _import_models() -> None:
+    """Every model module, so that metadata (and Alembic) sees every table."""
+    import voting.audit.models  # noqa: F401
+    import voting.auth.models  # noqa: F401
+    import voting.rosters.models  # noqa: F401
+
+
+def add_blueprints(app: Flask) -> None:
+    """Public pages, staff pages behind login, and the JSON API behind bearer tokens."""
+    from voting.api import bp as api_bp
+    from voting.auth.access import require_staff
+    from voting.auth.views import bp as auth_bp
+    from voting.rosters.views import bp as rosters_bp
+    from voting.web import add_web_handlers
+
+    add_web_handlers(app)
+    app.register_blueprint(auth_bp)  # public: login, language
+    register_staff(app, rosters_bp, require_staff)
+    csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for CSRF to protect
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def register_staff(app: Flask, blueprint, guard) -> None:
+    """Register a blueprint whose every request first passes ``guard`` (login required)."""
+    app.register_blueprint(blueprint)
+    app.before_request_funcs.setdefault(blueprint.name, []).append(guard)
+
+
+def add_cli(app: Flask) -> None:
+    """The ``voting`` subcommands."""
+    from voting.cli import register
+
+    register(app)

@@ -1,0 +1,1 @@
+"""Staff accounts, scoped roles, login and API tokens."""

@@ -1,0 +1,140 @@
+"""Accounts, passwords, API tokens and the scope of each role."""
+
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from voting.audit.services import record_event
+from voting.auth.models import ROLES, ApiToken, User
+from voting.db import db, utcnow
+from voting.rosters.models import Community, Office
+
+_hasher = PasswordHasher()
+#: Verified against when the username is unknown, so both paths take the same time.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+class AccountError(ValueError):
+    """A user could not be created or changed; the message says why."""
+
+
+def hash_password(password: str) -> str:
+    """Argon2id hash of a password."""
+    return _hasher.hash(password)
+
+
+def check_password(user: User | None, password: str) -> bool:
+    """True if the password is the user's; always spends the same hashing time."""
+    try:
+        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and bool(user)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def add_user(
+    username: str,
+    password: str,
+    role: str,
+    *,
+    office_id: int | None = None,
+    community_id: int | None = None,
+    display_name: str = "",
+) -> User:
+    """Create a staff account scoped to its office or community."""
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    if not username or len(username) > 64:
+        raise AccountError("username must be 1 to 64 characters")
+    if len(password) < 10:
+        raise AccountError("password must be at least 10 characters")
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise AccountError(f"user {username} already exists")
+    if role == "office" and (office_id is None or db.session.get(Office, office_id) is None):
+        raise AccountError("an office user needs an existing --office")
+    if role == "committee" and (
+        community_id is None or db.session.get(Community, community_id) is None
+    ):
+        raise AccountError("a committee user needs an existing --community")
+    user = User(
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        office_id=office_id if role == "office" else None,
+        community_id=community_id if role == "committee" else None,
+        display_name=display_name or username,
+    )
+    db.session.add(user)
+    db.session.flush()
+    record_event(
+        "user.added",
+        {"username": username, "role": role, "office_id": user.office_id},
+        community_id=user.community_id,
+        office_id=user.office_id,
+    )
+    return user
+
+
+def issue_token(user: User, label: str = "") -> str:
+    """Make a new API bearer token for the user; returns it once, stores only its hash."""
+    token = "gy_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user=user, token_hash=_token_hash(token), label=label))
+    record_event(
+        "user.token_issued",
+        {"username": user.username, "label": label},
+        community_id=user.community_id,
+        office_id=user.office_id,
+    )
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The enabled user a live token belongs to, else None."""
+    row = db.session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if row is None or not row.user.is_enabled:
+        return None
+    return row.user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def note_login(user: User) -> None:
+    """Record a staff login."""
+    user.last_login_at = utcnow()
+    record_event(
+        "user.login",
+        {"username": user.username},
+        community_id=user.community_id,
+        office_id=user.office_id,
+        actor=f"user:{user.username}",
+    )
+
+
+# --- scope -------------------------------------------------------------------------------
+
+
+def can_see_community(user: User, community: Community) -> bool:
+    """Administrators everywhere, office staff in their office, committees in their community."""
+    if user.role == "admin":
+        return True
+    if user.role == "office":
+        return community.office_id == user.office_id
+    return community.id == user.community_id
+
+
+def visible_communities(user: User):
+    """A select() of the communities the user may see."""
+    query = select(Community).order_by(Community.id)
+    if user.role == "office":
+        return query.where(Community.office_id == user.office_id)
+    if user.role == "committee":
+        return query.where(Community.id == user.community_id)
+    return query

@@ -1,0 +1,116 @@
+"""``voting`` subcommands for operators' scripts (FORMATS.md §8)."""
+
+import sys
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from voting.db import db
+
+
+def register(app: Flask) -> None:
+    """Add the command groups to the app's CLI."""
+    app.cli.add_command(user_group)
+    app.cli.add_command(audit_group)
+    app.cli.add_command(demo_command)
+
+
+def _require_schema() -> None:
+    from voting.web import schema_behind
+
+    if behind := schema_behind():
+        click.echo(
+            f"The database schema is not current ({behind}). Run: voting db upgrade", err=True
+        )
+        sys.exit(2)
+
+
+@click.group("user")
+def user_group():
+    """Staff accounts."""
+
+
+@user_group.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["admin", "office", "committee"]), required=True)
+@click.option("--office", "office_id", type=int, help="office id, for --role office")
+@click.option("--community", "community_id", type=int, help="community id, for --role committee")
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+@click.option("--name", "display_name", default="", help="name shown in the interface")
+def user_add(username, role, office_id, community_id, password_stdin, display_name):
+    """Create a staff user."""
+    from voting.auth.services import AccountError, add_user
+
+    _require_schema()
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = add_user(username, password, role, office_id=office_id,
+                        community_id=community_id, display_name=display_name)  # fmt: skip
+    except AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"created {user.role} user {user.username} (id {user.id})")
+
+
+@user_group.command("token")
+@click.argument("username")
+@click.option("--label", default="cli", help="what the token is for")
+def user_token(username, label):
+    """Print a new API bearer token for the user (last line)."""
+    from voting.auth.models import User
+    from voting.auth.services import issue_token
+
+    _require_schema()
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"no user {username}")
+    token = issue_token(user, label)
+    db.session.commit()
+    click.echo(token)
+
+
+@click.group("audit")
+def audit_group():
+    """The audit log."""
+
+
+@audit_group.command("verify")
+@click.argument("community_id", type=int)
+def audit_verify(community_id):
+    """Check the live audit chain of a community."""
+    from voting.audit.services import chain_events, chain_name, verify_live_chain
+
+    _require_schema()
+    name = chain_name(community_id)
+    problems = verify_live_chain(name)
+    if problems:
+        click.echo(f"MISMATCH: {problems[0]}")
+        sys.exit(1)
+    count = len(chain_events(name))
+    click.echo(f"ok  audit chain {name}: {count} events, every hash and link checked")
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@click.option("--no-serve", is_flag=True, help="seed only, do not start the server")
+def demo_command(host, port, no_serve):
+    """Migrate, seed the demo community (once) and serve it."""
+    from flask_migrate import upgrade
+
+    from voting.demo import DEMO_USERS, seed_demo
+
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    created = seed_demo()
+    db.session.commit()
+    click.echo("Demo data " + ("created." if created else "already present."))
+    click.echo(f"Open http://{host}:{port}/ and sign in as:")
+    for username, password, what in DEMO_USERS:
+        click.echo(f"  {username:<12} {password:<22} {what}")
+    if not no_serve:
+        current_app.run(host=host, port=port, use_reloader=False, debug=False)

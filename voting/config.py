@@ -1,0 +1,64 @@
+"""Configuration from the environment, with safe defaults for the embedded demo."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def instance_path() -> Path:
+    """The folder for local state: the SQLite file, the generated secret key."""
+    path = Path(os.environ.get("VOTING_INSTANCE_PATH", Path.cwd() / "instance"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _secret_key(folder: Path) -> str:
+    """The instance secret: from the environment, else generated once into instance/."""
+    if key := os.environ.get("VOTING_SECRET_KEY"):
+        return key
+    key_file = folder / "secret_key"
+    if not key_file.exists():
+        # Written with O_EXCL so that two workers starting together keep one key.
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def load_config() -> dict:
+    """Read the settings from the environment."""
+    folder = instance_path()
+    database_url = os.environ.get("VOTING_DATABASE_URL") or f"sqlite:///{folder / 'voting.db'}"
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    return {
+        "INSTANCE_PATH": str(folder),
+        "SECRET_KEY": _secret_key(folder),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "VOTING_MIN_NOTICE_DAYS": int(os.environ.get("VOTING_MIN_NOTICE_DAYS", "15")),
+        "VOTING_KEY_PASSPHRASE": os.environ.get("VOTING_KEY_PASSPHRASE"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("VOTING_RATELIMIT_STORAGE_URI", "memory://"),
+        "SESSION_COOKIE_SECURE": os.environ.get("VOTING_SECURE_COOKIES", "0") == "1",
+        "PUBLIC_URL": os.environ.get("VOTING_PUBLIC_URL", ""),
+    }
+
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "MAX_ROSTER_BYTES": 10 * 1024 * 1024,
+    "BABEL_DEFAULT_LOCALE": "zh_CN",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    "LANGUAGES": ["zh_CN", "en"],
+    "WTF_CSRF_TIME_LIMIT": None,
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "LOGIN_RATE_LIMIT": "10 per minute",
+    "TOKEN_RATE_LIMIT": "30 per minute",
+}

@@ -1,0 +1,89 @@
+"""The declarative Base, its naming convention, and the column types every feature shares."""
+
+import sqlite3
+from datetime import UTC, datetime
+from typing import Annotated
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, event, func
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores UTC without a zone (SQLite has none) and always returns aware UTC datetimes."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    """Base of every model; constraint names follow NAMING_CONVENTION."""
+
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime(), dict: JSON(), list: JSON()},
+    )
+
+
+#: Objects stay readable after the request's single commit (nothing reads them stale after it).
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+
+#: Primary keys: integers, BIGINT on PostgreSQL for tables that grow with ballots and events.
+intpk = Annotated[int, mapped_column(Integer, primary_key=True)]
+bigpk = Annotated[
+    int, mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+]
+#: Areas are integers of 0.01 m², never floats (DOMAIN.md 2.1).
+Area = Annotated[int | None, mapped_column(Integer)]
+created_at = Annotated[datetime, mapped_column(default=utcnow, server_default=func.now())]
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL, foreign keys and a busy timeout on SQLite; writers take the lock up front."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # The "begin" hook below issues BEGIN itself: IMMEDIATE for requests that may write, so
+    # that two writers queue on the lock instead of failing when a reader tries to upgrade.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    """On SQLite, requests that may write take the write lock when they begin."""
+    if conn.dialect.name != "sqlite":
+        return
+    from flask import has_request_context, request
+
+    writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")

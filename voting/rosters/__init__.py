@@ -1,0 +1,1 @@
+"""Offices, communities, units, owners and holdings; roster import and export."""

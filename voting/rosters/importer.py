@@ -1,0 +1,310 @@
+"""Read a roster file (FORMATS.md §1) into checked rows, or list every problem in it.
+
+Pure: no Flask, no database. The service turns the rows into units, owners and holdings.
+"""
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from voting.rosters.messages import Problem, RosterRejected
+
+#: Column name -> the header spellings accepted for it (compared without spaces, lower case).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "building": ("building", "楼栋", "楼号", "楼栋号"),
+    "unit": ("unit", "房号", "房间号", "户号"),
+    "unit_type": ("unit_type", "类型", "房屋类型"),
+    "registered_area": ("registered_area", "登记面积", "专有部分面积", "area", "产权面积"),
+    "surveyed_area": ("surveyed_area", "实测面积"),
+    "contract_area": ("contract_area", "合同面积"),
+    "owner": ("owner", "业主", "业主姓名"),
+    "representative": ("representative", "表决代表"),
+    "owner_key": ("owner_key", "业主标识"),
+    "id_number": ("id_number", "证件号码", "身份证号", "身份证号码"),
+    "phone": ("phone", "手机号", "手机", "联系电话"),
+    "developer_held": ("developer_held", "建设单位持有"),
+}
+#: Chinese header shown in messages for each column.
+LABELS = {
+    "building": "楼栋",
+    "unit": "房号",
+    "unit_type": "类型",
+    "registered_area": "登记面积",
+    "surveyed_area": "实测面积",
+    "contract_area": "合同面积",
+    "owner": "业主",
+    "representative": "表决代表",
+    "owner_key": "业主标识",
+    "id_number": "证件号码",
+    "phone": "手机号",
+    "developer_held": "建设单位持有",
+}
+AREA_COLUMNS = ("registered_area", "surveyed_area", "contract_area")
+UNIT_TYPES = {
+    "": "dwelling", "住宅": "dwelling", "dwelling": "dwelling", "商业": "commercial",
+    "commercial": "commercial", "车位": "parking", "parking": "parking", "摊位": "stall",
+    "stall": "stall",
+}  # fmt: skip
+YES = {"是", "yes", "y", "true", "1", "√"}
+NO = {"", "否", "no", "n", "false", "0"}
+_HEADER_INDEX = {alias.lower(): name for name, aliases in COLUMNS.items() for alias in aliases}
+_AREA_RE = re.compile(r"^\d+(\.\d{1,2})?$")
+_ID_RE = re.compile(r"^(\d{17}[\dXx]|\d{15}|[A-Za-z0-9]{6,20})$")
+_SPLIT_RE = re.compile(r"[、;；]")
+MAX_TEXT = 200
+
+
+@dataclass
+class RosterRow:
+    """One checked unit row of a roster file."""
+
+    row: int
+    building: str
+    unit: str
+    unit_type: str
+    registered_area: int | None
+    surveyed_area: int | None
+    contract_area: int | None
+    owners: list[str]
+    representative: str | None
+    owner_key: str | None
+    id_number: str | None
+    phone: str | None
+    is_developer_held: bool
+
+
+@dataclass
+class ParsedRoster:
+    """The rows of an accepted file and the warnings to show with the import report."""
+
+    rows: list[RosterRow]
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def parse_roster(data: bytes, filename: str = "", max_bytes: int | None = None) -> ParsedRoster:
+    """Read and check a whole CSV or XLSX file; raise RosterRejected listing every problem."""
+    if max_bytes is not None and len(data) > max_bytes:
+        raise RosterRejected([Problem("too_large", params={"limit": max_bytes // 2**20})])
+    if not data.strip(b"\xef\xbb\xbf \r\n\t,"):
+        raise RosterRejected([Problem("empty_file")])
+    table = _read_table(data, filename)
+    return _check_table(table)
+
+
+def _read_table(data: bytes, filename: str) -> list[list[str]]:
+    """The cells as text, the header first; XLSX by content, else CSV."""
+    if data[:4] == b"PK\x03\x04":
+        return _read_xlsx(data)
+    if filename.lower().endswith((".xlsx", ".xls", ".xlsm")) or b"\x00" in data[:4096]:
+        raise RosterRejected([Problem("not_spreadsheet")])
+    text = _decode(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    return [row for row in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in row)]
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise RosterRejected([Problem("bad_encoding")])
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        raise RosterRejected([Problem("not_spreadsheet")]) from None
+    try:
+        sheet = book.worksheets[0]
+        rows = []
+        for values in sheet.iter_rows(values_only=True):
+            cells = ["" if v is None else _cell_text(v) for v in values]
+            if any(c.strip() for c in cells):
+                rows.append(cells)
+        return rows
+    finally:
+        book.close()
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        # repr() keeps what Excel stored: 12.345 stays 12.345 and is then refused.
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _check_table(table: list[list[str]]) -> ParsedRoster:
+    header, body = table[0], table[1:]
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    positions: dict[str, int] = {}
+    for index, raw in enumerate(header):
+        name = _HEADER_INDEX.get(re.sub(r"\s+", "", raw).lower())
+        if name is None:
+            if raw.strip():
+                warnings.append(Problem("unknown_column", 1, raw.strip(), {"column": raw.strip()}))
+        elif name in positions:
+            problems.append(Problem("duplicate_column", 1, raw.strip(), {"column": raw.strip()}))
+        else:
+            positions[name] = index
+    for required in ("building", "unit"):
+        if required not in positions:
+            label = LABELS[required]
+            problems.append(Problem("missing_column", 1, label, {"column": label}))
+    if not any(col in positions for col in AREA_COLUMNS):
+        problems.append(Problem("missing_area_column", 1))
+    if problems:
+        raise RosterRejected(problems)
+    if not body:
+        raise RosterRejected([Problem("no_rows", 2)])
+
+    rows = [_check_row(number, cells, positions, problems) for number, cells in _numbered(body)]
+    _check_across_rows(rows, problems)
+    if problems:
+        raise RosterRejected(problems)
+    return ParsedRoster(rows=rows, warnings=warnings)
+
+
+def _numbered(body: list[list[str]]):
+    return enumerate(body, start=2)
+
+
+def _check_row(number: int, cells: list[str], positions: dict, problems: list) -> RosterRow:
+    def cell(name: str) -> str:
+        index = positions.get(name)
+        if index is None or index >= len(cells):
+            return ""
+        return cells[index].strip()
+
+    def fail(name: str, code: str, **params) -> None:
+        problems.append(Problem(code, number, LABELS[name], params))
+
+    values = {name: cell(name) for name in COLUMNS}
+    for name, value in values.items():
+        if len(value) > MAX_TEXT:
+            fail(name, "too_long", limit=MAX_TEXT)
+            values[name] = value[:MAX_TEXT]
+    for name in ("building", "unit"):
+        if not values[name]:
+            fail(name, "required")
+    areas: dict[str, int | None] = {}
+    for name in AREA_COLUMNS:
+        areas[name] = _area(values[name])
+        if areas[name] == -1:
+            fail(name, "bad_area", value=values[name])
+    if all(areas[name] is None for name in AREA_COLUMNS):
+        fail("registered_area", "no_area")
+    unit_type = UNIT_TYPES.get(values["unit_type"].lower())
+    if unit_type is None:
+        fail("unit_type", "bad_unit_type", value=values["unit_type"])
+    flag = values["developer_held"].lower()
+    if flag not in YES and flag not in NO:
+        fail("developer_held", "bad_flag", value=values["developer_held"])
+    owners = [name.strip() for name in _SPLIT_RE.split(values["owner"]) if name.strip()]
+    representative = values["representative"] or None
+    if representative and not owners:
+        fail("representative", "representative_without_owner")
+    elif representative and representative not in owners:
+        fail("representative", "representative_not_owner", value=representative)
+    id_number = values["id_number"].replace(" ", "") or None
+    if id_number and not _ID_RE.match(id_number):
+        fail("id_number", "bad_id_number")
+    phone = re.sub(r"[\s\-+()]", "", values["phone"]) or None
+    if phone and not (phone.isdigit() and 7 <= len(phone) <= 15):
+        fail("phone", "bad_phone")
+    return RosterRow(
+        row=number,
+        building=values["building"],
+        unit=values["unit"],
+        unit_type=unit_type or "dwelling",
+        registered_area=_valid(areas["registered_area"]),
+        surveyed_area=_valid(areas["surveyed_area"]),
+        contract_area=_valid(areas["contract_area"]),
+        owners=owners,
+        representative=representative,
+        owner_key=values["owner_key"] or None,
+        id_number=id_number.upper() if id_number else None,
+        phone=phone,
+        is_developer_held=flag in YES,
+    )
+
+
+def _area(text: str) -> int | None:
+    """Hundredths of a square metre; None when empty, -1 when not a valid area."""
+    if not text:
+        return None
+    text = text.replace(",", "").replace("，", "")
+    if not _AREA_RE.match(text):
+        return -1
+    try:
+        cents = int(Decimal(text) * 100)
+    except InvalidOperation:
+        return -1
+    return cents if cents > 0 else -1
+
+
+def _valid(value: int | None) -> int | None:
+    return value if value is not None and value > 0 else None
+
+
+def parse_area(text: str) -> int | None:
+    """A form's area field as hundredths of m²; None when empty; ValueError when invalid."""
+    value = _area(text.strip())
+    if value == -1:
+        raise ValueError(text)
+    return value
+
+
+def _check_across_rows(rows: list[RosterRow], problems: list[Problem]) -> None:
+    seen_units: dict[tuple[str, str], int] = {}
+    seen_keys: dict[str, tuple[int, list[str]]] = {}
+    seen_ids: dict[str, tuple[int, list[str]]] = {}
+    for row in rows:
+        where = (row.building, row.unit)
+        if where in seen_units:
+            problems.append(
+                Problem(
+                    "duplicate_unit",
+                    row.row,
+                    LABELS["unit"],
+                    {"building": row.building, "unit": row.unit, "other": seen_units[where]},
+                )
+            )
+        else:
+            seen_units[where] = row.row
+        for value, seen, code, column in (
+            (row.owner_key, seen_keys, "owner_key_conflict", "owner_key"),
+            (row.id_number, seen_ids, "id_conflict", "id_number"),
+        ):
+            if not value:
+                continue
+            # An ID number belongs to one person: the representative or the sole owner.
+            names = sorted(row.owners) if column == "owner_key" else [_holder(row)]
+            if value not in seen:
+                seen[value] = (row.row, names)
+            elif seen[value][1] != names:
+                other_row, other_names = seen[value]
+                params = {"key": value, "other": other_row, "other_name": "、".join(other_names),
+                          "name": "、".join(names)}  # fmt: skip
+                problems.append(Problem(code, row.row, LABELS[column], params))
+
+
+def _holder(row: RosterRow) -> str:
+    """Whose ID number and phone a row gives: the representative, else the first owner."""
+    return row.representative or (row.owners[0] if row.owners else "")

@@ -1,0 +1,119 @@
+"""Roster problems in the user's language: zh-CN first, English available."""
+
+from dataclasses import dataclass, field
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "empty_file": ("文件是空的。", "The file is empty."),
+    "not_spreadsheet": (
+        "无法读取：文件不是 CSV 或 XLSX 表格（旧版 .xls 请在 Excel 中另存为 .xlsx）。",
+        "Cannot read the file: it is not a CSV or XLSX spreadsheet "
+        "(save an old .xls file as .xlsx in Excel).",
+    ),
+    "too_large": (
+        "文件太大（上限 {limit} MB）。",
+        "The file is too large (limit {limit} MB).",
+    ),
+    "bad_encoding": (
+        "无法识别文件编码，请保存为 UTF-8 或 GBK 编码的 CSV。",
+        "Cannot tell the file's encoding; save it as CSV in UTF-8 or GBK.",
+    ),
+    "no_rows": ("表格只有表头，没有任何房屋。", "The sheet has a header but no units."),
+    "missing_column": ("缺少必需的列「{column}」。", "The required column “{column}” is missing."),
+    "missing_area_column": (
+        "缺少面积列：需要「登记面积」「实测面积」「合同面积」中的至少一列。",
+        "No area column: at least one of registered_area, surveyed_area, contract_area "
+        "is required.",
+    ),
+    "duplicate_column": ("列「{column}」出现了两次。", "The column “{column}” appears twice."),
+    "unknown_column": (
+        "未识别的列「{column}」已忽略。",
+        "The unknown column “{column}” was ignored.",
+    ),
+    "required": ("此项必填。", "This field is required."),
+    "no_area": (
+        "没有任何面积：登记面积、实测面积、合同面积至少填一项。",
+        "No area at all: give a registered, surveyed or contract area.",
+    ),
+    "bad_area": (
+        "面积「{value}」无效：必须是大于 0 的数字，最多两位小数。",
+        "The area “{value}” is not valid: it must be a number above 0 with at most two decimals.",
+    ),
+    "bad_unit_type": (
+        "类型「{value}」无效：应为 住宅、商业、车位 或 摊位。",
+        "The type “{value}” is not valid: use dwelling, commercial, parking or stall.",
+    ),
+    "bad_flag": ("「{value}」无效：请填 是 或 否。", "“{value}” is not valid: use yes or no."),
+    "duplicate_unit": (
+        "房屋 {building} {unit} 重复（另见第 {other} 行）。",
+        "The unit {building} {unit} appears twice (see also row {other}).",
+    ),
+    "representative_not_owner": (
+        "表决代表「{value}」不在该房屋的业主中。",
+        "The representative “{value}” is not one of the unit's owners.",
+    ),
+    "representative_without_owner": (
+        "填写了表决代表，但没有业主。",
+        "A representative is given but no owner.",
+    ),
+    "owner_key_conflict": (
+        "业主标识「{key}」在第 {other} 行对应「{other_name}」，此处却是「{name}」。",
+        "The owner key “{key}” is “{other_name}” in row {other} but “{name}” here.",
+    ),
+    "id_conflict": (
+        "同一证件号码在第 {other} 行对应「{other_name}」，此处却是「{name}」。",
+        "The same ID number belongs to “{other_name}” in row {other} but to “{name}” here.",
+    ),
+    "bad_id_number": (
+        "证件号码格式不正确（应为 18 位身份证号或其他证件号）。",
+        "The ID number is not valid (18-character resident ID or another ID number).",
+    ),
+    "bad_phone": ("手机号格式不正确。", "The phone number is not valid."),
+    "too_long": ("内容太长（最多 {limit} 个字符）。", "Too long (at most {limit} characters)."),
+    "unit_needs_area": (
+        "面积至少填一项，且必须大于 0、最多两位小数。",
+        "Give at least one area, above 0 with at most two decimals.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a roster file; ``row`` is the spreadsheet row (header is row 1)."""
+
+    code: str
+    row: int | None = None
+    column: str | None = None
+    params: dict = field(default_factory=dict)
+
+    def message(self, lang: str = "zh") -> str:
+        """The message alone, in zh or en."""
+        zh, en = MESSAGES[self.code]
+        return (en if lang.startswith("en") else zh).format(**self.params)
+
+    def describe(self, lang: str = "zh") -> str:
+        """Row, column and message, e.g. ``第 4 行「登记面积」：…``."""
+        english = lang.startswith("en")
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}" if english else f"第 {self.row} 行")
+        if self.column:
+            where.append(f"column “{self.column}”" if english else f"「{self.column}」")
+        prefix = (", ".join(where) + ": ") if english and where else ("".join(where) + "：")
+        return (prefix if where else "") + self.message(lang)
+
+    def as_dict(self, lang: str = "zh") -> dict:
+        """For the API's error details."""
+        return {
+            "code": self.code,
+            "row": self.row,
+            "column": self.column,
+            "message": self.describe(lang),
+        }
+
+
+class RosterRejected(Exception):
+    """The whole file is refused; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s) in the roster file")
+        self.problems = problems

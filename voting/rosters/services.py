@@ -1,0 +1,326 @@
+"""Use cases of the roster: offices, communities, imports, edits, totals."""
+
+import hashlib
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import delete, func, insert, or_, select
+
+from voting.audit.services import current_actor, record_event
+from voting.db import db, utcnow
+from voting.rosters.identity import (
+    derive_owner_key,
+    last4_hash,
+    mask_id,
+    mask_phone,
+    new_salt,
+    salted_hash,
+)
+from voting.rosters.importer import ParsedRoster, RosterRow, parse_roster
+from voting.rosters.models import (
+    COMMITTEE_KINDS,
+    Community,
+    Holding,
+    Office,
+    Owner,
+    RosterImport,
+    Unit,
+)
+from voting.rules.persons import RosterTotals, UnitRecord, build_persons, roster_totals
+from voting.rules.procedure import Procedure
+
+PARKING_TYPES = ("parking", "stall")
+PARKING_POLICIES = ("include", "exclude_area_only", "exclude_entirely")
+
+
+class CommunityError(ValueError):
+    """A community or office could not be created; the message says why."""
+
+
+def create_office(name: str) -> Office:
+    """Register a street office."""
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise CommunityError("name must be 1 to 200 characters")
+    office = Office(name=name)
+    db.session.add(office)
+    db.session.flush()
+    record_event("office.created", {"office_id": office.id, "name": name}, office_id=office.id)
+    return office
+
+
+def create_community(name: str, office_id: int, committee_kind: str) -> Community:
+    """Register a community under an office."""
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise CommunityError("name must be 1 to 200 characters")
+    if committee_kind not in COMMITTEE_KINDS:
+        raise CommunityError(f"committee_kind must be one of {', '.join(COMMITTEE_KINDS)}")
+    if db.session.get(Office, office_id) is None:
+        raise CommunityError(f"no office {office_id}")
+    community = Community(
+        name=name, office_id=office_id, committee_kind=committee_kind, procedure={}
+    )
+    db.session.add(community)
+    db.session.flush()
+    record_event(
+        "community.created",
+        {"community_id": community.id, "name": name, "office_id": office_id,
+         "committee_kind": committee_kind},
+        community_id=community.id,
+    )  # fmt: skip
+    return community
+
+
+# --- import ------------------------------------------------------------------------------
+
+
+@dataclass
+class _OwnerDraft:
+    key: str
+    name: str
+    basis: str
+    is_developer: bool = False
+    id_number: str | None = None
+    phone: str | None = None
+
+
+def import_roster(community: Community, data: bytes, file_name: str) -> dict:
+    """Replace the community's roster with a whole file, or raise RosterRejected (no change)."""
+    parsed = parse_roster(data, file_name, max_bytes=current_app.config["MAX_ROSTER_BYTES"])
+    owners, unit_owners = _resolve_owners(parsed)
+    _replace_roster(community, parsed.rows, owners, unit_owners)
+    totals = roster_totals_by_policy(community)
+    report = {
+        "units": len(parsed.rows),
+        "owners": totals[_policy_or_include(community)].owners,
+        "area": totals[_policy_or_include(community)].area,
+        "by_policy": {policy: _totals_dict(t) for policy, t in totals.items()},
+        "merges": _merges(owners, unit_owners, parsed.rows),
+        "warnings": [w.as_dict() for w in parsed.warnings],
+    }
+    digest = hashlib.sha256(data).hexdigest()
+    db.session.add(
+        RosterImport(
+            community_id=community.id, file_name=file_name[:255], file_sha256=digest,
+            units=report["units"], owners=report["owners"], report=report,
+            imported_by=current_actor(), imported_at=utcnow(),
+        )
+    )  # fmt: skip
+    record_event(
+        "roster.imported",
+        {"file_sha256": digest, "units": report["units"], "owners": report["owners"],
+         "area": report["area"], "merges": len(report["merges"])},
+        community_id=community.id,
+    )  # fmt: skip
+    return report
+
+
+def _resolve_owners(parsed: ParsedRoster) -> tuple[dict[str, _OwnerDraft], list[list[tuple]]]:
+    """Owners by key, and for each row its (owner key, is_representative) pairs."""
+    secret = current_app.config["SECRET_KEY"]
+    owners: dict[str, _OwnerDraft] = {}
+    unit_owners: list[list[tuple]] = []
+    for row in parsed.rows:
+        names = row.owners or (["建设单位"] if row.is_developer_held else [])
+        holder = row.representative or (names[0] if names else None)
+        pairs = []
+        for name in names:
+            if row.owner_key:
+                key = row.owner_key if len(names) == 1 else f"{row.owner_key}/{name}"
+                basis = "owner_key"
+            elif name == holder and row.id_number:
+                key, basis = derive_owner_key(secret, "id:" + row.id_number), "id_number"
+            elif not row.owners:
+                key, basis = "DEVELOPER", "developer"
+            else:
+                key, basis = derive_owner_key(secret, "name:" + name), "name"
+            draft = owners.setdefault(key, _OwnerDraft(key=key, name=name, basis=basis))
+            draft.is_developer |= row.is_developer_held
+            if name == holder:
+                draft.id_number = draft.id_number or row.id_number
+                draft.phone = draft.phone or row.phone
+            pairs.append((key, row.representative == name))
+        unit_owners.append(pairs)
+    return owners, unit_owners
+
+
+def _replace_roster(community, rows: list[RosterRow], owners: dict, unit_owners: list) -> None:
+    cid = community.id
+    session = db.session
+    session.execute(delete(Holding).where(Holding.community_id == cid))
+    session.execute(delete(Unit).where(Unit.community_id == cid))
+    session.execute(delete(Owner).where(Owner.community_id == cid))
+    unit_ids = list(
+        session.scalars(
+            insert(Unit).returning(Unit.id, sort_by_parameter_order=True),
+            [
+                {"community_id": cid, "building": r.building, "number": r.unit,
+                 "unit_type": r.unit_type, "registered_area": r.registered_area,
+                 "surveyed_area": r.surveyed_area, "contract_area": r.contract_area,
+                 "is_developer_held": r.is_developer_held}
+                for r in rows
+            ],
+        )
+    )  # fmt: skip
+    drafts = list(owners.values())
+    owner_ids = {}
+    if drafts:
+        ids = session.scalars(
+            insert(Owner).returning(Owner.id, sort_by_parameter_order=True),
+            [_owner_row(cid, d) for d in drafts],
+        )
+        owner_ids = {d.key: oid for d, oid in zip(drafts, ids, strict=True)}
+    holdings = [
+        {"community_id": cid, "unit_id": unit_id, "owner_id": owner_ids[key],
+         "is_representative": is_rep}
+        for unit_id, pairs in zip(unit_ids, unit_owners, strict=True)
+        for key, is_rep in pairs
+    ]  # fmt: skip
+    if holdings:
+        session.execute(insert(Holding), holdings)
+    session.expire_all()
+
+
+def _owner_row(community_id: int, draft: _OwnerDraft) -> dict:
+    salt = new_salt()
+    row = {"community_id": community_id, "key": draft.key, "name": draft.name,
+           "is_developer": draft.is_developer, "salt": salt}  # fmt: skip
+    row["id_hash"] = salted_hash(salt, draft.id_number) if draft.id_number else None
+    row["id_last4_hash"] = last4_hash(salt, draft.id_number) if draft.id_number else None
+    row["id_masked"] = mask_id(draft.id_number) if draft.id_number else None
+    row["phone_hash"] = salted_hash(salt, draft.phone) if draft.phone else None
+    row["phone_last4_hash"] = last4_hash(salt, draft.phone) if draft.phone else None
+    row["phone_masked"] = mask_phone(draft.phone) if draft.phone else None
+    return row
+
+
+def _merges(owners: dict, unit_owners: list, rows: list[RosterRow]) -> list[dict]:
+    """Owners the file did not key explicitly but who hold several units: to confirm."""
+    held: dict[str, list[str]] = {}
+    for row, pairs in zip(rows, unit_owners, strict=True):
+        for key, _ in pairs:
+            held.setdefault(key, []).append(f"{row.building} {row.unit}")
+    return [
+        {"owner": owners[key].name, "basis": owners[key].basis, "units": units}
+        for key, units in held.items()
+        if len(units) > 1 and owners[key].basis in ("id_number", "name")
+    ]
+
+
+# --- totals ------------------------------------------------------------------------------
+
+
+def unit_records(community_id: int) -> list[UnitRecord]:
+    """The roster as the rules engine reads it."""
+    owners_of: dict[int, set[str]] = {}
+    for unit_id, key in db.session.execute(
+        select(Holding.unit_id, Owner.key)
+        .join(Owner, Owner.id == Holding.owner_id)
+        .where(Holding.community_id == community_id)
+    ):
+        owners_of.setdefault(unit_id, set()).add(key)
+    records = []
+    for unit_id, unit_type, reg, sur, con, dev in db.session.execute(
+        select(Unit.id, Unit.unit_type, Unit.registered_area, Unit.surveyed_area,
+               Unit.contract_area, Unit.is_developer_held)
+        .where(Unit.community_id == community_id)
+        .order_by(Unit.id)
+    ):  # fmt: skip
+        records.append(
+            UnitRecord(
+                id=str(unit_id), registered_area=reg, surveyed_area=sur, contract_area=con,
+                owners=frozenset(owners_of.get(unit_id, ())), is_developer_held=dev,
+                is_parking=unit_type in PARKING_TYPES, is_dwelling=unit_type == "dwelling",
+            )
+        )  # fmt: skip
+    return records
+
+
+def roster_totals_by_policy(community: Community) -> dict[str, RosterTotals]:
+    """Units, heads and area under each parking policy (DOMAIN.md 2.2 rule 8)."""
+    records = unit_records(community.id)
+    procedure = community.procedure or {}
+    totals = {}
+    for policy in PARKING_POLICIES:
+        settings = Procedure.from_dict({**procedure, "parking_policy": policy})
+        totals[policy] = roster_totals(build_persons(records, settings))
+    return totals
+
+
+def community_totals(community: Community) -> RosterTotals:
+    """Totals under the community's chosen parking policy (``include`` until chosen)."""
+    return roster_totals_by_policy(community)[_policy_or_include(community)]
+
+
+def _policy_or_include(community: Community) -> str:
+    return (community.procedure or {}).get("parking_policy") or "include"
+
+
+def _totals_dict(totals: RosterTotals) -> dict:
+    return {"units": totals.units, "owners": totals.owners, "area": totals.area}
+
+
+def unit_count(community_id: int) -> int:
+    """How many units the roster holds."""
+    return db.session.scalar(select(func.count()).where(Unit.community_id == community_id))
+
+
+# --- settings and edits ------------------------------------------------------------------
+
+
+def update_procedure(community: Community, settings: dict) -> Procedure:
+    """Validate and keep the community's rules-of-procedure settings; raises ProcedureError."""
+    procedure = Procedure.from_dict(settings)
+    before = dict(community.procedure or {})
+    community.procedure = procedure.to_dict()
+    record_event(
+        "procedure.updated",
+        {"before": before, "after": community.procedure},
+        community_id=community.id,
+    )
+    return procedure
+
+
+def search_units(community_id: int, query: str = "", page: int = 1, per_page: int = 50):
+    """Units matching building, number or owner name, with their holdings, paged."""
+    stmt = select(Unit).where(Unit.community_id == community_id)
+    query = query.strip()
+    if query:
+        like = f"%{query}%"
+        owner_units = (
+            select(Holding.unit_id)
+            .join(Owner, Owner.id == Holding.owner_id)
+            .where(Holding.community_id == community_id, Owner.name.like(like))
+        )
+        stmt = stmt.where(
+            or_(Unit.building.like(like), Unit.number.like(like),
+                (Unit.building + " " + Unit.number).like(like), Unit.id.in_(owner_units))
+        )  # fmt: skip
+    stmt = stmt.order_by(Unit.building, Unit.number)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def edit_unit(unit: Unit, changes: dict) -> list[str]:
+    """Change a unit's type, areas or developer flag; logs before and after; returns fields."""
+    fields = ("unit_type", "registered_area", "surveyed_area", "contract_area", "is_developer_held")
+    changed = [name for name in fields if name in changes and getattr(unit, name) != changes[name]]
+    if not changed:
+        return []
+    before = {name: getattr(unit, name) for name in changed}
+    for name in changed:
+        setattr(unit, name, changes[name])
+    if unit.area is None:
+        raise ValueError("a unit needs at least one area")
+    record_event(
+        "roster.unit_edited",
+        {"unit": unit.label, "before": before, "after": {n: getattr(unit, n) for n in changed}},
+        community_id=unit.community_id,
+    )
+    return changed
+
+
+def owner_names(unit: Unit) -> str:
+    """The owners of a unit, the representative marked."""
+    names = [h.owner.name + ("（代表）" if h.is_representative else "") for h in unit.holdings]
+    return "、".join(names)

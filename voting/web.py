@@ -1,0 +1,173 @@
+"""Cross-cutting web behaviour: one commit per request, errors, headers, template helpers."""
+
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from voting.db import db
+
+log = logging.getLogger(__name__)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def add_web_handlers(app: Flask) -> None:
+    """Install the request hooks, error handlers and template helpers."""
+    app.before_request(check_schema)
+    app.after_request(finish_request)
+    app.after_request(secure_headers)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(Exception, handle_unexpected)
+    app.jinja_env.filters["area"] = format_area
+    app.jinja_env.filters["local"] = local_time
+    app.jinja_env.globals["current_lang"] = current_lang
+    app.jinja_env.globals["community_nav_extra"] = community_nav_extra
+    app.extensions.setdefault("community_nav", [])
+
+
+def add_community_nav(app: Flask, label, endpoint: str) -> None:
+    """Let a feature add a tab to the community pages (label may be lazy-translated)."""
+    app.extensions.setdefault("community_nav", []).append((label, endpoint))
+
+
+def community_nav_extra(community) -> list[dict]:
+    """The tabs features added, as label and URL."""
+    return [
+        {"label": label, "url": url_for(endpoint, community_id=community.id)}
+        for label, endpoint in current_app.extensions.get("community_nav", [])
+    ]
+
+
+def wants_json() -> bool:
+    """API paths answer in JSON, everything else in HTML."""
+    return request.path.startswith("/api/")
+
+
+def current_lang() -> str:
+    """``en`` or ``zh`` for messages built outside gettext."""
+    from voting.extensions import select_locale
+
+    return "en" if select_locale() == "en" else "zh"
+
+
+def check_schema():
+    """Refuse to serve with a clear message when the database is behind the migrations."""
+    if current_app.extensions.get("voting_schema_ok"):
+        return None
+    behind = schema_behind()
+    if behind is None:
+        current_app.extensions["voting_schema_ok"] = True
+        return None
+    message = _("数据库结构需要升级：请运行 voting db upgrade。") + f" ({behind})"
+    return error_response(503, "schema_behind", message)
+
+
+def schema_behind() -> str | None:
+    """None when the database is at the migrations' head, else what differs."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from voting.app import MIGRATIONS
+
+    heads = set(ScriptDirectory(MIGRATIONS).get_heads())
+    with db.engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    if current == heads:
+        return None
+    return f"database at {sorted(current) or 'empty'}, code at {sorted(heads)}"
+
+
+def finish_request(response):
+    """Commit once when the request succeeded; roll back otherwise."""
+    if response.status_code < 400 and not g.get("rolled_back"):
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return response
+
+
+def secure_headers(response):
+    """Headers that keep pages out of frames, scripts to our own, tokens out of referrers."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if request.path.startswith(("/v/", "/login", "/account", "/api/")):
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+ERROR_TEXT = {
+    400: "请求无效。",
+    401: "请先登录。",
+    403: "您没有权限访问此页面。",
+    404: "找不到此页面。",
+    405: "不支持此操作。",
+    413: "上传的文件太大。",
+    422: "提交的内容有误。",
+    429: "尝试次数太多，请稍后再试。",
+    503: "服务暂时不可用。",
+}
+
+
+def error_response(status: int, code: str, message: str, details: list | None = None):
+    """An error as JSON on the API, as a friendly page elsewhere; never a stack trace."""
+    db.session.rollback()
+    g.rolled_back = True
+    if wants_json():
+        body = {"error": {"code": code, "message": message, "details": details or []}}
+        return make_response(jsonify(body), status)
+    return make_response(render_template("error.html", status=status, message=message), status)
+
+
+def handle_http_error(error: HTTPException):
+    status = error.code or 500
+    code = (error.name or "error").lower().replace(" ", "_")
+    message = _(ERROR_TEXT.get(status, "出错了。"))
+    if status == 405 and wants_json():
+        message = "method not allowed"
+    response = error_response(status, code, message)
+    if retry_after := error.get_response().headers.get("Retry-After"):
+        response.headers["Retry-After"] = retry_after
+    return response
+
+
+def handle_csrf_error(error: CSRFError):
+    return error_response(400, "csrf", _("页面已过期或表单无效，请返回重新提交。"))
+
+
+def handle_unexpected(error: Exception):
+    if isinstance(error, HTTPException):
+        return handle_http_error(error)
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    if current_app.config.get("PROPAGATE_EXCEPTIONS") and current_app.testing:
+        raise error
+    return error_response(500, "internal", _("系统出错了，请稍后再试或联系业委会。"))
+
+
+def format_area(value: int | None) -> str:
+    """Hundredths of m² as ``1234.50``."""
+    if value is None:
+        return "—"
+    return f"{value // 100}.{value % 100:02d}"
+
+
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A UTC datetime shown in Asia/Shanghai."""
+    if value is None:
+        return "—"
+    return value.astimezone(SHANGHAI).strftime(fmt)
