@@ -58,6 +58,8 @@ def _import_models() -> None:
     """Every model module, so that metadata (and Alembic) sees every table."""
     import voting.audit.models  # noqa: F401
     import voting.auth.models  # noqa: F401
+    import voting.ballots.models  # noqa: F401
+    import voting.meetings.models  # noqa: F401
     import voting.rosters.models  # noqa: F401
 
 

@@ -1,0 +1,1 @@
+"""Ballots: the resident's pages, casting, paper and proxy entry."""

@@ -1,0 +1,103 @@
+"""Ballots, paper-ballot entries, proxies and refused conflicts."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from voting.db import Base, bigpk, intpk
+
+CHANNELS = ("online", "paper", "proxy")
+
+
+class Ballot(Base):
+    """The one counted ballot of a voter in a meeting, whatever its channel.
+
+    The unique constraint on (meeting_id, voter_id) is what makes a second ballot impossible,
+    under any concurrency.
+    """
+
+    __tablename__ = "ballots"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "voter_id"),
+        UniqueConstraint("meeting_id", "receipt"),
+        Index("ix_ballots_meeting_cast", "meeting_id", "cast_at"),
+    )
+
+    id: Mapped[bigpk]
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    voter_id: Mapped[int] = mapped_column(ForeignKey("voters.id"))
+    channel: Mapped[str] = mapped_column(String(8))
+    #: 32 hex characters, unpredictable, shown to the voter (FORMATS.md §3).
+    receipt: Mapped[str] = mapped_column(String(32))
+    #: matter id -> list of option ids ([] abstains) or "invalid" (FORMATS.md §3 ANSWER).
+    answers: Mapped[dict]
+    #: matter id -> reason, for matters ruled invalid (unsigned, over-vote, co-owner conflict).
+    invalid_reasons: Mapped[dict] = mapped_column(default=dict)
+    cast_at: Mapped[datetime]
+    #: "resident" for online ballots, else "user:<username>" of the confirming entry.
+    entered_by: Mapped[str] = mapped_column(String(128))
+    proxy_id: Mapped[int | None] = mapped_column(ForeignKey("proxy_authorisations.id"))
+    #: Keyed hash of the client address (online ballots), for anomaly checks only.
+    source_hash: Mapped[str | None] = mapped_column(String(32))
+
+
+class ProxyAuthorisation(Base):
+    """A written authorisation (委托书): agent, matters, scope and term, with its scan."""
+
+    __tablename__ = "proxy_authorisations"
+
+    id: Mapped[intpk]
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    voter_id: Mapped[int] = mapped_column(ForeignKey("voters.id"))
+    agent_name: Mapped[str] = mapped_column(String(100))
+    #: Matter ids the authorisation covers; empty means all matters of the meeting.
+    matters: Mapped[list] = mapped_column(default=list)
+    #: The principal's instructions, if the authorisation gives any.
+    instructions: Mapped[str] = mapped_column(Text, default="")
+    valid_until: Mapped[datetime | None]
+    file_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    recorded_by: Mapped[str] = mapped_column(String(128))
+    recorded_at: Mapped[datetime]
+
+
+class PaperEntry(Base):
+    """One member's keying of a paper or proxy ballot; two matching entries make the ballot."""
+
+    __tablename__ = "paper_entries"
+    __table_args__ = (UniqueConstraint("meeting_id", "voter_id", "entered_by"),)
+
+    id: Mapped[bigpk]
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    voter_id: Mapped[int] = mapped_column(ForeignKey("voters.id"))
+    channel: Mapped[str] = mapped_column(String(8))
+    answers: Mapped[dict]
+    invalid_reasons: Mapped[dict] = mapped_column(default=dict)
+    proxy_id: Mapped[int | None] = mapped_column(ForeignKey("proxy_authorisations.id"))
+    #: "user:<username>"; the second entry must come from a different member.
+    entered_by: Mapped[str] = mapped_column(String(128))
+    entered_at: Mapped[datetime]
+    #: pending, matched, mismatch or conflict.
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    ballot_id: Mapped[int | None] = mapped_column(ForeignKey("ballots.id"))
+
+
+class BallotConflict(Base):
+    """A refused ballot: someone tried to vote again; listed for the committee, never merged."""
+
+    __tablename__ = "ballot_conflicts"
+
+    id: Mapped[bigpk]
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    voter_id: Mapped[int] = mapped_column(ForeignKey("voters.id"))
+    channel: Mapped[str] = mapped_column(String(8))
+    attempted_by: Mapped[str] = mapped_column(String(128))
+    attempted_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(String(300))

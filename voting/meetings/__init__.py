@@ -1,0 +1,1 @@
+"""Meetings of the owners' assembly: plans, matters, notice, roster snapshot, credentials."""

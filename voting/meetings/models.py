@@ -1,0 +1,214 @@
+"""A meeting (业主大会会议), its matters and options, documents, the frozen roster, credentials.
+
+State is derived from timestamps (see ``Meeting.state``); model methods guard transitions.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from voting.db import Base, bigpk, created_at, intpk, utcnow
+
+STATES = ("draft", "submitted", "approved", "announced", "open", "closed", "tallied",
+          "published", "countersigned", "voided")  # fmt: skip
+CATEGORIES = ("ordinary", "special")
+KINDS = ("motion", "selection", "election")
+MOTION_OPTIONS = (("agree", "同意"), ("disagree", "反对"))
+
+
+class StateError(ValueError):
+    """A transition that the meeting's state does not allow."""
+
+
+class Meeting(Base):
+    """A meeting of the assembly that puts one or more matters to the owners."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (Index("ix_meetings_community", "community_id", "id"),)
+
+    id: Mapped[intpk]
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: Where and how owners take part (shown in the notice).
+    place: Mapped[str] = mapped_column(String(300), default="")
+    is_first_meeting: Mapped[bool] = mapped_column(default=False)
+    opens_at: Mapped[datetime]
+    closes_at: Mapped[datetime]
+    #: The rules-of-procedure settings, frozen at announcement.
+    procedure: Mapped[dict | None]
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[created_at]
+    submitted_at: Mapped[datetime | None]
+    approved_at: Mapped[datetime | None]
+    approved_by: Mapped[str | None] = mapped_column(String(128))
+    #: The office's reason when it returned the plan (the plan goes back to draft).
+    returned_reason: Mapped[str | None] = mapped_column(Text)
+    announced_at: Mapped[datetime | None]
+    opened_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    tallied_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+    countersigned_at: Mapped[datetime | None]
+    voided_at: Mapped[datetime | None]
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    #: The tally preview kept at close: the FORMATS.md §4 matters list.
+    tally: Mapped[list | None]
+
+    matters: Mapped[list["Matter"]] = relationship(
+        back_populates="meeting", order_by="Matter.position", cascade="all, delete-orphan"
+    )
+    documents: Mapped[list["MeetingDocument"]] = relationship(
+        back_populates="meeting", order_by="MeetingDocument.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def state(self) -> str:
+        """The state, derived from the latest timestamp set."""
+        if self.voided_at:
+            return "voided"
+        for state in ("countersigned", "published", "tallied", "closed", "opened", "announced",
+                      "approved", "submitted"):  # fmt: skip
+            if getattr(self, f"{state}_at"):
+                return "open" if state == "opened" else state
+        return "draft"
+
+    def require(self, *states: str) -> None:
+        """Raise StateError unless the meeting is in one of ``states``."""
+        if self.state not in states:
+            raise StateError(f"meeting {self.id} is {self.state}, not {' or '.join(states)}")
+
+    def mark(self, state: str) -> None:
+        """Stamp a transition's timestamp now."""
+        setattr(self, "opened_at" if state == "open" else f"{state}_at", utcnow())
+
+
+class Matter(Base):
+    """One matter put to the vote (表决事项); its category is explicit, never inferred."""
+
+    __tablename__ = "matters"
+
+    id: Mapped[intpk]
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    seats: Mapped[int] = mapped_column(default=1)
+    alternates: Mapped[int] = mapped_column(default=0)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="matters")
+    options: Mapped[list["Option"]] = relationship(
+        back_populates="matter", order_by="Option.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def public_id(self) -> str:
+        """The matter's id in ballots, the board and the result document."""
+        return str(self.id)
+
+
+class Option(Base):
+    """A choice of a matter: agree/disagree, a bidder, or a candidate."""
+
+    __tablename__ = "options"
+
+    id: Mapped[intpk]
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), index=True)
+    position: Mapped[int]
+    #: "agree"/"disagree" for motions, else the option's number as text.
+    code: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(200))
+    #: A candidate's statement or a bidder's offer summary.
+    statement: Mapped[str] = mapped_column(Text, default="")
+    #: Eligibility conditions a candidate attested (Beijing art. 39), as flags.
+    attestations: Mapped[dict] = mapped_column(default=dict)
+
+    matter: Mapped[Matter] = relationship(back_populates="options")
+
+
+class MeetingDocument(Base):
+    """A document attached to a meeting (PDF or image): the fee plan, the contract draft."""
+
+    __tablename__ = "meeting_documents"
+
+    id: Mapped[intpk]
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    file_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[created_at]
+
+    meeting: Mapped[Meeting] = relationship(back_populates="documents")
+
+
+class RosterSnapshot(Base):
+    """The roster frozen when the meeting opened; every weight comes from it."""
+
+    __tablename__ = "roster_snapshots"
+
+    id: Mapped[intpk]
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), unique=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    taken_at: Mapped[datetime]
+    units: Mapped[int]
+    owners: Mapped[int]
+    #: Total counted area in 0.01 m² under the frozen parking policy.
+    area: Mapped[int]
+    #: Dwelling units (户数), for the committee size rule (DOMAIN.md 2.5).
+    households: Mapped[int]
+    #: SHA-256 of the canonical JSON of the frozen units and persons.
+    snapshot_hash: Mapped[str] = mapped_column(String(64))
+
+
+class Voter(Base):
+    """A voting person of the snapshot (计票主体): one head, the area of its units."""
+
+    __tablename__ = "voters"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "person_key"),
+        Index("ix_voters_meeting_building", "meeting_id", "building"),
+    )
+
+    id: Mapped[bigpk]
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    #: The rules engine's person key: sorted owner keys joined by "+", or "unit:<id>".
+    person_key: Mapped[str] = mapped_column(String(300))
+    area: Mapped[int]
+    can_vote: Mapped[bool]
+    #: Unit labels such as "1号楼 101", for letters and the participant list.
+    units: Mapped[list]
+    building: Mapped[str] = mapped_column(String(64))
+    #: Masked owner names for the letter, e.g. "王*、李*（代表 李*）".
+    display_name: Mapped[str] = mapped_column(String(300))
+    #: Identity check copied from the representative or sole owner (salted hashes only).
+    salt: Mapped[str | None] = mapped_column(String(32))
+    id_last4_hash: Mapped[str | None] = mapped_column(String(64))
+    phone_last4_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class Credential(Base):
+    """A voter's personal link for one meeting; only the token's hash is stored."""
+
+    __tablename__ = "credentials"
+
+    id: Mapped[bigpk]
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    voter_id: Mapped[int] = mapped_column(ForeignKey("voters.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    revoked_reason: Mapped[str | None] = mapped_column(String(300))
+    failed_checks: Mapped[int] = mapped_column(default=0)
+    locked_at: Mapped[datetime | None]
+    verified_at: Mapped[datetime | None]
+
+    voter: Mapped[Voter] = relationship()
