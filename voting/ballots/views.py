@@ -1,0 +1,5 @@
+"""Pages of the ballots feature."""
+
+from flask import Blueprint
+
+bp = Blueprint("ballots", __name__)

@@ -1,0 +1,1 @@
+"""Results: tally, publication, signatures, the bulletin board, announcements, objections."""

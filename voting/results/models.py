@@ -1,0 +1,1 @@
+"""Signing keys, published results and objections."""
