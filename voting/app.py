@@ -59,6 +59,7 @@ def _import_models() -> None:
     import voting.audit.models  # noqa: F401
     import voting.auth.models  # noqa: F401
     import voting.ballots.models  # noqa: F401
+    import voting.consultations.models  # noqa: F401
     import voting.meetings.models  # noqa: F401
     import voting.results.models  # noqa: F401
     import voting.rosters.models  # noqa: F401
