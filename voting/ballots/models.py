@@ -101,3 +101,19 @@ class BallotConflict(Base):
     attempted_by: Mapped[str] = mapped_column(String(128))
     attempted_at: Mapped[datetime]
     reason: Mapped[str] = mapped_column(String(300))
+
+
+class RosterErrorReport(Base):
+    """An owner's note, sent from their link, that the roster counts them wrongly."""
+
+    __tablename__ = "roster_error_reports"
+
+    id: Mapped[intpk]
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    voter_id: Mapped[int] = mapped_column(ForeignKey("voters.id"))
+    message: Mapped[str] = mapped_column(Text)
+    reported_at: Mapped[datetime]
+    #: When a committee member marked the report as dealt with, and who.
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[str | None] = mapped_column(String(128))
