@@ -7,7 +7,8 @@ import re
 from typing import Any
 
 HEX64 = re.compile(r"[0-9a-f]{64}")
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff]")
+# Characters a terminal may hide, reorder or take as a line break: shown as escapes.
+_INVISIBLE = re.compile("[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff]")
 _NAMES = {
     dict: "an object",
     list: "an array",

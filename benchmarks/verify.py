@@ -1,0 +1,261 @@
+"""Time ``voting verify`` on a 100,000-entry board and a 100,000-event audit log.
+
+Run: python benchmarks/verify.py [--entries N] [--events N] [--seed S]
+Generates the board (5 matters), the audit chain and a signed result in a temporary
+directory, then prints the time of the whole verification and of its parts.
+The target is under 3 s in total for 100,000 entries and 100,000 events.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import io
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from voting.crypto import (  # noqa: E402
+    GENESIS,
+    canonical,
+    generate_private_key,
+    key_id,
+    leaf_hashes,
+    merkle_root,
+    public_key_b64,
+    sign_document,
+    verify_chain,
+)
+from voting.crypto.canonical import canonical_parsed, parse_json  # noqa: E402
+from voting.crypto.verify import main  # noqa: E402
+from voting.rules.document import matters_from_board  # noqa: E402
+
+PROCEDURE = {
+    "parking_policy": "include",
+    "invalid_counts_as_participation": True,
+    "ranking_rule": "HEAD_THEN_AREA",
+    "tie_resolution": "runoff",
+    "notice_rule": "CLEAR_15",
+}
+CANDIDATES = [f"cand-{i:02d}" for i in range(1, 13)]
+MATTERS = [
+    ("m1", "ordinary", "motion", ["agree", "disagree"], 1, 0, 0),
+    ("m2", "special", "motion", ["agree", "disagree"], 1, 0, 0),
+    ("m3", "ordinary", "selection", ["bidder-1", "bidder-2", "bidder-3"], 1, 0, 0),
+    ("m4", "ordinary", "election", CANDIDATES, 7, 3, 5),
+    ("m5", "ordinary", "motion", ["agree", "disagree"], 1, 0, 0),
+]
+
+
+def matter_definitions() -> list[dict]:
+    """The five matters as planned."""
+    return [
+        {
+            "id": mid,
+            "title": f"表决事项 {mid}",
+            "category": category,
+            "kind": kind,
+            "seats": seats,
+            "alternates": alternates,
+            "minimum": minimum,
+            "options": [{"id": option, "label": option.upper()} for option in options],
+        }
+        for mid, category, kind, options, seats, alternates, minimum in MATTERS
+    ]
+
+
+def answer(rng: random.Random, kind: str, options: list[str], seats: int) -> object:
+    """One voter's answer to one matter."""
+    roll = rng.random()
+    if roll < 0.03:
+        return []
+    if roll < 0.04:
+        return "invalid"
+    if kind == "motion":
+        return ["agree"] if roll < 0.8 else ["disagree"]
+    if kind == "selection":
+        return [options[0] if roll < 0.7 else rng.choice(options)]
+    return sorted(rng.sample(options[:9] if roll < 0.9 else options, rng.randint(1, seats)))
+
+
+def make_board(n: int, rng: random.Random) -> list[dict]:
+    """n entries sorted by receipt, each answering most of the five matters."""
+    entries = []
+    for _ in range(n):
+        answers = {
+            mid: answer(rng, kind, options, seats)
+            for mid, _, kind, options, seats, _, _ in MATTERS
+            if rng.random() < 0.97
+        }
+        entries.append(
+            {
+                "receipt": f"{rng.getrandbits(128):032x}",
+                "channel": rng.choice(("online", "online", "online", "paper", "proxy")),
+                "area": f"{rng.randint(3_000, 16_000) // 100}.{rng.randint(0, 99):02d}",
+                "owners": 1,
+                "answers": answers,
+            }
+        )
+    entries.sort(key=lambda entry: entry["receipt"])
+    return entries
+
+
+def make_audit(n: int, rng: random.Random) -> list[dict]:
+    """An audit chain of n events."""
+    events, prev = [], GENESIS
+    for seq in range(1, n + 1):
+        event = {
+            "seq": seq,
+            "at": f"2024-06-{1 + seq % 28:02d}T{seq % 24:02d}:00:00Z",
+            "type": "ballot.cast",
+            "actor": "resident",
+            "data": {
+                "meeting": "mtg-1",
+                "receipt": f"{rng.getrandbits(128):032x}",
+                "channel": "online",
+            },
+            "prev": prev,
+        }
+        event["hash"] = prev = canonical_hash(event)
+        events.append(event)
+    return events
+
+
+def canonical_hash(event: dict) -> str:
+    """The event hash of FORMATS section 5."""
+    import hashlib
+
+    return hashlib.sha256(canonical(event)).hexdigest()
+
+
+def write_files(directory: Path, entries: int, events: int, seed: int) -> tuple[list[str], str]:
+    """Write result, board and audit files; return verifier arguments and the key."""
+    rng = random.Random(seed)
+    board = make_board(entries, rng)
+    audit = make_audit(events, rng)
+    total_area = sum(int(e["area"].replace(".", "")) for e in board) * 5 // 4
+    roster = {
+        "units": entries * 5 // 4,
+        "owners": entries * 5 // 4,
+        "area": f"{total_area // 100}.{total_area % 100:02d}",
+        "snapshot_hash": "ab" * 32,
+    }
+    doc = {
+        "format": "gongyi-result/1",
+        "community": {"id": "c-1", "name": "基准小区"},
+        "office": {"id": "o-1", "name": "基准街道"},
+        "meeting": {
+            "id": "mtg-1",
+            "title": "基准会议",
+            "noticed_at": "2024-05-01T00:00:00Z",
+            "opened_at": "2024-05-20T00:00:00Z",
+            "closed_at": "2024-06-03T00:00:00Z",
+        },
+        "procedure": PROCEDURE,
+        "roster": roster,
+        "matters": matters_from_board(PROCEDURE, roster, matter_definitions(), board),
+        "board": {"entries": len(board), "merkle_root": merkle_root(leaf_hashes(board)).hex()},
+        "audit": {"seq": len(audit), "head": audit[-1]["hash"] if audit else GENESIS},
+        "issued_at": "2024-06-04T00:00:00Z",
+    }
+    key = generate_private_key()
+    public = public_key_b64(key)
+    result = {
+        "document": doc,
+        "signatures": [
+            {
+                "role": "committee",
+                "key_id": key_id(public),
+                "public_key": public,
+                "signature": sign_document(key, doc),
+                "signed_at": "2024-06-04T00:00:00Z",
+            }
+        ],
+    }
+    paths = {}
+    for name, value in (
+        ("result", result),
+        ("board", {"format": "gongyi-board/1", "meeting_id": "mtg-1", "entries": board}),
+        ("audit", {"format": "gongyi-audit/1", "events": audit}),
+    ):
+        paths[name] = directory / f"{name}.json"
+        paths[name].write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    args = [str(paths["result"]), "--board", str(paths["board"]), "--audit", str(paths["audit"])]
+    return args, public
+
+
+def timed(label: str, action):
+    """Run action once, print its time, return its value."""
+    start = time.perf_counter()
+    value = action()
+    print(f"  {label:<44} {time.perf_counter() - start:7.3f} s")
+    return value
+
+
+def parts(args: list[str]) -> None:
+    """Time the parts of the verification separately (the collector paused as in main)."""
+    gc.disable()
+    try:
+        board = timed("parse board JSON", lambda: parse_json(Path(args[2]).read_text("utf-8")))
+        audit = timed("parse audit JSON", lambda: parse_json(Path(args[4]).read_text("utf-8")))
+        entries, events = board["entries"], audit["events"]
+        timed("canonicalise board entries", lambda: [canonical_parsed(e) for e in entries])
+        hashes = timed(
+            "leaf hashes (canonical + SHA-256)", lambda: leaf_hashes(entries, canonical_parsed)
+        )
+        timed("Merkle root from leaf hashes", lambda: merkle_root(hashes))
+        timed("canonicalise audit events", lambda: [canonical_parsed(e) for e in events])
+        timed("audit chain check", lambda: verify_chain(events, encode=canonical_parsed))
+        result = parse_json(Path(args[0]).read_text("utf-8"))["document"]
+        timed(
+            "re-tally (voting.rules)",
+            lambda: matters_from_board(
+                result["procedure"], result["roster"], result["matters"], entries
+            ),
+        )
+        timed("canonical with type check, board entries", lambda: [canonical(e) for e in entries])
+    finally:
+        gc.enable()
+
+
+def main_benchmark() -> None:
+    """Parse arguments, build the files, time the verifier."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=2024)
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="gongyi-verify-") as directory:
+        start = time.perf_counter()
+        args, public = write_files(Path(directory), options.entries, options.events, options.seed)
+        sizes = ", ".join(
+            f"{Path(a).name} {Path(a).stat().st_size / 1e6:.1f} MB"
+            for a in args
+            if a.endswith(".json")
+        )
+        print(
+            f"generated {options.entries:,} entries and {options.events:,} events in "
+            f"{time.perf_counter() - start:.1f} s ({sizes})"
+        )
+        print("parts:")
+        parts(args)
+        output = io.StringIO()
+        start = time.perf_counter()
+        with contextlib.redirect_stdout(output):
+            code = main([*args, "--key", public])
+        total = time.perf_counter() - start
+        print(
+            f"full verify (voting verify ... --key): {total:.3f} s, exit {code}, "
+            f"last line {output.getvalue().splitlines()[-1]!r}"
+        )
+        print(f"target < 3 s: {'met' if total < 3 and code == 0 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main_benchmark()

@@ -1,0 +1,206 @@
+"""The checks of the verifier, one function per input file (FORMATS sections 3 to 6)."""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable
+from typing import Any
+
+from voting.crypto.audit import verify_chain
+from voting.crypto.canonical import canonical
+from voting.crypto.keys import key_id, load_public_key, public_key_b64, verify_signature
+from voting.crypto.merkle import leaf_hashes, merkle_root
+from voting.crypto.shape import Mismatch, first_difference, hex64, kind_name, member, show
+from voting.rules.document import BoardError, matters_from_board
+
+RESULT_FORMAT, BOARD_FORMAT, AUDIT_FORMAT = "gongyi-result/1", "gongyi-board/1", "gongyi-audit/1"
+ROLES = ("committee", "office")
+_RECEIPT = re.compile(r"[0-9a-f]{32}")
+
+Encode = Callable[[Any], bytes]
+
+
+def _format(obj: Any, expected: str, where: str) -> None:
+    """Check the format member of a document."""
+    if member(obj, "format", str, where) != expected:
+        raise Mismatch(f"{where}.format is {show(obj['format'])}, expected {show(expected)}")
+
+
+def _check_signature(sig: Any, where: str, doc: dict[str, Any]) -> str:
+    """Check one SIG against the document; return its key id."""
+    role = member(sig, "role", str, where)
+    if role not in ROLES:
+        raise Mismatch(f"{where}.role is {show(role)}, expected committee or office")
+    stated_id = member(sig, "key_id", str, where)
+    public = member(sig, "public_key", str, where)
+    member(sig, "signature", str, where)
+    member(sig, "signed_at", str, where)
+    try:
+        actual_id = key_id(public)
+    except ValueError as exc:
+        raise Mismatch(f"{where}.public_key is not an Ed25519 public key: {exc}") from None
+    if stated_id != actual_id:
+        raise Mismatch(
+            f"{where}.key_id is {show(stated_id)}, but its public key has id {actual_id}"
+        )
+    if not verify_signature(public, sig["signature"], doc):
+        raise Mismatch(f"{where} ({role} key {actual_id}) does not sign this document")
+    return actual_id
+
+
+def check_result(lines: list[str], result: Any, key: str | None) -> dict[str, Any]:
+    """Check the result file's shape and signatures; return its document."""
+    doc = member(result, "document", dict, "result")
+    _format(doc, RESULT_FORMAT, "document")
+    meeting = member(doc, "meeting", dict, "document")
+    lines.append(
+        f"ok  result format {RESULT_FORMAT}, meeting "
+        f"{show(meeting.get('id'))} {show(meeting.get('title', ''))}"
+    )
+    try:
+        canonical(doc)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise Mismatch(f"document cannot be put in canonical form: {exc}") from None
+    signatures = member(result, "signatures", list, "result")
+    if not signatures:
+        raise Mismatch("result.signatures is empty: the result is not signed")
+    signers: dict[str, str] = {}
+    for index, sig in enumerate(signatures):
+        kid = _check_signature(sig, f"signatures[{index}]", doc)
+        signers[public_key_b64(load_public_key(sig["public_key"]))] = f"{sig['role']} {kid}"
+        lines.append(f"ok  signature {sig['role']} key {kid}")
+    if key is None:
+        lines.append(
+            "--  no --key given: the signatures show the document is intact; "
+            "compare the key ids with the published keys to know who signed"
+        )
+        return doc
+    try:
+        wanted = public_key_b64(load_public_key(key))
+    except ValueError as exc:
+        raise Mismatch(f"the key given with --key is not an Ed25519 public key: {exc}") from None
+    if wanted not in signers:
+        raise Mismatch(
+            f"no signature is by the key given with --key ({key_id(wanted)}); "
+            f"the signers are {', '.join(signers.values())}"
+        )
+    lines.append(f"ok  signed by the key given with --key: {signers[wanted]}")
+    return doc
+
+
+def _check_entries(entries: list[Any]) -> None:
+    """Check that entries are objects with receipts in strictly increasing order."""
+    try:  # the common case in C loops; the loops below find and name a problem
+        receipts = [entry["receipt"] for entry in entries]
+        if all(map(_RECEIPT.fullmatch, receipts)) and all(map(operator.lt, receipts, receipts[1:])):
+            return
+    except (KeyError, TypeError):
+        pass
+    for index, entry in enumerate(entries):
+        if type(entry) is not dict:
+            raise Mismatch(f"board entries[{index}] is {kind_name(entry)}, expected an object")
+    receipts = [entry.get("receipt") for entry in entries]
+    for index, receipt in enumerate(receipts):
+        if type(receipt) is not str or not _RECEIPT.fullmatch(receipt):
+            raise Mismatch(
+                f"board entries[{index}].receipt is {show(receipt)}, "
+                "expected 32 lowercase hex characters"
+            )
+    for index in range(1, len(receipts)):
+        if receipts[index - 1] >= receipts[index]:
+            same = receipts[index - 1] == receipts[index]
+            raise Mismatch(
+                f"board entries[{index}].receipt {receipts[index]} "
+                + (
+                    "repeats the one before it"
+                    if same
+                    else f"comes before {receipts[index - 1]} of entries[{index - 1}]"
+                )
+                + ": entries must be sorted by receipt, each once"
+            )
+
+
+def _board_root(entries: list[Any], encode: Encode) -> str:
+    """Return the board's Merkle root in hex, naming an entry that cannot be hashed."""
+    try:
+        return merkle_root(leaf_hashes(entries, encode)).hex()
+    except (TypeError, ValueError, RecursionError):
+        for index, entry in enumerate(entries):
+            try:
+                encode(entry)
+            except (TypeError, ValueError, RecursionError) as exc:
+                raise Mismatch(
+                    f"board entries[{index}] cannot be put in canonical form: {exc}"
+                ) from None
+        raise
+
+
+def _check_tally(lines: list[str], doc: dict[str, Any], entries: list[Any]) -> None:
+    """Re-tally the board and compare every matter, figure and outcome with the document."""
+    stated = member(doc, "matters", list, "document")
+    procedure = member(doc, "procedure", dict, "document")
+    roster = member(doc, "roster", dict, "document")
+    try:
+        computed = matters_from_board(procedure, roster, stated, entries)
+    except BoardError as exc:
+        raise Mismatch(f"board: {exc}") from None
+    except Exception as exc:  # hostile documents must end in a MISMATCH, not a traceback
+        raise Mismatch(
+            f"the tally cannot be recomputed from this document and board: "
+            f"{type(exc).__name__}: {exc}"
+        ) from None
+    difference = first_difference(stated, computed, "matters")
+    if difference:
+        raise Mismatch(difference)
+    for matter in computed:
+        outcome = matter["outcome"]
+        chosen = f", winners {show(outcome['winners'])}" if outcome["winners"] else ""
+        if outcome["alternates"]:
+            chosen += f", alternates {show(outcome['alternates'])}"
+        lines.append(
+            f"ok  matter {show(matter['id'])} {show(matter['title'])}: {outcome['status']}"
+            f"{chosen}; every figure matches the board"
+        )
+
+
+def check_board(lines: list[str], doc: dict[str, Any], board: Any, encode: Encode) -> None:
+    """Check the board against the document and re-tally it."""
+    _format(board, BOARD_FORMAT, "board")
+    meeting_id = member(member(doc, "meeting", dict, "document"), "id", str, "document.meeting")
+    if member(board, "meeting_id", str, "board") != meeting_id:
+        raise Mismatch(
+            f"board.meeting_id is {show(board['meeting_id'])}, "
+            f"but the result is for meeting {show(meeting_id)}"
+        )
+    entries = member(board, "entries", list, "board")
+    stated = member(doc, "board", dict, "document")
+    count = member(stated, "entries", int, "document.board")
+    root = hex64(stated, "merkle_root", "document.board")
+    _check_entries(entries)
+    if len(entries) != count:
+        raise Mismatch(f"board has {len(entries)} entries, but document.board.entries says {count}")
+    computed = _board_root(entries, encode)
+    if computed != root:
+        raise Mismatch(f"board Merkle root is {computed}, but document.board.merkle_root is {root}")
+    lines.append(
+        f"ok  board: {count} entries sorted by receipt, Merkle root {root} as the result says"
+    )
+    _check_tally(lines, doc, entries)
+
+
+def check_audit(lines: list[str], doc: dict[str, Any], audit: Any, encode: Encode) -> None:
+    """Check the audit chain up to the event the document names."""
+    _format(audit, AUDIT_FORMAT, "audit")
+    events = member(audit, "events", list, "audit")
+    stated = member(doc, "audit", dict, "document")
+    seq = member(stated, "seq", int, "document.audit")
+    head = hex64(stated, "head", "document.audit")
+    problems = verify_chain(events, head, seq, encode)
+    if problems:
+        raise Mismatch(f"audit log: {problems[0]}"[:400])
+    later = f" ({len(events) - seq} later events not needed)" if len(events) > seq else ""
+    lines.append(
+        f"ok  audit log: events 1 to {seq} chain correctly and event {seq} "
+        f"has hash {head} as the result says{later}"
+    )
