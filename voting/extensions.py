@@ -19,8 +19,10 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 def select_locale() -> str:
     """zh-CN unless the visitor chose English (cookie) or asks for it by ?lang=en."""
-    from flask import current_app
+    from flask import current_app, has_request_context
 
+    if not has_request_context():  # command line, background work: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     choice = request.args.get("lang") or request.cookies.get("lang")
     if choice in current_app.config["LANGUAGES"]:
         return choice
