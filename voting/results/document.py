@@ -1,0 +1,184 @@
+"""The bulletin board (FORMATS.md §3) and the result document (§4) of a meeting.
+
+Gongyi's extensions of DOC (FORMATS says extend, never rename; the verifier ignores members
+it does not know, and every member is signed):
+
+- ``"version"``: 1 for the first publication, +1 for each version that supersedes another;
+- ``"preliminary"``: true while the objection period (异议期) of the rules of procedure runs;
+- ``"objections"``: ``{"period_days", "closes_at"?, "filed", "answered"}``, the objections
+  filed against earlier versions of this meeting's result and how many were answered;
+- ``"supersedes"``: ``{"version", "document_hash", "reason"}`` of the version it replaces,
+  where ``document_hash`` is SHA-256 of canonical(that DOC).
+
+The matters are counted from the frozen board by ``voting.rules.matters_from_board``, the
+very function the offline verifier runs, so a published document always re-tallies.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from voting.ballots.models import Ballot
+from voting.crypto import canonical, merkle_root
+from voting.db import db
+from voting.meetings.models import Meeting, RosterSnapshot, Voter
+from voting.results.keys import rfc3339
+from voting.rosters.models import Community
+from voting.rules import Procedure, fmt_area, matters_from_board
+from voting.rules.process import committee_minimum
+
+RESULT_FORMAT = "gongyi-result/1"
+BOARD_FORMAT = "gongyi-board/1"
+
+
+class DocumentError(ValueError):
+    """The meeting lacks what a result document needs (snapshot, procedure)."""
+
+
+@dataclass
+class Board:
+    """The board's entries in receipt order, their canonical text and Merkle root."""
+
+    entries: list[dict]
+    text: str
+    merkle_root: str
+
+
+def board_entries(meeting: Meeting) -> list[dict]:
+    """One FORMATS §3 entry per counted ballot, sorted by receipt; no names or units."""
+    rows = db_rows(meeting)
+    return [
+        {"receipt": receipt, "channel": channel, "area": fmt_area(area), "owners": 1,
+         "answers": answers}
+        for receipt, channel, answers, area in rows
+    ]  # fmt: skip
+
+
+def db_rows(meeting: Meeting):
+    """Receipt, channel, answers and the voter's counted area of every ballot, by receipt."""
+    return db.session.execute(
+        select(Ballot.receipt, Ballot.channel, Ballot.answers, Voter.area)
+        .join(Voter, Voter.id == Ballot.voter_id)
+        .where(Ballot.meeting_id == meeting.id)
+        .order_by(Ballot.receipt)
+    ).all()
+
+
+def build_board(meeting: Meeting) -> Board:
+    """Freeze the board: canonical text of the board document and the Merkle root."""
+    entries = board_entries(meeting)
+    encoded = [canonical(entry) for entry in entries]
+    sha256 = hashlib.sha256
+    root = merkle_root([sha256(b"\x00" + data).digest() for data in encoded]).hex()
+    # Canonical JSON sorts keys: "entries" < "format" < "meeting_id".
+    text = (
+        b'{"entries":['
+        + b",".join(encoded)
+        + b'],"format":'
+        + canonical(BOARD_FORMAT)
+        + b',"meeting_id":'
+        + canonical(str(meeting.id))
+        + b"}"
+    ).decode("utf-8")
+    return Board(entries=entries, text=text, merkle_root=root)
+
+
+def meeting_procedure(meeting: Meeting) -> Procedure:
+    """The rules of procedure frozen for the meeting."""
+    if not meeting.procedure:
+        raise DocumentError(f"meeting {meeting.id} has no frozen rules of procedure")
+    return Procedure.from_dict(meeting.procedure)
+
+
+def roster_document(meeting: Meeting) -> dict:
+    """The roster member of DOC from the snapshot frozen when the meeting opened."""
+    snapshot = _snapshot(meeting)
+    return {
+        "units": snapshot.units,
+        "owners": snapshot.owners,
+        "area": fmt_area(snapshot.area),
+        "snapshot_hash": snapshot.snapshot_hash,
+    }
+
+
+def _snapshot(meeting: Meeting) -> RosterSnapshot:
+    snapshot = db.session.scalar(
+        select(RosterSnapshot).where(RosterSnapshot.meeting_id == meeting.id)
+    )
+    if snapshot is None:
+        raise DocumentError(f"meeting {meeting.id} has no roster snapshot")
+    return snapshot
+
+
+def matter_definitions(meeting: Meeting, lot_seed: str | None = None) -> list[dict]:
+    """The matters as put to the vote, in the shape ``matters_from_board`` takes."""
+    households = _snapshot(meeting).households
+    out = []
+    for matter in meeting.matters:
+        definition = {
+            "id": matter.public_id,
+            "title": matter.title,
+            "category": matter.category,
+            "kind": matter.kind,
+            "seats": matter.seats,
+            "alternates": matter.alternates,
+            "minimum": committee_minimum(households) if matter.kind == "election" else 0,
+            "options": [{"id": option.code, "label": option.label} for option in matter.options],
+        }
+        if lot_seed is not None and matter.kind == "election":
+            definition["outcome"] = {"lot_seed": lot_seed}
+        out.append(definition)
+    return out
+
+
+def count_matters(meeting: Meeting, board: Board) -> list[dict]:
+    """The MATTER list of DOC, counted from the frozen board."""
+    procedure = meeting_procedure(meeting)
+    # Lots, if the rules use them, are drawn with the board's root as the auditable seed:
+    # nobody can know it before the last ballot is in.
+    seed = board.merkle_root if procedure.tie_resolution == "lot" else None
+    definitions = matter_definitions(meeting, seed)
+    return matters_from_board(procedure, roster_document(meeting), definitions, board.entries)
+
+
+def _time(moment: datetime | None) -> str | None:
+    return rfc3339(moment) if moment else None
+
+
+def build_document(
+    meeting: Meeting,
+    community: Community,
+    board: Board,
+    matters: list[dict],
+    audit: dict,
+    extensions: dict,
+    issued_at: datetime,
+) -> dict:
+    """Assemble DOC (FORMATS.md §4) with Gongyi's extensions; ids are strings."""
+    office = community.office
+    return {
+        "format": RESULT_FORMAT,
+        "community": {"id": str(community.id), "name": community.name},
+        "office": {"id": str(office.id), "name": office.name},
+        "meeting": {
+            "id": str(meeting.id),
+            "title": meeting.title,
+            "noticed_at": _time(meeting.announced_at),
+            "opened_at": _time(meeting.opened_at),
+            "closed_at": _time(meeting.closed_at),
+        },
+        "procedure": meeting_procedure(meeting).document_dict(),
+        "roster": roster_document(meeting),
+        "matters": matters,
+        "board": {"entries": len(board.entries), "merkle_root": board.merkle_root},
+        "audit": audit,
+        "issued_at": rfc3339(issued_at),
+        **extensions,
+    }
+
+
+def document_hash(doc: dict) -> str:
+    """SHA-256 hex of canonical(DOC)."""
+    return hashlib.sha256(canonical(doc)).hexdigest()

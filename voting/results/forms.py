@@ -1,0 +1,60 @@
+"""Forms of the results pages: publish, correct, countersign, return, objections, keys."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from voting.results.objections import MAX_ANSWER, MAX_TEXT
+from voting.results.services import MAX_REASON
+
+OBJECTION_KIND_CHOICES = [
+    ("receipt_missing", _l("我的回执不在公示的表决记录中")),
+    ("wrong_area", _l("我的专有部分面积计算有误")),
+    ("other", _l("其他异议")),
+]
+
+
+class ActionForm(FlaskForm):
+    """A button that only needs the CSRF token (publish, countersign, make a key)."""
+
+
+class ReasonForm(FlaskForm):
+    """An action that needs a written reason (a correction, a return)."""
+
+    reason = TextAreaField(
+        _l("理由"), validators=[DataRequired(), Length(max=MAX_REASON)], render_kw={"rows": 3}
+    )
+
+
+class ObjectionForm(FlaskForm):
+    """An owner's objection to the preliminary result."""
+
+    kind = RadioField(_l("异议类型"), choices=OBJECTION_KIND_CHOICES, validators=[DataRequired()])
+    receipt = StringField(
+        _l("回执编号（选第一项时必填）"), validators=[Optional(), Length(max=64)],
+        render_kw={"autocomplete": "off", "inputmode": "latin"},
+    )  # fmt: skip
+    text = TextAreaField(
+        _l("说明"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 4}
+    )
+
+
+class AnswerForm(FlaskForm):
+    """The committee's answer to an objection."""
+
+    answer = TextAreaField(
+        _l("答复"), validators=[DataRequired(), Length(max=MAX_ANSWER)], render_kw={"rows": 3}
+    )
+
+
+class ReceiptForm(FlaskForm):
+    """Receipt lookup (a GET form: nothing changes, no CSRF needed)."""
+
+    class Meta:
+        csrf = False
+
+    receipt = StringField(
+        _l("回执编号"), validators=[DataRequired(), Length(max=64)],
+        render_kw={"autocomplete": "off", "inputmode": "latin"},
+    )  # fmt: skip

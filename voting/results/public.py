@@ -1,0 +1,203 @@
+"""What the public pages show: figures in words and bars, the participant list, receipts.
+
+The board and the participant list must not be joinable: the board (choices and weights,
+no units) is in receipt order; the participant list (units, no choices) is in building and
+unit order, and shows no areas unless the rules of procedure say ``publish_unit_areas``.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+
+from sqlalchemy import select
+
+from voting.audit.models import AuditEvent
+from voting.audit.services import chain_name
+from voting.ballots.models import Ballot
+from voting.crypto import inclusion_proof, leaf_hashes
+from voting.db import db
+from voting.meetings.models import Voter
+from voting.results.models import Result
+from voting.rules import (
+    MatterResult,
+    MatterSpec,
+    OptionTally,
+    Procedure,
+    RosterTotals,
+    explain,
+    parse_area,
+)
+from voting.rules.election import elect
+
+CATEGORY_ZH = {"ordinary": "一般事项", "special": "重大事项"}
+
+
+@dataclass(frozen=True)
+class ParsedBoard:
+    """A published board, parsed once: its entries and the position of each receipt."""
+
+    entries: list[dict]
+    index: dict[str, int]
+
+
+@lru_cache(maxsize=8)
+def _parse_board(result_id: int, document_hash: str, text: str) -> ParsedBoard:
+    entries = json.loads(text)["entries"]
+    return ParsedBoard(entries, {entry["receipt"]: i for i, entry in enumerate(entries)})
+
+
+def parsed_board(result: Result) -> ParsedBoard:
+    """The result's frozen board; published boards never change, so it is cached."""
+    return _parse_board(result.id, result.document_hash, result.board_json)
+
+
+def board_receipts(result: Result) -> dict[str, int]:
+    """Receipt -> position on the result's board."""
+    return parsed_board(result).index
+
+
+@dataclass(frozen=True)
+class ReceiptCheck:
+    """A receipt found on the board: its entry, position and (optionally) inclusion proof."""
+
+    entry: dict
+    index: int
+    size: int
+    leaf: str
+    proof: list[str]
+    root: str
+
+
+def check_receipt(result: Result, receipt: str, with_proof: bool = False) -> ReceiptCheck | None:
+    """Find a receipt on the published board; None when it is not there."""
+    board = parsed_board(result)
+    index = board.index.get(receipt)
+    if index is None:
+        return None
+    entry = board.entries[index]
+    leaves = leaf_hashes([entry])
+    proof: list[str] = []
+    if with_proof:
+        all_leaves = leaf_hashes(board.entries)
+        proof = [node.hex() for node in inclusion_proof(all_leaves, index)]
+    return ReceiptCheck(entry, index, len(board.entries), leaves[0].hex(), proof,
+                        result.merkle_root)  # fmt: skip
+
+
+def participants(meeting_id: int) -> list[tuple[str, list[str], int]]:
+    """Voters who took part: (building, unit labels, area), in building and unit order."""
+    rows = db.session.execute(
+        select(Voter.building, Voter.units, Voter.area)
+        .join(Ballot, Ballot.voter_id == Voter.id)
+        .where(Ballot.meeting_id == meeting_id)
+    ).all()
+    return sorted(((b, list(u), a) for b, u, a in rows), key=lambda row: _natural(row))
+
+
+def _natural(row: tuple) -> list:
+    text = " ".join([row[0], *row[1]])
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", text)]
+
+
+def percent(ratio: str) -> str:
+    """A FORMATS ratio ("2/3") as a display percentage with two decimals ("66.67%")."""
+    value = Fraction(ratio)
+    hundredths = (value.numerator * 10000 * 2 + value.denominator) // (2 * value.denominator)
+    return f"{hundredths // 100}.{hundredths % 100:02d}%"
+
+
+def fraction_parts(ratio: str) -> tuple[int, int]:
+    """Numerator and denominator of a ratio, for a <meter> bar (no floats)."""
+    value = Fraction(ratio)
+    return value.numerator, value.denominator
+
+
+def matter_result(matter: dict, roster: dict, procedure: Procedure) -> MatterResult:
+    """Rebuild the rules' MatterResult from a published MATTER, to explain it in words."""
+    options = tuple(
+        OptionTally(t["id"], parse_area(t["area"]), t["owners"], t["passed"])
+        for t in matter["tally"]
+    )
+    lot_seed = matter["outcome"].get("lot_seed")
+    spec = MatterSpec(
+        id=matter["id"], category=matter["category"], kind=matter["kind"],
+        option_ids=tuple(o["id"] for o in matter["options"]), seats=matter["seats"],
+        alternates=matter["alternates"], minimum=matter["minimum"], lot_seed=lot_seed,
+    )  # fmt: skip
+    part = matter["participation"]
+    p_area, p_head = parse_area(part["area"]), part["owners"]
+    tie: dict = {}
+    if matter["kind"] == "election" and part["quorum_met"]:
+        outcome = elect(
+            [(o.id, o.area, o.head) for o in options if o.passed], p_area, p_head,
+            seats=spec.seats, alternates=spec.alternates, minimum=spec.minimum,
+            ranking_rule=procedure.ranking_rule,
+            lot_seed=lot_seed if procedure.tie_resolution == "lot" else None,
+        )  # fmt: skip
+        tie = {"tied": outcome.tied, "tie_at": outcome.tie_at, "lot_used": outcome.lot_used}
+    return MatterResult(
+        spec=spec,
+        totals=RosterTotals(roster["units"], roster["owners"], parse_area(roster["area"])),
+        procedure=procedure, p_area=p_area, p_head=p_head, options=options,
+        abstain_area=parse_area(matter["abstain"]["area"]),
+        abstain_head=matter["abstain"]["owners"],
+        invalid_area=parse_area(matter["invalid"]["area"]),
+        invalid_head=matter["invalid"]["owners"], quorum_met=part["quorum_met"],
+        status=matter["outcome"]["status"], winners=tuple(matter["outcome"]["winners"]),
+        alternates=tuple(matter["outcome"]["alternates"]), **tie,
+    )  # fmt: skip
+
+
+def matter_views(document: dict, lang: str) -> list[dict]:
+    """Each matter of a published document with labels, percentages, bars and sentences."""
+    procedure = Procedure.from_dict(document["procedure"])
+    views = []
+    for matter in document["matters"]:
+        labels = {o["id"]: o["label"] for o in matter["options"]}
+        part = matter["participation"]
+        rows = [
+            {**t, "label": labels.get(t["id"], t["id"]),
+             "owners_pct": percent(t["owners_ratio"]), "area_pct": percent(t["area_ratio"]),
+             "owners_bar": fraction_parts(t["owners_ratio"]),
+             "area_bar": fraction_parts(t["area_ratio"])}
+            for t in matter["tally"]
+        ]  # fmt: skip
+        outcome = matter["outcome"]
+        views.append({
+            "matter": matter,
+            "participation": {
+                **part, "owners_pct": percent(part["owners_ratio"]),
+                "area_pct": percent(part["area_ratio"]),
+                "owners_bar": fraction_parts(part["owners_ratio"]),
+                "area_bar": fraction_parts(part["area_ratio"]),
+            },
+            "rows": rows,
+            "winners": [labels.get(i, i) for i in outcome["winners"]],
+            "alternates": [labels.get(i, i) for i in outcome["alternates"]],
+            "sentences": explain(matter_result(matter, document["roster"], procedure), lang),
+        })  # fmt: skip
+    return views
+
+
+def public_seq(community_id: int) -> int:
+    """How far the community's audit chain is public: up to the last event a result names."""
+    seqs = db.session.execute(
+        select(Result.published_seq, Result.countersigned_seq).where(
+            Result.community_id == community_id
+        )
+    ).all()
+    return max((max(p or 0, c or 0) for p, c in seqs), default=0)
+
+
+def audit_events(community_id: int, upto_seq: int | None = None) -> list[dict]:
+    """The community's audit chain as published (FORMATS.md §5), up to ``upto_seq``."""
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.chain == chain_name(community_id))
+        .order_by(AuditEvent.seq)
+    )
+    if upto_seq is not None:
+        query = query.where(AuditEvent.seq <= upto_seq)
+    return [event.as_dict() for event in db.session.scalars(query)]
