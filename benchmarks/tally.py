@@ -70,7 +70,10 @@ def answer(kind: str, options: list[str], seats: int, rng: random.Random) -> lis
     if roll < 0.08:
         return []
     if kind == "election":
-        return rng.sample(options, rng.randint(1, seats))
+        # Earlier candidates are more popular; a few ballots approve too many (invalid).
+        chosen = [c for i, c in enumerate(options) if rng.random() < 0.9 - 0.035 * i]
+        rng.shuffle(chosen)
+        return chosen if rng.random() < 0.02 else chosen[:seats]
     weights = [6, 3, 1] if kind == "selection" else [7, 3]
     return [rng.choices(options, weights)[0]]
 
@@ -118,18 +121,31 @@ def main() -> None:
         start = time.perf_counter()
         merged = build_persons(merging, proc)
         took = time.perf_counter() - start
-        print(f"build_persons ({merge}, with merges): {len(merging):,} units -> "
-              f"{len(merged):,} persons in {took:.3f} s")
+        print(
+            f"build_persons ({merge}, with merges): {len(merging):,} units -> "
+            f"{len(merged):,} persons in {took:.3f} s"
+        )
 
     entries = make_entries(persons, rng)
     matters = [
-        {"id": mid, "title": mid, "category": cat, "kind": kind, "seats": seats,
-         "alternates": alts, "minimum": minimum,
-         "options": [{"id": o, "label": o} for o in options]}
+        {
+            "id": mid,
+            "title": mid,
+            "category": cat,
+            "kind": kind,
+            "seats": seats,
+            "alternates": alts,
+            "minimum": minimum,
+            "options": [{"id": o, "label": o} for o in options],
+        }
         for mid, cat, kind, options, seats, alts, minimum in MATTERS
     ]
-    roster = {"units": totals.units, "owners": totals.owners, "area": fmt_area(totals.area),
-              "snapshot_hash": "0" * 64}
+    roster = {
+        "units": totals.units,
+        "owners": totals.owners,
+        "area": fmt_area(totals.area),
+        "snapshot_hash": "0" * 64,
+    }
     answers = sum(len(e["answers"]) for e in entries)
     best = None
     for _ in range(3):
@@ -137,13 +153,18 @@ def main() -> None:
         result = matters_from_board(procedure.document_dict(), roster, matters, entries)
         took = time.perf_counter() - start
         best = took if best is None else min(best, took)
-    print(f"matters_from_board: {len(entries):,} entries, {len(MATTERS)} matters, "
-          f"{answers:,} answers: best of 3 {best:.3f} s "
-          f"({len(entries) / best:,.0f} ballots/s, {answers / best:,.0f} answers/s)")
+    print(
+        f"matters_from_board: {len(entries):,} entries, {len(MATTERS)} matters, "
+        f"{answers:,} answers: best of 3 {best:.3f} s "
+        f"({len(entries) / best:,.0f} ballots/s, {answers / best:,.0f} answers/s)"
+    )
     for matter in result:
         outcome = matter["outcome"]
-        print(f"  {matter['id']} {matter['kind']:9} {outcome['status']:15} "
-              f"winners={','.join(outcome['winners'])} alternates={','.join(outcome['alternates'])}")
+        winners, alternates = ",".join(outcome["winners"]), ",".join(outcome["alternates"])
+        print(
+            f"  {matter['id']} {matter['kind']:9} {outcome['status']:20} "
+            f"winners={winners} alternates={alternates}"
+        )
 
 
 if __name__ == "__main__":

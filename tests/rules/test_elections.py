@@ -163,7 +163,8 @@ def election(support_by_candidate: dict, voters: int, **spec: object):
     totals = RosterTotals(units=voters, owners=voters, area=sum(v[0] for v in votes))
     options = tuple(support_by_candidate)
     proc = spec.pop("proc", procedure())
-    return tally_matter(MatterSpec("e", "ordinary", "election", options, **spec), totals, votes, proc)
+    matter = MatterSpec("e", "ordinary", "election", options, **spec)
+    return tally_matter(matter, totals, votes, proc)
 
 
 def test_tie_at_the_alternate_boundary():

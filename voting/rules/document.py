@@ -121,9 +121,10 @@ def _group_entries(
             raise BoardError(_receipt_of(entry), "entry lacks a FORMATS §3 field") from None
         if receipt.__class__ is not str or not receipt:
             raise BoardError(None, f"receipt {receipt!r} is not a string")
-        if receipt in receipts:
-            raise BoardError(receipt, "receipt appears twice")
+        seen = len(receipts)
         receipts.add(receipt)
+        if len(receipts) == seen:
+            raise BoardError(receipt, "receipt appears twice")
         if channel not in CHANNELS:
             raise BoardError(receipt, f"channel {channel!r} is not online, paper or proxy")
         if area_text.__class__ is not str:
@@ -144,7 +145,7 @@ def _group_entries(
             if matter is None:
                 raise BoardError(receipt, f"unknown matter {matter_id!r}")
             if answer.__class__ is list:
-                key = tuple(answer)
+                key = tuple(answer) if len(answer) < 2 else _sorted_key(answer)
             elif answer.__class__ is str:
                 key = answer
             else:
@@ -162,11 +163,21 @@ def _group_entries(
     return groups
 
 
+def _sorted_key(answer: list) -> tuple:
+    """Order-free key of a multi-choice answer, so permuted ballots share one group."""
+    try:
+        return tuple(sorted(answer))
+    except TypeError:  # choices of mixed types: the tally rejects them
+        return tuple(answer)
+
+
 def _receipt_with(entries: Sequence[Mapping[str, Any]], matter_id: str, key: object) -> str | None:
     """Return the receipt of the first entry whose answer to the matter is ``key``."""
     for entry in entries:
         answer = entry["answers"].get(matter_id)
-        if answer is not None and (tuple(answer) if isinstance(answer, list) else answer) == key:
+        if isinstance(answer, list):
+            answer = tuple(answer) if len(answer) < 2 else _sorted_key(answer)
+        if answer == key:
             return entry["receipt"]
     return None
 

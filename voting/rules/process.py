@@ -85,7 +85,7 @@ def validate_seats(seats: int, alternates: int, households: int) -> list[Problem
     if alternates < 0 or alternates > seats:
         problems.append(
             Problem(
-                "ALTERNATES_EXCEED_SEATS",
+                "ALTERNATES_OUT_OF_RANGE",
                 f"候补委员人数 {alternates} 须在 0 至委员人数 {seats} 之间",
                 f"Alternates ({alternates}) must be between 0 and the seats ({seats})",
             )
