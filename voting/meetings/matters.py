@@ -1,0 +1,264 @@
+"""Checking the matters of a meeting plan and turning them into Matter and Option rows."""
+
+from typing import Any
+
+from voting.db import db
+from voting.meetings.errors import MeetingError, problem
+from voting.meetings.models import CATEGORIES, KINDS, MOTION_OPTIONS, Matter, Meeting, Option
+from voting.rules.problems import ERROR, Problem
+from voting.rules.process import NOT_ASSEMBLY_MATTERS, is_assembly_matter, validate_seats
+
+MAX_MATTERS = 30
+MAX_OPTIONS = 60
+CATEGORY_LABELS = {"ordinary": "一般事项（双过半）", "special": "重大事项（双四分之三）"}
+KIND_LABELS = {"motion": "议案（同意/反对/弃权）", "selection": "选择（单选）", "election": "选举"}
+
+
+def _text(value: Any, limit: int) -> str | None:
+    """The stripped text, or None when it is not a string of 1..limit characters."""
+    if not isinstance(value, str) or not value.strip() or len(value.strip()) > limit:
+        return None
+    return value.strip()
+
+
+def _count(value: Any, default: int) -> int | None:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value
+
+
+def check_matters(matters: Any, households: int) -> list[Problem]:
+    """Every problem of a list of matter dicts; categories and kinds must be explicit."""
+    if not isinstance(matters, list) or not matters:
+        return [
+            problem("NO_MATTERS", "会议至少要有一项表决事项", "A meeting needs at least one matter")
+        ]
+    if len(matters) > MAX_MATTERS:
+        return [
+            problem(
+                "TOO_MANY_MATTERS",
+                f"一次会议最多 {MAX_MATTERS} 项表决事项",
+                f"A meeting has at most {MAX_MATTERS} matters",
+            )
+        ]
+    problems: list[Problem] = []
+    for number, matter in enumerate(matters, start=1):
+        problems += _check_matter(number, matter, households)
+    return problems
+
+
+def _check_matter(n: int, matter: Any, households: int) -> list[Problem]:
+    if not isinstance(matter, dict):
+        return [
+            problem("MATTER_INVALID", f"第 {n} 项不是有效的事项", f"Matter {n} is not an object")
+        ]
+    out: list[Problem] = []
+    if _text(matter.get("title"), 300) is None:
+        out.append(
+            problem(
+                "MATTER_TITLE",
+                f"第 {n} 项缺少标题（最多 300 字）",
+                f"Matter {n} needs a title of at most 300 characters",
+            )
+        )
+    description = matter.get("description", "")
+    if not isinstance(description, str) or len(description) > 20000:
+        out.append(
+            problem(
+                "MATTER_DESCRIPTION",
+                f"第 {n} 项的说明无效",
+                f"Matter {n}: the description must be text",
+            )
+        )
+    category, kind = matter.get("category"), matter.get("kind")
+    decision = matter.get("decision")
+    if category in NOT_ASSEMBLY_MATTERS or (
+        isinstance(decision, str) and not is_assembly_matter(decision)
+    ):
+        out.append(
+            problem(
+                "NOT_ASSEMBLY_MATTER",
+                f"第 {n} 项：住宅改为经营性用房须经有利害关系的业主一致同意"
+                "（民法典第二百七十九条），不能由业主大会表决",
+                f"Matter {n}: turning a dwelling to business use needs every interested owner's "
+                "consent (Civil Code art. 279); it is not an assembly vote",
+            )
+        )
+        return out
+    if category not in CATEGORIES:
+        out.append(
+            problem(
+                "MATTER_CATEGORY",
+                f"第 {n} 项必须明确选择事项类别（一般或重大）",
+                f"Matter {n}: category must be ordinary or special",
+            )
+        )
+    if kind not in KINDS:
+        out.append(
+            problem(
+                "MATTER_KIND",
+                f"第 {n} 项必须明确选择表决方式（议案、选择或选举）",
+                f"Matter {n}: kind must be motion, selection or election",
+            )
+        )
+        return out
+    out += _check_options(n, kind, matter.get("options"))
+    seats, alternates = _count(matter.get("seats"), 1), _count(matter.get("alternates"), 0)
+    if seats is None or alternates is None:
+        out.append(
+            problem(
+                "MATTER_SEATS",
+                f"第 {n} 项的席位数和候补人数必须是整数",
+                f"Matter {n}: seats and alternates must be integers",
+            )
+        )
+    elif kind == "election":
+        if "seats" not in matter:
+            out.append(
+                problem(
+                    "MATTER_SEATS",
+                    f"第 {n} 项（选举）必须填写委员人数",
+                    f"Matter {n}: an election needs seats",
+                )
+            )
+        else:
+            out += [
+                Problem(p.code, f"第 {n} 项：{p.zh}", f"Matter {n}: {p.en}")
+                for p in validate_seats(seats, alternates, households)
+                if p.severity == ERROR
+            ]
+    elif seats != 1 or alternates != 0:
+        out.append(
+            problem(
+                "MATTER_SEATS",
+                f"第 {n} 项不是选举，不能设置席位或候补",
+                f"Matter {n}: only an election has seats and alternates",
+            )
+        )
+    return out
+
+
+def _check_options(n: int, kind: str, options: Any) -> list[Problem]:
+    if kind == "motion":
+        if options:
+            return [
+                problem(
+                    "MOTION_OPTIONS",
+                    f"第 {n} 项是议案，选项固定为同意、反对（可弃权），不需另填选项",
+                    f"Matter {n} is a motion: its options are agree and disagree, give none",
+                )
+            ]
+        return []
+    least = 2 if kind == "selection" else 1
+    if not isinstance(options, list) or not least <= len(options) <= MAX_OPTIONS:
+        return [
+            problem(
+                "MATTER_OPTIONS",
+                f"第 {n} 项需要 {least} 至 {MAX_OPTIONS} 个选项或候选人",
+                f"Matter {n} needs {least} to {MAX_OPTIONS} options or candidates",
+            )
+        ]
+    labels = []
+    for option in options:
+        label = _text(option.get("label"), 200) if isinstance(option, dict) else None
+        statement = option.get("statement", "") if isinstance(option, dict) else ""
+        attestations = option.get("attestations", {}) if isinstance(option, dict) else {}
+        if (
+            label is None
+            or not isinstance(statement, str)
+            or len(statement) > 5000
+            or not isinstance(attestations, dict)
+            or not all(isinstance(v, bool) for v in attestations.values())
+        ):
+            return [
+                problem(
+                    "OPTION_INVALID",
+                    f"第 {n} 项的每个选项都要有名称（最多 200 字），介绍最多 5000 字",
+                    f"Matter {n}: every option needs a label (≤ 200), a statement ≤ 5000",
+                )
+            ]
+        labels.append(label)
+    if len(set(labels)) != len(labels):
+        return [
+            problem(
+                "OPTION_DUPLICATE",
+                f"第 {n} 项有重复的选项",
+                f"Matter {n} has the same option twice",
+            )
+        ]
+    return []
+
+
+def add_matters(meeting: Meeting, matters: list[dict]) -> None:
+    """Create the Matter and Option rows of checked matter dicts; option codes after flush."""
+    for position, data in enumerate(matters, start=1):
+        matter = Matter(
+            community_id=meeting.community_id,
+            position=position,
+            title=data["title"].strip(),
+            description=data.get("description", ""),
+            category=data["category"],
+            kind=data["kind"],
+            seats=data.get("seats", 1) if data["kind"] == "election" else 1,
+            alternates=data.get("alternates", 0) if data["kind"] == "election" else 0,
+        )
+        if data["kind"] == "motion":
+            matter.options = [
+                Option(position=i, code=code, label=label)
+                for i, (code, label) in enumerate(MOTION_OPTIONS, start=1)
+            ]
+        else:
+            matter.options = [
+                Option(
+                    position=i,
+                    code="",
+                    label=o["label"].strip(),
+                    statement=o.get("statement", ""),
+                    attestations=o.get("attestations", {}),
+                )
+                for i, o in enumerate(data["options"], start=1)
+            ]
+        meeting.matters.append(matter)
+    db.session.flush()
+    for matter in meeting.matters:
+        for option in matter.options:
+            if not option.code:
+                option.code = str(option.id)
+    db.session.flush()
+
+
+def check_meeting_fields(title: Any, description: Any, place: Any) -> list[Problem]:
+    """Problems of the plain text fields of a meeting."""
+    out = []
+    if _text(title, 200) is None:
+        out.append(
+            problem(
+                "MEETING_TITLE",
+                "会议名称不能为空，最多 200 字",
+                "The title must be 1 to 200 characters",
+            )
+        )
+    if not isinstance(description, str) or len(description) > 20000:
+        out.append(
+            problem(
+                "MEETING_DESCRIPTION",
+                "会议说明最多 20000 字",
+                "The description must be text of at most 20000 characters",
+            )
+        )
+    if not isinstance(place, str) or len(place) > 300:
+        out.append(
+            problem(
+                "MEETING_PLACE", "地点和方式最多 300 字", "The place must be at most 300 characters"
+            )
+        )
+    return out
+
+
+def raise_if(problems: list[Problem]) -> None:
+    """Raise MeetingError when any problem blocks."""
+    blocking = [p for p in problems if p.severity == ERROR]
+    if blocking:
+        raise MeetingError(blocking)

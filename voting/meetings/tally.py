@@ -1,0 +1,119 @@
+"""The count of a meeting: its board (FORMATS §3), matters and roster as document parts (§4).
+
+The results feature builds the signed result document from these same helpers, and the
+count itself is ``voting.rules.document.matters_from_board``: the verifier's count.
+"""
+
+from typing import Any
+
+from sqlalchemy import select
+
+from voting.ballots.models import Ballot
+from voting.db import db
+from voting.meetings.models import Meeting, RosterSnapshot, Voter
+from voting.meetings.readiness import households
+from voting.rules.document import matters_from_board
+from voting.rules.numbers import fmt_area, parse_area
+from voting.rules.persons import RosterTotals
+from voting.rules.procedure import Procedure
+from voting.rules.process import committee_minimum
+from voting.rules.tally import MatterSpec, explain, tally_matter
+
+
+def snapshot_of(meeting: Meeting) -> RosterSnapshot | None:
+    """The roster frozen when the meeting opened, if it has opened."""
+    return db.session.scalar(select(RosterSnapshot).where(RosterSnapshot.meeting_id == meeting.id))
+
+
+def board_entries(meeting: Meeting) -> list[dict[str, Any]]:
+    """The bulletin-board entries (FORMATS §3) of the meeting's ballots, sorted by receipt."""
+    rows = db.session.execute(
+        select(Ballot.receipt, Ballot.channel, Ballot.answers, Voter.area)
+        .join(Voter, Voter.id == Ballot.voter_id)
+        .where(Ballot.meeting_id == meeting.id)
+        .order_by(Ballot.receipt)
+    )
+    entries = [
+        {
+            "receipt": receipt,
+            "channel": channel,
+            "area": fmt_area(area),
+            "owners": 1,
+            "answers": answers,
+        }
+        for receipt, channel, answers, area in rows
+    ]
+    # The database's collation need not be byte order; the board is sorted by code point.
+    entries.sort(key=lambda entry: entry["receipt"])
+    return entries
+
+
+def matters_document(meeting: Meeting, minimum: bool = True) -> list[dict[str, Any]]:
+    """The meeting's matters as result-document matters (id, title, ..., options)."""
+    if minimum:
+        snapshot = snapshot_of(meeting)
+        count = snapshot.households if snapshot else households(meeting.community_id)
+    out = []
+    for matter in meeting.matters:
+        entry = {
+            "id": matter.public_id,
+            "title": matter.title,
+            "category": matter.category,
+            "kind": matter.kind,
+            "seats": matter.seats,
+            "alternates": matter.alternates,
+            "options": [{"id": o.code, "label": o.label} for o in matter.options],
+        }
+        if minimum:
+            entry["minimum"] = committee_minimum(count) if matter.kind == "election" else 0
+        out.append(entry)
+    return out
+
+
+def roster_document(meeting: Meeting) -> dict[str, Any]:
+    """The frozen roster's totals as the result document's ``roster`` member."""
+    snapshot = snapshot_of(meeting)
+    if snapshot is None:
+        raise ValueError(f"meeting {meeting.id} has no roster snapshot: it never opened")
+    return {
+        "units": snapshot.units,
+        "owners": snapshot.owners,
+        "area": fmt_area(snapshot.area),
+        "snapshot_hash": snapshot.snapshot_hash,
+    }
+
+
+def tally_meeting(meeting: Meeting) -> list[dict[str, Any]]:
+    """Count the board under the frozen procedure: the result document's matters list."""
+    return matters_from_board(
+        meeting.procedure,
+        roster_document(meeting),
+        matters_document(meeting),
+        board_entries(meeting),
+    )
+
+
+def explain_meeting(meeting: Meeting, lang: str = "zh") -> dict[str, list[str]]:
+    """Sentences per matter id saying why each outcome came out as it did."""
+    procedure = Procedure.from_dict(meeting.procedure)
+    snapshot = snapshot_of(meeting)
+    totals = RosterTotals(snapshot.units, snapshot.owners, snapshot.area)
+    entries = board_entries(meeting)
+    out = {}
+    for matter in matters_document(meeting):
+        spec = MatterSpec(
+            id=matter["id"],
+            category=matter["category"],
+            kind=matter["kind"],
+            option_ids=tuple(o["id"] for o in matter["options"]),
+            seats=matter["seats"],
+            alternates=matter["alternates"],
+            minimum=matter["minimum"],
+        )
+        votes = [
+            (parse_area(e["area"]), 1, e["answers"][matter["id"]])
+            for e in entries
+            if matter["id"] in e["answers"]
+        ]
+        out[matter["id"]] = explain(tally_matter(spec, totals, votes, procedure), lang)
+    return out
