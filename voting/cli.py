@@ -14,6 +14,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(user_group)
     app.cli.add_command(audit_group)
     app.cli.add_command(demo_command)
+    from voting.results.cli import keys_group
+
+    app.cli.add_command(keys_group)
 
 
 def _require_schema() -> None:

@@ -1,10 +1,11 @@
 """Offices, communities, rosters, procedure and audit over the API."""
 
-from flask import jsonify, request
+from flask import g, jsonify, request
 
 from voting.api import ApiError, bp, json_body, require_user
 from voting.audit.services import chain_events, chain_name
 from voting.auth.access import get_community_or_404
+from voting.auth.services import can_see_community
 from voting.db import db
 from voting.rosters import services
 from voting.rosters.messages import RosterRejected
@@ -147,8 +148,17 @@ def put_procedure(community_id: int):
 
 @bp.get("/communities/<int:community_id>/audit")
 def get_audit(community_id: int):
-    """The community's audit chain (FORMATS.md §5)."""
-    require_user()
-    community = get_community_or_404(community_id)
-    events = chain_events(chain_name(community.id))
-    return jsonify({"format": "gongyi-audit/1", "events": [e.as_dict() for e in events]})
+    """The community's audit chain (FORMATS.md §5): whole for staff in scope; for anyone
+    else, once a result is published, the events up to the last one a result commits to."""
+    from voting.results.public import audit_events, public_seq
+
+    user = g.get("api_user")
+    community = db.session.get(Community, community_id)
+    if community is not None and user is not None and can_see_community(user, community):
+        events = chain_events(chain_name(community.id))
+        return jsonify({"format": "gongyi-audit/1", "events": [e.as_dict() for e in events]})
+    upto = public_seq(community_id) if community is not None else 0
+    if upto == 0:
+        require_user()
+        get_community_or_404(community_id)
+    return jsonify({"format": "gongyi-audit/1", "events": audit_events(community_id, upto)})

@@ -1,0 +1,123 @@
+"""Public pages (no login) and the staff results page through the Flask client."""
+
+import json
+import re
+
+from voting.results.services import countersign_result, publish_result
+
+
+def test_pages_are_404_before_publication(client, cast):
+    for path in ("", "/verify", "/participants", "/receipt", "/result.json", "/board.json",
+                 "/audit.json"):  # fmt: skip
+        assert client.get(f"/public/meetings/{cast.meeting_id}{path}").status_code == 404
+
+
+def test_announcement_shows_figures_rule_outcome_keys_and_qr(client, cast):
+    result = cast.run(publish_result)
+    page = client.get(f"/public/meetings/{cast.meeting_id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "业主大会表决结果公告" in html
+    assert result.signatures[0]["key_id"] in html
+    assert "<svg" in html and "style=" not in html
+    assert f"/public/meetings/{cast.meeting_id}/verify" in html
+    # Participation 9 of 10 owners, 920.00 of 1000.00 m²; the motion passed.
+    assert "9 / 10" in html and "920.00 / 1000.00" in html and "90.00%" in html
+    assert re.search(r'<meter class="bar" min="0" max="10" value="9"', html)
+    assert "本事项表决通过" in html
+    assert "当选：1、2、4" in html  # the rules' sentence names option ids
+    assert "候选人A、候选人B、候选人D" in html  # the outcome line names the candidates
+    assert "待街道办事处会签" in html or "等待街道办事处会签" in html
+
+
+def test_participants_list_units_without_names_or_areas(client, cast):
+    cast.run(publish_result)
+    html = client.get(f"/public/meetings/{cast.meeting_id}/participants").get_data(as_text=True)
+    units = re.findall(r"<td>(\d号楼 \d+)</td>", html)
+    assert units == ["1号楼 101", "1号楼 102", "1号楼 201", "2号楼 101", "2号楼 102",
+                     "2号楼 201", "3号楼 101", "3号楼 102", "3号楼 201"]  # fmt: skip
+    assert "3号楼 202" not in html  # did not vote
+    assert "王*" not in html and "160.00" not in html and "不公布各户面积" in html
+
+
+def test_participants_show_areas_when_the_rules_say_so(client, results):
+    cast = results.setup(procedure={"parking_policy": "include", "publish_unit_areas": True})
+    cast.run(publish_result)
+    html = client.get(f"/public/meetings/{cast.meeting_id}/participants").get_data(as_text=True)
+    assert "160.00" in html and "规定公布面积" in html
+
+
+def test_receipt_lookup_shows_choices_and_proof(client, cast):
+    cast.run(publish_result)
+    receipt = cast.seeded.receipts[6]  # 3号楼 101: agree, 乙物业, A B D
+    spaced = " ".join(receipt[i : i + 4] for i in range(0, 32, 4)).upper()
+    page = client.get(f"/public/meetings/{cast.meeting_id}/receipt",
+                      query_string={"receipt": spaced, "proof": "1"})  # fmt: skip
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "已列入公示的表决记录" in html
+    assert "乙物业" in html and "候选人A、候选人B、候选人D" in html
+    assert "leaf " in html and "root " in html
+    missing = client.get(f"/public/meetings/{cast.meeting_id}/receipt",
+                         query_string={"receipt": "0" * 32})  # fmt: skip
+    assert missing.status_code == 404 and "没有这个回执编号" in missing.get_data(as_text=True)
+    bad = client.get(f"/public/meetings/{cast.meeting_id}/receipt", query_string={"receipt": "xyz"})
+    assert bad.status_code == 422
+
+
+def test_downloads_are_the_published_files(client, cast):
+    result = cast.run(publish_result)
+    got = client.get(f"/public/meetings/{cast.meeting_id}/result.json")
+    assert got.status_code == 200 and "attachment" in got.headers["Content-Disposition"]
+    assert json.loads(got.data) == result.signed()
+    board = json.loads(client.get(f"/public/meetings/{cast.meeting_id}/board.json").data)
+    assert len(board["entries"]) == 9
+    audit = json.loads(client.get(f"/public/meetings/{cast.meeting_id}/audit.json").data)
+    assert audit["events"][-1]["type"] == "result.published"
+
+
+def test_keys_page_and_community_listing(client, cast):
+    result = cast.run(publish_result)
+    html = client.get("/keys").get_data(as_text=True)
+    assert result.signatures[0]["key_id"] in html and "生成或更换" not in html
+    listing = client.get(f"/public/communities/{cast.community.id}").get_data(as_text=True)
+    assert cast.seeded and "业主大会" in listing
+
+
+def test_staff_page_publishes_and_office_countersigns(client, auth, cast):
+    auth.login(cast.committee)
+    page = client.get(f"/communities/{cast.community.id}/results")
+    assert page.status_code == 200 and "签名并发布结果" in page.get_data(as_text=True)
+    response = client.post(f"/results/meetings/{cast.meeting_id}/publish")
+    assert response.status_code == 302
+    assert client.get(f"/public/meetings/{cast.meeting_id}").status_code == 200
+    auth.logout()
+    auth.login(cast.officer)
+    response = client.post(f"/results/meetings/{cast.meeting_id}/countersign")
+    assert response.status_code == 302
+    html = client.get(f"/public/meetings/{cast.meeting_id}").get_data(as_text=True)
+    assert "街道办事处已于" in html
+
+
+def test_staff_page_needs_login(client, cast):
+    response = client.get(f"/communities/{cast.community.id}/results")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert client.post(f"/results/meetings/{cast.meeting_id}/publish").status_code == 302
+
+
+def test_committee_makes_and_rotates_its_key_from_the_keys_page(client, auth, cast):
+    auth.login(cast.committee)
+    assert "生成或更换签名密钥" in client.get("/keys").get_data(as_text=True)
+    response = client.post("/results/keys")
+    assert response.status_code == 302
+    keys = client.get("/api/v1/keys").get_json()["keys"]
+    mine = [k for k in keys if k["owner"] == {"kind": "community", "id": str(cast.community.id),
+                                              "name": "观澜苑"}]  # fmt: skip
+    assert len(mine) == 2 and mine[0]["retired_at"] and mine[1]["retired_at"] is None
+
+
+def test_countersigned_page_after_service(client, cast):
+    cast.run(publish_result)
+    cast.run(countersign_result, user=cast.officer)
+    verify_html = client.get(f"/public/meetings/{cast.meeting_id}/verify").get_data(as_text=True)
+    assert "街道已会签" in verify_html and "voting verify result.json" in verify_html

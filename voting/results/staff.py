@@ -1,0 +1,192 @@
+"""Staff pages of results: publish, correct, countersign or return, answer objections, keys."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from voting.auth.access import get_community_or_404, require_staff
+from voting.auth.services import can_see_community
+from voting.db import db, utcnow
+from voting.meetings.models import Meeting
+from voting.results import objections as objection_services
+from voting.results import services
+from voting.results.forms import ActionForm, AnswerForm, ReasonForm
+from voting.results.keys import SigningKeyError, create_signing_key, current_key
+from voting.results.models import Objection
+from voting.results.views import bp
+from voting.rosters.models import Community, Office
+
+#: Meeting states in which the results page has something to show or do.
+RESULT_STATES = ("tallied", "published", "countersigned")
+
+
+def staff_only(view: Callable) -> Callable:
+    """Send anonymous visitors to the login page (this blueprint is public otherwise)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        return require_staff() or view(*args, **kwargs)
+
+    return wrapped
+
+
+def _meeting_in_scope(meeting_id: int) -> tuple[Meeting, Community]:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        abort(404)
+    community = db.session.get(Community, meeting.community_id)
+    if not can_see_community(current_user, community):
+        abort(404)
+    return meeting, community
+
+
+def _back(community_id: int):
+    return redirect(url_for("results.manage", community_id=community_id))
+
+
+def _refused(error: Exception, community_id: int):
+    """Roll back, say why, and go back to the results page."""
+    db.session.rollback()
+    flash(str(getattr(error, "message", error)), "error")
+    return _back(community_id)
+
+
+@bp.get("/communities/<int:community_id>/results")
+@staff_only
+def manage(community_id: int):
+    """The community's meetings ready to publish or published, objections, and the key."""
+    community = get_community_or_404(community_id)
+    meetings = list(
+        db.session.scalars(
+            select(Meeting).where(Meeting.community_id == community.id).order_by(Meeting.id.desc())
+        )
+    )
+    rows = []
+    for meeting in meetings:
+        versions = services.result_versions(meeting)
+        if meeting.state not in RESULT_STATES and not versions:
+            continue
+        rows.append(
+            {"meeting": meeting, "versions": versions,
+             "current": next((r for r in versions if r.is_current), None),
+             "objections": objection_services.meeting_objections(meeting)}
+        )  # fmt: skip
+    return render_template(
+        "results/manage.html", community=community, rows=rows, key=current_key(community),
+        office_key=current_key(community.office), action=ActionForm(), reason=ReasonForm(),
+        answer=AnswerForm(), now=utcnow(),
+    )  # fmt: skip
+
+
+@bp.post("/results/meetings/<int:meeting_id>/publish")
+@staff_only
+def publish(meeting_id: int):
+    """Sign and publish (or publish the final result after the objection period)."""
+    meeting, community = _meeting_in_scope(meeting_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        result = services.publish_result(meeting, current_user)
+    except services.ResultError as error:
+        return _refused(error, community.id)
+    if result.is_preliminary:
+        flash(_("初步结果已签名公示，异议期开始。"), "success")
+    else:
+        flash(_("结果已签名公示。"), "success")
+    return _back(community.id)
+
+
+@bp.post("/results/meetings/<int:meeting_id>/correct")
+@staff_only
+def correct(meeting_id: int):
+    """Publish a correction: a new version that supersedes the one in force."""
+    meeting, community = _meeting_in_scope(meeting_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("请说明更正的理由（最多 1000 字）。"), "error")
+        return _back(community.id)
+    try:
+        services.correct_result(meeting, current_user, form.reason.data)
+    except services.ResultError as error:
+        return _refused(error, community.id)
+    flash(_("更正版本已签名公示，原版本仍可查看。"), "success")
+    return _back(community.id)
+
+
+@bp.post("/results/meetings/<int:meeting_id>/countersign")
+@staff_only
+def countersign(meeting_id: int):
+    """The street office countersigns the result in force."""
+    meeting, community = _meeting_in_scope(meeting_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.countersign_result(meeting, current_user)
+    except services.ResultError as error:
+        return _refused(error, community.id)
+    flash(_("已会签。"), "success")
+    return _back(community.id)
+
+
+@bp.post("/results/meetings/<int:meeting_id>/return")
+@staff_only
+def return_(meeting_id: int):
+    """The street office returns the result to the committee, with its reason."""
+    meeting, community = _meeting_in_scope(meeting_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("请说明退回的理由（最多 1000 字）。"), "error")
+        return _back(community.id)
+    try:
+        services.return_result(meeting, current_user, form.reason.data)
+    except services.ResultError as error:
+        return _refused(error, community.id)
+    flash(_("已退回业主委员会更正。"), "success")
+    return _back(community.id)
+
+
+@bp.post("/results/objections/<int:objection_id>/answer")
+@staff_only
+def answer(objection_id: int):
+    """The committee answers one objection."""
+    objection = db.session.get(Objection, objection_id)
+    if objection is None:
+        abort(404)
+    _, community = _meeting_in_scope(objection.meeting_id)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        flash(_("请填写答复（最多 1000 字）。"), "error")
+        return _back(community.id)
+    try:
+        objection_services.answer_objection(objection, current_user, form.answer.data)
+    except services.ResultError as error:
+        return _refused(error, community.id)
+    flash(_("已答复。"), "success")
+    return _back(community.id)
+
+
+@bp.post("/results/keys")
+@staff_only
+def new_key():
+    """Make (or rotate) the signing key of the user's own committee or office."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if current_user.role == "committee":
+        owner = db.session.get(Community, current_user.community_id)
+    elif current_user.role == "office":
+        owner = db.session.get(Office, current_user.office_id)
+    else:
+        abort(403)
+    try:
+        key = create_signing_key(owner, f"user:{current_user.username}")
+    except SigningKeyError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("results.keys"))
+    flash(_("已生成新的签名密钥，密钥编号 %(key_id)s。旧密钥已停用，但仍公开以便核验旧结果。",
+            key_id=key.key_id), "success")  # fmt: skip
+    return redirect(url_for("results.keys"))
