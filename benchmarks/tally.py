@@ -71,7 +71,7 @@ def answer(kind: str, options: list[str], seats: int, rng: random.Random) -> lis
         return []
     if kind == "election":
         # Earlier candidates are more popular; a few ballots approve too many (invalid).
-        chosen = [c for i, c in enumerate(options) if rng.random() < 0.9 - 0.035 * i]
+        chosen = [c for i, c in enumerate(options) if rng.random() < 0.97 - 0.025 * i]
         rng.shuffle(chosen)
         return chosen if rng.random() < 0.02 else chosen[:seats]
     weights = [6, 3, 1] if kind == "selection" else [7, 3]

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from voting.rules.tally import INVALID
-
-#: An answer to one matter: chosen option ids ([] abstains) or "invalid".
-Answer = Sequence[str] | str
+from voting.rules.tally import INVALID, Answer
 
 
 def _same(answer: Answer) -> object:
     return answer if isinstance(answer, str) else tuple(sorted(answer))
 
 
-def co_owner_answer(answers: Sequence[Answer]) -> Answer | None:
+def co_owner_answer(answers: Sequence[Answer]) -> Answer:
     """Combine co-owners' answers without a representative: conflicting ones are invalid.
 
     CO_OWNER_CONFLICT is resolved as one invalid ballot (DOMAIN 2.2 rule 4, the default).
@@ -26,7 +23,7 @@ def co_owner_answer(answers: Sequence[Answer]) -> Answer | None:
     return INVALID
 
 
-def resolve_duplicates(answers: Sequence[Answer], policy: str) -> Answer | None:
+def resolve_duplicates(answers: Sequence[Answer], policy: str) -> Answer:
     """Pick the answer that counts from one person's ballots, in the order they arrived.
 
     ``first_valid`` keeps the first answer that is not invalid; ``reject_all`` turns

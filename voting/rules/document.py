@@ -106,10 +106,10 @@ def _spec(matter: Mapping[str, Any]) -> MatterSpec:
 
 
 def _group_entries(
-    specs: dict[str, MatterSpec], entries: Iterable[Mapping[str, Any]]
+    matter_ids: Iterable[str], entries: Iterable[Mapping[str, Any]]
 ) -> dict[str, dict[Any, list[int]]]:
     """One pass over the entries: per matter, per distinct answer, summed area and heads."""
-    groups: dict[str, dict[Any, list[int]]] = {matter_id: {} for matter_id in specs}
+    groups: dict[str, dict[Any, list[int]]] = {matter_id: {} for matter_id in matter_ids}
     areas: dict[str, int] = {}
     receipts: set[str] = set()
     for entry in entries:
