@@ -41,6 +41,9 @@ class Background(Generic[T]):
         self._outcome: Any = None
         self._process: Any = None
         if parallel and can_fork():
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:
+                    stream.flush()  # else the child would write buffered output a second time
             context = multiprocessing.get_context("fork")
             self._receiver, sender = context.Pipe(duplex=False)
             self._process = context.Process(target=_child, args=(sender, function, args))

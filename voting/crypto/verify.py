@@ -120,25 +120,31 @@ def _audit_job(path: str, result: Any) -> Background[tuple[str, Any]]:
     return Background(_audit_outcome, path, doc, parallel=large)
 
 
+def _audit_step(job: Background[tuple[str, Any]]) -> Step:
+    """Report the outcome of the audit check when the checks reach it."""
+
+    def step(lines: list[str], doc: dict[str, Any]) -> None:
+        status, outcome = job.result()
+        if status == "mismatch":
+            raise Mismatch(outcome)
+        if status == "ok":
+            lines.extend(outcome)
+
+    return step
+
+
 def _verify_files(args: argparse.Namespace) -> Report:
     """Load the files and run the checks; raise Unreadable for input that cannot be read."""
     key = None if args.key is None else read_key(args.key)
     try:
-        result = load_document(args.result, "result")
+        result, failure = load_document(args.result, "result"), None
     except Mismatch as exc:
-        return Report(mismatch=str(exc))
+        result, failure = None, str(exc)
     job = None if args.audit is None else _audit_job(args.audit, result)
     try:
         board = None if args.board is None else _board_step(args.board)
-
-        def audit(lines: list[str], doc: dict[str, Any]) -> None:
-            status, outcome = job.result()
-            if status == "mismatch":
-                raise Mismatch(outcome)
-            if status == "ok":
-                lines.extend(outcome)
-
-        report = _run(result, board, None if job is None else audit, key)
+        audit = None if job is None else _audit_step(job)
+        report = Report(mismatch=failure) if failure else _run(result, board, audit, key)
         if job is not None and job.result()[0] == "unreadable":
             raise Unreadable(job.result()[1])
         return report
