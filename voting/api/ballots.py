@@ -1,3 +1,182 @@
-"""API v1 endpoints of the ballots feature (FORMATS.md §7)."""
+"""API v1 endpoints of the ballots feature (FORMATS.md §7): casting, paper and proxy entry."""
 
-from voting.api import bp  # noqa: F401
+import base64
+import binascii
+from datetime import datetime
+
+from flask import abort, current_app, jsonify, request
+from sqlalchemy import text
+
+from voting.api import ApiError, bp, json_body, require_user
+from voting.auth.access import get_community_or_404
+from voting.ballots.errors import BallotError
+from voting.ballots.models import Ballot
+from voting.ballots.paper import enter_paper_ballot, record_proxy, voter_by_key
+from voting.ballots.services import cast_ballot
+from voting.db import db, utcnow
+from voting.extensions import limiter
+from voting.meetings.models import Meeting
+from voting.web import current_lang
+
+link_limit = limiter.limit(lambda: current_app.config["TOKEN_RATE_LIMIT"])
+
+
+def _api_error(error: BallotError) -> ApiError:
+    """The refusal in the API's error shape; what the service kept is committed first."""
+    if error.keep:
+        db.session.commit()
+    lang = current_lang()
+    details = [
+        {
+            "matter": d.get("matter"),
+            "code": d.get("code"),
+            "message": d.get("en") if lang == "en" else d.get("zh"),
+        }
+        for d in error.details
+    ]
+    return ApiError(error.status, error.code, error.text(lang), details)
+
+
+def _optional_text(data: dict, name: str) -> str | None:
+    value = data.get(name)
+    if value is not None and not isinstance(value, str):
+        raise ApiError(422, "invalid", f"{name} must be a string", [{"field": name}])
+    return value
+
+
+@bp.post("/ballots")
+@link_limit
+def cast():
+    """Cast an online ballot with a resident's token (public; rate limited per address)."""
+    data = json_body()
+    token = data.get("token")
+    if not isinstance(token, str) or not token:
+        raise ApiError(422, "invalid", "token is required", [{"field": "token"}])
+    verification = _optional_text(data, "verification")
+    try:
+        ballot = cast_ballot(token, data.get("answers"), verification, source=request.remote_addr)
+    except BallotError as error:
+        raise _api_error(error) from None
+    return jsonify({"receipt": ballot.receipt}), 201
+
+
+def _meeting_in_scope(meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        abort(404)
+    get_community_or_404(meeting.community_id)
+    return meeting
+
+
+def _proxy_id(meeting, voter, user, proxy) -> int | None:
+    """An existing authorisation's id, or a new one recorded from the body's document."""
+    if proxy is None:
+        return None
+    if not isinstance(proxy, dict):
+        raise ApiError(422, "invalid", "proxy must be an object", [{"field": "proxy"}])
+    if "id" in proxy:
+        if isinstance(proxy["id"], bool) or not isinstance(proxy["id"], int):
+            raise ApiError(422, "invalid", "proxy.id must be an integer", [{"field": "proxy.id"}])
+        return proxy["id"]
+    try:
+        data = base64.b64decode(proxy.get("content_base64") or "", validate=True)
+    except (binascii.Error, TypeError, ValueError):
+        raise ApiError(
+            422,
+            "invalid",
+            "proxy.content_base64 must be base64",
+            [{"field": "proxy.content_base64"}],
+        ) from None
+    until = proxy.get("valid_until")
+    try:
+        until = datetime.fromisoformat(until.replace("Z", "+00:00")) if until else None
+    except (AttributeError, ValueError):
+        until = "bad"
+    if until == "bad" or (until is not None and until.tzinfo is None):
+        raise ApiError(
+            422,
+            "invalid",
+            "proxy.valid_until must be an RFC 3339 time with a zone",
+            [{"field": "proxy.valid_until"}],
+        )
+    matters, instructions = proxy.get("matters", []), proxy.get("instructions", "")
+    if not isinstance(matters, list) or not isinstance(instructions, str):
+        raise ApiError(
+            422,
+            "invalid",
+            "proxy.matters must be a list, instructions a string",
+            [{"field": "proxy"}],
+        )
+    agent = proxy.get("agent_name")
+    record = record_proxy(
+        meeting,
+        voter,
+        user,
+        agent_name=agent if isinstance(agent, str) else "",
+        file_name=str(proxy.get("file_name") or ""),
+        data=data,
+        matters=matters,
+        instructions=instructions,
+        valid_until=until,
+    )
+    return record.id
+
+
+@bp.post("/meetings/<int:meeting_id>/paper-ballots")
+def paper_ballot(meeting_id: int):
+    """Key a paper or proxy ballot; a matching second entry by another member counts it."""
+    user = require_user("committee")
+    meeting = _meeting_in_scope(meeting_id)
+    data = json_body()
+    channel = data.get("channel", "paper")
+    reasons = data.get("invalid_reasons")
+    try:
+        voter = voter_by_key(meeting, data.get("owner_key"))
+        proxy_id = None
+        if channel == "proxy":
+            proxy_id = _proxy_id(meeting, voter, user, data.get("proxy"))
+        elif data.get("proxy") is not None:
+            raise ApiError(
+                422, "proxy_on_paper", "only a proxy ballot takes a proxy", [{"field": "proxy"}]
+            )
+        entry = enter_paper_ballot(
+            meeting,
+            voter,
+            user,
+            answers=data.get("answers"),
+            invalid_reasons=reasons,
+            channel=channel,
+            proxy_id=proxy_id,
+        )
+    except BallotError as error:
+        raise _api_error(error) from None
+    if entry.status == "matched":
+        ballot = db.session.get(Ballot, entry.ballot_id)
+        return jsonify({"status": "counted", "entry_id": entry.id, "receipt": ballot.receipt}), 201
+    if entry.status == "mismatch":
+        db.session.commit()  # the disagreeing entries stay listed for correction
+        raise ApiError(
+            409,
+            "entry_mismatch",
+            "此次录入与另一位委员的录入不一致，已列入待核对清单"
+            if current_lang() != "en"
+            else "This entry disagrees with another member's; both are listed",
+            [{"entry_id": entry.id}],
+        )
+    body = {"status": "pending", "entry_id": entry.id}
+    if proxy_id is not None:
+        body["proxy_id"] = proxy_id
+    return jsonify(body), 202
+
+
+@bp.post("/_bench/insert")
+def bench_insert():
+    """Benchmark only (VOTING_BENCHMARK): the same stack inserting one row, for comparison."""
+    if not current_app.config.get("VOTING_BENCHMARK"):
+        abort(404)
+    data = json_body()
+    db.session.execute(
+        text("INSERT INTO bench_rows (note, at) VALUES (:note, :at)"),
+        {"note": str(data.get("note", ""))[:64], "at": utcnow()},
+    )
+    return jsonify({"ok": True}), 201

@@ -1,5 +1,256 @@
-"""Pages of the ballots feature."""
+"""The resident's pages at /v/<token>: public, no account, no JavaScript, phone first.
 
-from flask import Blueprint
+Steps: welcome (what the roster counts, the notice) -> identity check where the roster
+holds an ID number or phone -> the ballot (every matter on one page) -> confirmation ->
+receipt. A link that cannot vote gets a page saying why and whom to contact, with a 4xx.
+"""
+
+import io
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from voting.ballots.answers import ABSTAIN, answers_from_form, ballot_form, check_answers
+from voting.ballots.errors import BallotError
+from voting.ballots.forms import ReportForm, VerifyForm
+from voting.ballots.services import (
+    Link,
+    cast_ballot,
+    check_identity,
+    format_receipt,
+    needs_identity,
+    open_link,
+    report_roster_error,
+)
+from voting.db import db, utcnow
+from voting.extensions import limiter
+from voting.meetings.models import MeetingDocument
+from voting.rosters.models import Community
+from voting.web import current_lang
 
 bp = Blueprint("ballots", __name__)
+
+#: Every page of a link shares one budget per address (TOKEN_RATE_LIMIT).
+link_limit = limiter.shared_limit(
+    lambda: current_app.config["TOKEN_RATE_LIMIT"], scope="resident-link"
+)
+READABLE = ("ready", "voted", "locked", "not_open", "closed", "voided", "cannot_vote")
+VERIFIED_KEY = "verified_credentials"
+
+
+def _render(template: str, link: Link, **context) -> str:
+    """A resident's page, with the link's token and the community to contact."""
+    community = None
+    if link.meeting is not None:
+        community = db.session.get(Community, link.meeting.community_id)
+    token = request.view_args.get("token", "")
+    return render_template(template, link=link, link_token=token, community=community, **context)
+
+
+def _refused(link: Link, error: BallotError):
+    """The page for a link that cannot do what was asked: what happened, whom to contact."""
+    if error.keep:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    page = _render("ballots/refused.html", link, error=error, message=error.text(current_lang()))
+    return page, error.status
+
+
+def _is_verified(link: Link) -> bool:
+    return not needs_identity(link.voter) or link.credential.id in session.get(VERIFIED_KEY, [])
+
+
+def _mark_verified(link: Link) -> None:
+    # Keyed by credential id: a shared phone may open several owners' links.
+    ids = [i for i in session.get(VERIFIED_KEY, []) if i != link.credential.id][-9:]
+    session[VERIFIED_KEY] = [*ids, link.credential.id]
+
+
+def _ready_link(token: str) -> tuple[Link, object | None]:
+    """The link if it may vote now, else the refusal page (or the voted page) to answer."""
+    link = open_link(token)
+    if link.state == "voted":
+        return link, redirect(url_for("ballots.welcome", token=token))
+    if link.error is not None:
+        return link, _refused(link, link.error)
+    return link, None
+
+
+@bp.get("/v/<token>")
+@link_limit
+def welcome(token: str):
+    """The link's first page: the meeting, what the roster counts, the way to vote."""
+    link = open_link(token)
+    if link.state == "voted":
+        return _render(
+            "ballots/voted.html", link, receipt=format_receipt(link.ballot.receipt), just_cast=False
+        )
+    if link.error is not None:
+        return _refused(link, link.error)
+    return _render(
+        "ballots/welcome.html",
+        link,
+        needs_identity=needs_identity(link.voter),
+        verified=_is_verified(link),
+        report_form=ReportForm(),
+    )
+
+
+@bp.get("/v/<token>/notice")
+@link_limit
+def notice(token: str):
+    """The meeting's notice: every matter, its options and statements, the documents."""
+    link = open_link(token)
+    if link.state not in READABLE:
+        return _refused(link, link.error)
+    return _render("ballots/notice.html", link)
+
+
+@bp.get("/v/<token>/documents/<int:document_id>")
+@link_limit
+def document(token: str, document_id: int):
+    """A document of the meeting (PDF or image), shown to those who hold a link to it."""
+    link = open_link(token)
+    if link.state not in READABLE:
+        return _refused(link, link.error)
+    doc = db.session.get(MeetingDocument, document_id)
+    if doc is None or doc.meeting_id != link.meeting.id:
+        abort(404)
+    return send_file(
+        io.BytesIO(doc.data),
+        mimetype=doc.content_type,
+        download_name=doc.file_name,
+        as_attachment=False,
+        max_age=0,
+    )
+
+
+@bp.post("/v/<token>/report")
+@link_limit
+def report(token: str):
+    """Send the committee a note that the roster counts this owner wrongly."""
+    link = open_link(token)
+    form = ReportForm()
+    if not form.validate_on_submit():
+        flash(_("请写下哪里有误（最多 1000 字）。"), "error")
+        return redirect(url_for("ballots.welcome", token=token))
+    try:
+        report_roster_error(link, form.message.data)
+    except BallotError as error:
+        return _refused(link, error)
+    flash(_("已转告业委会，他们会核实并与您联系。"), "success")
+    return redirect(url_for("ballots.welcome", token=token))
+
+
+@bp.route("/v/<token>/verify", methods=["GET", "POST"])
+@link_limit
+def verify(token: str):
+    """Confirm who is voting: the last four characters of the ID number or phone."""
+    link, refused = _ready_link(token)
+    if refused is not None:
+        return refused
+    if _is_verified(link):
+        return redirect(url_for("ballots.ballot", token=token))
+    form = VerifyForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            check_identity(link.credential, link.voter, form.last4.data.strip(), utcnow())
+        except BallotError as error:
+            if error.code == "locked":
+                return _refused(link, error)
+            db.session.commit()  # the wrong try is counted even though the answer is a 403
+            form.last4.errors = [error.text(current_lang())]
+            status = 403
+        else:
+            _mark_verified(link)
+            return redirect(url_for("ballots.ballot", token=token))
+    elif form.is_submitted():
+        status = 422
+    page = _render("ballots/verify.html", link, form=form)
+    return page, status
+
+
+def _ballot_page(link: Link, chosen: dict, problems: list[dict] | None = None, status=200):
+    page = _render(
+        "ballots/ballot.html", link, chosen=chosen, problems=problems or [], ABSTAIN=ABSTAIN
+    )
+    return page, status
+
+
+def _chosen(form: dict, data) -> dict[str, list[str]]:
+    """The raw choices posted, per matter, to show them again."""
+    return {key: [v for v in data.getlist(f"m{key}") if v] for key in form}
+
+
+@bp.route("/v/<token>/ballot", methods=["GET", "POST"])
+@link_limit
+def ballot(token: str):
+    """Every matter on one page; a POST checks the choices and shows the confirmation."""
+    link, refused = _ready_link(token)
+    if refused is not None:
+        return refused
+    if not _is_verified(link):
+        return redirect(url_for("ballots.verify", token=token))
+    if request.method == "GET":
+        return _ballot_page(link, {})
+    form = ballot_form(link.meeting.id)
+    chosen = _chosen(form, request.form)
+    try:
+        answers = check_answers(form, answers_from_form(form, request.form))
+    except BallotError as error:
+        return _ballot_page(link, chosen, error.details, 422)
+    return _render("ballots/confirm.html", link, answers=answers, ABSTAIN=ABSTAIN)
+
+
+@bp.post("/v/<token>/confirm")
+@link_limit
+def confirm(token: str):
+    """Cast the confirmed ballot, or go back to change it."""
+    link, refused = _ready_link(token)
+    if refused is not None:
+        return refused
+    if not _is_verified(link):
+        return redirect(url_for("ballots.verify", token=token))
+    form = ballot_form(link.meeting.id)
+    chosen = _chosen(form, request.form)
+    if request.form.get("action") != "cast":
+        return _ballot_page(link, chosen)
+    try:
+        cast_ballot(
+            token, answers_from_form(form, request.form), source=request.remote_addr, verified=True
+        )
+    except BallotError as error:
+        if error.code == "invalid_answers":
+            return _ballot_page(link, chosen, error.details, 422)
+        return _refused(link, error)
+    return redirect(url_for("ballots.receipt", token=token))
+
+
+@bp.get("/v/<token>/receipt")
+@link_limit
+def receipt(token: str):
+    """The receipt just after casting: large, in groups of four, with how to keep it."""
+    link = open_link(token)
+    if link.state != "voted":
+        return redirect(url_for("ballots.welcome", token=token))
+    return _render(
+        "ballots/voted.html", link, receipt=format_receipt(link.ballot.receipt), just_cast=True
+    )
+
+
+from voting.ballots.staff import bp as staff_bp  # noqa: E402
+
+bp.register_blueprint(staff_bp)  # staff only: paper and proxy entry, login required

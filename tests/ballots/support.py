@@ -1,0 +1,188 @@
+"""Helpers of the ballots tests: rosters built in code, meetings opened through the meeting
+services, and counts of every table a ballot could touch (to assert that refusals record
+nothing)."""
+
+import os
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from voting.db import db, utcnow
+
+PG = bool(os.environ.get("VOTING_TEST_DATABASE_URL"))
+HEADER = "building,unit,unit_type,registered_area,owner,owner_key,id_number,phone\n"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One roster row: unit ``number`` of building ``building``, owned by ``key``."""
+
+    number: str
+    area: str
+    key: str | None
+    id_number: str = ""
+    phone: str = ""
+    building: str = "1号楼"
+    unit_type: str = "dwelling"
+
+
+def roster_csv(units: list[Unit]) -> bytes:
+    """A roster file of the given units; owners are named after their keys."""
+    lines = [
+        f"{u.building},{u.number},{u.unit_type},{u.area},{('业主' + u.key) if u.key else ''},"
+        f"{u.key or ''},{u.id_number},{u.phone}\n"
+        for u in units
+    ]
+    return (HEADER + "".join(lines)).encode()
+
+
+def motion(title: str, category: str = "ordinary") -> dict:
+    """A motion matter (agree / disagree / abstain)."""
+    return {"title": title, "category": category, "kind": "motion"}
+
+
+def selection(title: str, labels: list[str]) -> dict:
+    """A single-choice matter among several options."""
+    return {"title": title, "category": "ordinary", "kind": "selection",
+            "options": [{"label": label, "statement": f"{label}的报价与服务方案"}
+                        for label in labels]}  # fmt: skip
+
+
+def election(title: str, labels: list[str], seats: int, alternates: int) -> dict:
+    """A committee election with candidate statements."""
+    return {"title": title, "category": "ordinary", "kind": "election", "seats": seats,
+            "alternates": alternates,
+            "options": [{"label": label, "statement": f"{label}：热心公益，愿为大家服务。"}
+                        for label in labels]}  # fmt: skip
+
+
+@dataclass
+class Opened:
+    """An open meeting as the tests drive it."""
+
+    meeting_id: int
+    community_id: int
+    matter_ids: list[str]
+    #: Per matter: option label -> option code.
+    codes: list[dict[str, str]]
+    tokens: dict[str, str] = field(default_factory=dict)
+    voter_ids: dict[str, int] = field(default_factory=dict)
+
+    def answers(self, choices: dict[int, list[str] | str]) -> dict:
+        """Answers by matter index and option labels, as matter ids and option codes."""
+        out: dict = {}
+        for index, labels in choices.items():
+            key = self.matter_ids[index]
+            out[key] = labels if isinstance(labels, str) else [self.codes[index][x] for x in labels]
+        return out
+
+
+class MeetingKit:
+    """Builds communities with rosters, opens meetings, closes them, counts rows."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def community(self, units: list[Unit], parking_policy: str = "include", **settings) -> int:
+        """A community with this roster and procedure; returns its id."""
+        from voting.rosters.services import (
+            create_community,
+            create_office,
+            import_roster,
+            update_procedure,
+        )
+
+        with self.app.app_context():
+            office = create_office("望京街道办事处")
+            community = create_community("观澜苑", office.id, "owners_committee")
+            update_procedure(community, {"parking_policy": parking_policy, **settings})
+            import_roster(community, roster_csv(units), "roster.csv")
+            db.session.commit()
+            return community.id
+
+    def open(self, community_id: int, matters: list[dict], title: str = "业主大会会议") -> Opened:
+        """Plan, approve, announce and open a meeting whose window contains now."""
+        from voting.meetings import services
+        from voting.meetings.credentials import credential_token
+        from voting.meetings.models import Credential, Meeting, Voter
+        from voting.rosters.models import Community
+
+        now = utcnow()
+        opens_at, closes_at = now - timedelta(hours=1), now + timedelta(days=10)
+        with self.app.app_context():
+            community = db.session.get(Community, community_id)
+            meeting = services.create_meeting(community, title, opens_at, closes_at, matters)
+            services.submit_meeting(meeting, now=opens_at - timedelta(days=30))
+            services.approve_meeting(meeting, now=opens_at - timedelta(days=25))
+            services.announce_meeting(meeting, now=opens_at - timedelta(days=20))
+            services.open_meeting(meeting, now=now)
+            db.session.commit()
+            meeting = db.session.get(Meeting, meeting.id)
+            opened = Opened(
+                meeting.id, community_id, [m.public_id for m in meeting.matters],
+                [{o.label: o.code for o in m.options} for m in meeting.matters],
+            )  # fmt: skip
+            rows = db.session.execute(
+                select(Voter, Credential).join(Credential, Credential.voter_id == Voter.id)
+                .where(Voter.meeting_id == meeting.id)
+            )  # fmt: skip
+            for voter, credential in rows:
+                opened.tokens[voter.person_key] = credential_token(credential)
+                opened.voter_ids[voter.person_key] = voter.id
+            for voter in db.session.scalars(select(Voter).where(Voter.meeting_id == meeting.id)):
+                opened.voter_ids.setdefault(voter.person_key, voter.id)
+            return opened
+
+    def close(self, opened: Opened) -> list[dict]:
+        """Close and tally after the window; returns the result document's matters."""
+        from voting.meetings.models import Meeting
+        from voting.meetings.services import close_meeting
+
+        with self.app.app_context():
+            meeting = db.session.get(Meeting, opened.meeting_id)
+            close_meeting(meeting, now=meeting.closes_at + timedelta(minutes=1))
+            db.session.commit()
+            return meeting.tally
+
+    def shift_window(self, opened: Opened, **delta) -> None:
+        """Move the meeting's window (e.g. into the past, to test a closed window)."""
+        from voting.meetings.models import Meeting
+
+        with self.app.app_context():
+            meeting = db.session.get(Meeting, opened.meeting_id)
+            meeting.opens_at -= timedelta(**delta)
+            meeting.closes_at -= timedelta(**delta)
+            db.session.commit()
+
+    def counts(self) -> dict[str, int]:
+        """Rows in every table a ballot, an entry or a refusal could write."""
+        from voting.audit.models import AuditEvent
+        from voting.ballots.models import (
+            Ballot,
+            BallotConflict,
+            PaperEntry,
+            ProxyAuthorisation,
+            RosterErrorReport,
+        )
+
+        models = (Ballot, AuditEvent, PaperEntry, BallotConflict, ProxyAuthorisation,
+                  RosterErrorReport)  # fmt: skip
+        with self.app.app_context():
+            return {m.__tablename__: db.session.scalar(select(func.count()).select_from(m))
+                    for m in models}  # fmt: skip
+
+    def committee(self, make, community_id: int, name: str):
+        """A committee member of the community."""
+        from voting.rosters.models import Community
+
+        with self.app.app_context():
+            community = db.session.get(Community, community_id)
+        return make.user("committee", username=name, community=community)
+
+
+def six_owners(**extra) -> list[Unit]:
+    """TV-01's roster: six owners, one unit each (areas 100, 100, 80, 120, 100, 100)."""
+    areas = ["100.00", "100.00", "80.00", "120.00", "100.00", "100.00"]
+    return [Unit(f"{n}01", area, f"o{n}", **extra.get(f"o{n}", {}))
+            for n, area in enumerate(areas, start=1)]  # fmt: skip

@@ -1,0 +1,79 @@
+"""Forms of the ballots feature; the ballot's own fields are built from the meeting's matters."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from voting.ballots.answers import INVALID_REASONS
+
+
+class VerifyForm(FlaskForm):
+    """The last four characters of the voter's ID number or phone."""
+
+    last4 = StringField(
+        _l("后四位"),
+        validators=[
+            DataRequired(_l("请输入四位号码。")),
+            Regexp(r"^\s*[0-9Xx]{4}\s*$", message=_l("请输入四位数字（身份证末位可以是 X）。")),
+        ],
+        render_kw={
+            "autocomplete": "off",
+            "maxlength": 4,
+            "inputmode": "text",
+            "autocapitalize": "characters",
+            "class": "last4",
+        },
+    )
+
+
+class ReportForm(FlaskForm):
+    """An owner's note that the roster counts them wrongly."""
+
+    message = TextAreaField(
+        _l("哪里有误？"),
+        validators=[DataRequired(_l("请写下哪里有误。")), Length(max=1000)],
+        render_kw={"rows": 4},
+    )
+
+
+class SearchForm(FlaskForm):
+    """Find a voter by building and unit."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("楼栋、房号"), validators=[Optional(), Length(max=100)])
+
+
+class ProxyForm(FlaskForm):
+    """A written authorisation (委托书) and its scan."""
+
+    agent_name = StringField(_l("受托人姓名"), validators=[DataRequired(), Length(max=100)])
+    matters = SelectMultipleField(
+        _l("委托表决的事项（不选表示全部事项）"), choices=[], validators=[Optional()]
+    )
+    instructions = TextAreaField(
+        _l("委托人的表决指示（如有）"), validators=[Length(max=2000)], render_kw={"rows": 3}
+    )
+    valid_until = DateField(_l("委托有效期至（可不填）"), validators=[Optional()])
+    scan = FileField(
+        _l("书面委托书扫描件（PDF、PNG 或 JPEG）"), validators=[FileRequired(_l("请上传委托书。"))]
+    )
+
+
+def invalid_reason_choices() -> list[tuple[str, str]]:
+    """Choices for ruling a paper ballot or matter invalid."""
+    return [("", "—")] + [(code, zh) for code, (zh, _en) in INVALID_REASONS.items()]
+
+
+class EntryForm(FlaskForm):
+    """The fixed part of a paper-ballot entry; the answers come from ``m<matter id>`` fields."""
+
+    channel = SelectField(
+        _l("渠道"),
+        choices=[("paper", _l("纸质票（业主本人）")), ("proxy", _l("委托投票（受托人代投）"))],
+    )
+    proxy_id = SelectField(_l("委托书"), choices=[], validate_choice=False)
+    whole_invalid = SelectField(_l("整张选票无效"), choices=[], validate_choice=False)

@@ -1,0 +1,394 @@
+"""Paper and proxy ballots: two members key each ballot; only matching entries count.
+
+Entry is open while the meeting is open, also after ``closes_at`` until the committee
+closes it: ballot boxes are opened and keyed after online voting ends, and closing the
+meeting tallies it, so entries still pending then do not count.
+"""
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from voting.audit.services import record_event
+from voting.auth.models import User
+from voting.ballots.answers import INVALID, ballot_form, check_answers
+from voting.ballots.errors import BallotError
+from voting.ballots.models import Ballot, BallotConflict, PaperEntry, ProxyAuthorisation
+from voting.ballots.services import insert_ballot
+from voting.db import db, utcnow
+from voting.meetings.models import Meeting, Voter
+
+PAPER_CHANNELS = ("paper", "proxy")
+UPLOAD_TYPES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+CHANNEL_LABELS = {"online": "网络投票", "paper": "纸质票", "proxy": "委托投票"}
+
+
+def _actor(user: User) -> str:
+    return f"user:{user.username}"
+
+
+def require_member(user: User | None, meeting: Meeting) -> User:
+    """The user, if a committee member of the meeting's community; else refuse."""
+    if user is None or user.role != "committee" or user.community_id != meeting.community_id:
+        raise BallotError(
+            "forbidden",
+            "只有本小区业委会委员可以录入纸质票和委托。",
+            "Only members of this community's committee enter paper ballots.",
+            status=403,
+        )
+    return user
+
+
+def require_entry_open(meeting: Meeting) -> None:
+    """Refuse unless the meeting is open (entry continues past closes_at until closing)."""
+    if meeting.state == "open":
+        return
+    if meeting.opened_at is None and meeting.voided_at is None:
+        raise BallotError(
+            "not_open",
+            "会议尚未开始表决，不能录入选票。",
+            "The meeting is not open: no ballots can be entered.",
+            status=409,
+        )
+    raise BallotError(
+        "closed",
+        "会议已结束表决或已作废，不能再录入选票。",
+        "The meeting is closed or voided: no more ballots can be entered.",
+        status=409,
+    )
+
+
+def voter_by_key(meeting: Meeting, person_key: str) -> Voter:
+    """The meeting's voter with this owner key (Voter.person_key); else not on the roster."""
+    voter = None
+    if isinstance(person_key, str) and person_key:
+        voter = db.session.scalar(
+            select(Voter).where(Voter.meeting_id == meeting.id, Voter.person_key == person_key)
+        )
+    if voter is None:
+        raise not_on_roster()
+    return voter
+
+
+def not_on_roster() -> BallotError:
+    """The refusal for someone not in the meeting's frozen roster."""
+    return BallotError(
+        "not_on_roster",
+        "本次会议冻结的花名册中没有这位业主。",
+        "This owner is not in the meeting's frozen roster.",
+        status=404,
+    )
+
+
+def _require_voter(meeting: Meeting, voter: Voter) -> None:
+    if voter.meeting_id != meeting.id:
+        raise not_on_roster()
+    if not voter.can_vote:
+        raise BallotError(
+            "cannot_vote",
+            "此专有部分业主不明，不能投票。",
+            "The owner of this unit is unknown: it cannot vote.",
+        )
+
+
+def record_proxy(
+    meeting: Meeting,
+    voter: Voter,
+    user: User,
+    *,
+    agent_name: str,
+    file_name: str,
+    data: bytes,
+    matters: list[str] | None = None,
+    instructions: str = "",
+    valid_until: datetime | None = None,
+    now: datetime | None = None,
+) -> ProxyAuthorisation:
+    """Record a written authorisation (委托书): agent, scope, term, and its scan."""
+    require_member(user, meeting)
+    require_entry_open(meeting)
+    _require_voter(meeting, voter)
+    now = now or utcnow()
+    agent = (agent_name or "").strip()
+    if not 1 <= len(agent) <= 100:
+        raise BallotError(
+            "agent_required",
+            "请填写受托人姓名（最多 100 字）。",
+            "The agent's name is required (at most 100 characters).",
+        )
+    form = ballot_form(meeting.id)
+    scope = list(matters or [])
+    if not all(isinstance(m, str) and m in form for m in scope) or len(set(scope)) != len(scope):
+        raise BallotError(
+            "proxy_matters",
+            "委托的事项不属于本次会议。",
+            "The authorised matters are not matters of this meeting.",
+        )
+    if not isinstance(instructions, str) or len(instructions) > 2000:
+        raise BallotError(
+            "proxy_instructions",
+            "委托人的指示最多 2000 字。",
+            "Instructions are at most 2000 characters.",
+        )
+    if valid_until is not None and valid_until <= now:
+        raise BallotError("proxy_expired", "委托书的有效期已过。", "The authorisation has expired.")
+    content_type = _upload_type(data)
+    limit = (meeting.procedure or {}).get("max_principals_per_agent")
+    if limit:
+        principals = db.session.scalar(
+            select(func.count(func.distinct(ProxyAuthorisation.voter_id))).where(
+                ProxyAuthorisation.meeting_id == meeting.id,
+                func.lower(ProxyAuthorisation.agent_name) == agent.lower(),
+                ProxyAuthorisation.voter_id != voter.id,
+            )
+        )
+        if principals >= limit:
+            raise BallotError(
+                "too_many_principals",
+                f"议事规则规定每位受托人最多接受 {limit} 位业主的委托，{agent} 已达上限。",
+                f"The rules allow at most {limit} principals per agent; {agent} has reached it.",
+            )
+    proxy = ProxyAuthorisation(
+        meeting_id=meeting.id,
+        community_id=meeting.community_id,
+        voter_id=voter.id,
+        agent_name=agent,
+        matters=sorted(scope, key=list(form).index),
+        instructions=instructions.strip(),
+        valid_until=valid_until,
+        file_name=_safe_name(file_name),
+        content_type=content_type,
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+        recorded_by=_actor(user),
+        recorded_at=now,
+    )
+    db.session.add(proxy)
+    db.session.flush()
+    record_event(
+        "proxy.recorded",
+        {"meeting_id": meeting.id, "proxy_id": proxy.id, "sha256": proxy.sha256},
+        community_id=meeting.community_id,
+        actor=_actor(user),
+    )
+    return proxy
+
+
+def _upload_type(data: bytes) -> str:
+    limit = current_app.config.get("MAX_PROXY_BYTES", 5 * 1024 * 1024)
+    if not data or len(data) > limit:
+        raise BallotError(
+            "upload_size",
+            f"委托书扫描件不能为空，且不能超过 {limit // 1048576} MB。",
+            f"The scan must be 1 byte to {limit // 1048576} MB.",
+        )
+    kind = next((kind for magic, kind in UPLOAD_TYPES if data.startswith(magic)), None)
+    if kind is None:
+        raise BallotError(
+            "upload_type",
+            "委托书只能上传 PDF 文件或 PNG、JPEG 图片。",
+            "Only PDF, PNG and JPEG scans are accepted.",
+        )
+    return kind
+
+
+def _safe_name(name: str | None) -> str:
+    return (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255] or "authorisation"
+
+
+def enter_paper_ballot(
+    meeting: Meeting,
+    voter: Voter,
+    user: User,
+    *,
+    answers: dict,
+    invalid_reasons: dict | None = None,
+    channel: str = "paper",
+    proxy_id: int | None = None,
+    now: datetime | None = None,
+) -> PaperEntry:
+    """Key one member's reading of a paper or proxy ballot; the second matching one counts.
+
+    Returns the entry: ``pending`` (first keying), ``matched`` (a ballot now exists, see
+    ``ballot_id``) or ``mismatch`` (kept and listed for correction). A voter who already has
+    a ballot is refused and the attempt listed as a conflict.
+    """
+    require_member(user, meeting)
+    require_entry_open(meeting)
+    _require_voter(meeting, voter)
+    now = now or utcnow()
+    if channel not in PAPER_CHANNELS:
+        raise BallotError(
+            "channel", "渠道只能是纸质票或委托投票。", "channel must be paper or proxy."
+        )
+    clean = check_answers(
+        ballot_form(meeting.id), answers, invalid_reasons=invalid_reasons or {}, allow_invalid=True
+    )
+    reasons = {k: v for k, v in (invalid_reasons or {}).items() if clean.get(k) == INVALID}
+    _check_proxy(meeting, voter, channel, proxy_id, clean, now)
+    existing = db.session.scalar(
+        select(Ballot).where(Ballot.meeting_id == meeting.id, Ballot.voter_id == voter.id)
+    )
+    if existing is not None:
+        _list_conflict(meeting, voter, user, channel, existing, now)
+    entries = list(
+        db.session.scalars(
+            select(PaperEntry)
+            .where(
+                PaperEntry.meeting_id == meeting.id,
+                PaperEntry.voter_id == voter.id,
+                PaperEntry.ballot_id.is_(None),
+            )
+            .order_by(PaperEntry.id)
+        )
+    )
+    if any(e.entered_by == _actor(user) for e in entries):
+        raise BallotError(
+            "second_member",
+            "您已录入过这张选票，第二次录入须由另一位委员完成。",
+            "You have entered this ballot: another member must enter it again.",
+            status=409,
+        )
+    entry = PaperEntry(
+        meeting_id=meeting.id,
+        community_id=meeting.community_id,
+        voter_id=voter.id,
+        channel=channel,
+        answers=clean,
+        invalid_reasons=reasons,
+        proxy_id=proxy_id,
+        entered_by=_actor(user),
+        entered_at=now,
+        status="pending",
+    )
+    db.session.add(entry)
+    db.session.flush()
+    match = next((e for e in entries if _same(e, entry)), None)
+    if match is not None:
+        ballot = Ballot(
+            meeting_id=meeting.id,
+            community_id=meeting.community_id,
+            voter_id=voter.id,
+            channel=channel,
+            receipt=secrets.token_hex(16),
+            answers=clean,
+            invalid_reasons=reasons,
+            cast_at=now,
+            entered_by=_actor(user),
+            proxy_id=proxy_id,
+        )
+        insert_ballot(ballot, voter, meeting.community_id, _actor(user))
+        for other in [*entries, entry]:
+            other.ballot_id = ballot.id
+        entry.status = match.status = "matched"
+    elif entries:
+        for other in [*entries, entry]:
+            other.status = "mismatch"
+    db.session.flush()
+    record_event(
+        "paper.entered",
+        {
+            "meeting_id": meeting.id,
+            "entry_id": entry.id,
+            "channel": channel,
+            "status": entry.status,
+        },
+        community_id=meeting.community_id,
+        actor=_actor(user),
+    )
+    return entry
+
+
+def _same(a: PaperEntry, b: PaperEntry) -> bool:
+    return (a.channel, a.answers, a.invalid_reasons or {}, a.proxy_id) == (
+        b.channel,
+        b.answers,
+        b.invalid_reasons or {},
+        b.proxy_id,
+    )
+
+
+def _check_proxy(meeting, voter, channel, proxy_id, answers: dict, now: datetime) -> None:
+    if channel == "paper":
+        if proxy_id is not None:
+            raise BallotError(
+                "proxy_on_paper",
+                "纸质票不需要委托书；委托投票请选择「委托投票」。",
+                "A paper ballot takes no authorisation; use channel proxy.",
+            )
+        return
+    proxy = db.session.get(ProxyAuthorisation, proxy_id) if isinstance(proxy_id, int) else None
+    if proxy is None or proxy.meeting_id != meeting.id or proxy.voter_id != voter.id:
+        raise BallotError(
+            "proxy_required",
+            "委托投票须先登记这位业主的书面委托书。",
+            "A proxy ballot needs this owner's recorded written authorisation.",
+        )
+    if proxy.valid_until is not None and proxy.valid_until <= now:
+        raise BallotError("proxy_expired", "委托书的有效期已过。", "The authorisation has expired.")
+    outside = [m for m in answers if proxy.matters and m not in proxy.matters]
+    if outside:
+        raise BallotError(
+            "proxy_scope",
+            "委托书没有授权受托人对其中某些事项表决。",
+            "The authorisation does not cover some of the answered matters.",
+            details=[{"matter": m} for m in outside],
+        )
+
+
+def _list_conflict(meeting, voter, user, channel, existing: Ballot, now: datetime) -> None:
+    """List the refused second ballot for the committee, then refuse (the list is kept)."""
+    label = CHANNEL_LABELS.get(existing.channel, existing.channel)
+    db.session.add(
+        BallotConflict(
+            meeting_id=meeting.id,
+            community_id=meeting.community_id,
+            voter_id=voter.id,
+            channel=channel,
+            attempted_by=_actor(user),
+            attempted_at=now,
+            reason=f"该业主已有{label}选票，本次{CHANNEL_LABELS[channel]}未计入",
+        )
+    )
+    db.session.flush()
+    record_event(
+        "ballot.conflict",
+        {"meeting_id": meeting.id, "channel": channel},
+        community_id=meeting.community_id,
+        actor=_actor(user),
+    )
+    raise BallotError(
+        "already_voted",
+        f"该业主已经有{label}选票，这张选票不计入，已列入冲突清单。",
+        f"This owner already has a ballot ({existing.channel}); this one is refused and listed.",
+        status=409,
+        keep=True,
+    )
+
+
+def discard_entries(meeting: Meeting, voter: Voter, user: User) -> int:
+    """Discard a voter's unconfirmed entries (after a mismatch) so two members key it again."""
+    require_member(user, meeting)
+    require_entry_open(meeting)
+    count = db.session.execute(
+        delete(PaperEntry).where(
+            PaperEntry.meeting_id == meeting.id,
+            PaperEntry.voter_id == voter.id,
+            PaperEntry.ballot_id.is_(None),
+        )
+    ).rowcount
+    if count:
+        record_event(
+            "paper.discarded",
+            {"meeting_id": meeting.id, "entries": count},
+            community_id=meeting.community_id,
+            actor=_actor(user),
+        )
+    return count

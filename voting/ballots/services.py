@@ -1,0 +1,337 @@
+"""Use cases of the resident's link: what a link may do, the identity check, casting.
+
+The audit log becomes public, so nothing written to it joins a voter to choices: a cast
+ballot is logged with the hash of its (anonymous) board entry only, by actor "resident".
+"""
+
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from voting.audit.services import record_event
+from voting.ballots.answers import ballot_form, check_answers
+from voting.ballots.errors import BallotError
+from voting.ballots.models import Ballot, RosterErrorReport
+from voting.crypto.canonical import canonical, sha256_hex
+from voting.db import db, utcnow
+from voting.meetings.credentials import credential_for_token
+from voting.meetings.models import Credential, Meeting, Voter
+from voting.rosters.identity import check_last4
+from voting.rules.numbers import fmt_area
+
+log = logging.getLogger(__name__)
+
+#: Wrong identity checks after which a link is locked.
+MAX_FAILED_CHECKS = 5
+MAX_REPORTS_PER_VOTER = 10
+RESIDENT = "resident"
+
+_REFUSALS = {
+    "unknown_token": (
+        404,
+        "此链接无效。请核对二维码或链接是否完整。",
+        "This link is not valid. Check that the QR code or link is complete.",
+    ),
+    "revoked": (
+        410,
+        "此链接已作废，可能已为您补发了新的链接。请使用最新的表决通知书。",
+        "This link was revoked; a new one may have been issued. Use your latest letter.",
+    ),
+    "voided": (
+        410,
+        "本次会议已作废，无需再投票。",
+        "This meeting was voided: there is nothing to vote on.",
+    ),
+    "locked": (
+        403,
+        "身份核对错误次数过多，此链接已锁定。请带上身份证件联系业委会。",
+        "Too many wrong identity checks: this link is locked. Contact the committee.",
+    ),
+    "not_open": (409, "投票尚未开始。", "Voting has not started yet."),
+    "closed": (
+        410,
+        "投票已经结束，不能再投票。",
+        "Voting has ended: no more ballots are accepted.",
+    ),
+    "cannot_vote": (
+        403,
+        "花名册中此链接的业主不能投票。",
+        "The roster does not let this voter vote.",
+    ),
+    "already_voted": (
+        409,
+        "您已经投过票了，每位业主只能投一次。",
+        "You have already voted: each owner votes once.",
+    ),
+    "verification_required": (
+        403,
+        "请先输入证件号码或手机号码的后四位，核对身份。",
+        "Confirm your identity with the last four digits first.",
+    ),
+}
+
+
+def refusal(code: str, **kwargs) -> BallotError:
+    """The refusal of a link or ballot with its standard text and status."""
+    status, zh, en = _REFUSALS[code]
+    return BallotError(code, zh, en, status=status, **kwargs)
+
+
+@dataclass
+class Link:
+    """What a resident's link leads to, and the state that decides which page they see."""
+
+    state: str
+    credential: Credential | None = None
+    meeting: Meeting | None = None
+    voter: Voter | None = None
+    ballot: Ballot | None = None
+
+    @property
+    def error(self) -> BallotError | None:
+        """The refusal for a link that cannot vote now (None when ready or voted)."""
+        return None if self.state in ("ready", "voted") else refusal(self.state)
+
+
+def window_state(meeting: Meeting, now: datetime) -> str:
+    """``ready`` while online voting is open, else voided, not_open or closed."""
+    if meeting.voided_at is not None:
+        return "voided"
+    if meeting.opened_at is None or now < meeting.opens_at:
+        return "not_open"
+    if meeting.state != "open" or now >= meeting.closes_at:
+        return "closed"
+    return "ready"
+
+
+def open_link(token: str, now: datetime | None = None) -> Link:
+    """Follow a resident's link: its credential, meeting, voter, ballot and state."""
+    credential = credential_for_token(token)
+    if credential is None:
+        return Link("unknown_token")
+    meeting = db.session.get(Meeting, credential.meeting_id)
+    voter = db.session.get(Voter, credential.voter_id)
+    ballot = db.session.scalar(
+        select(Ballot).where(Ballot.meeting_id == meeting.id, Ballot.voter_id == voter.id)
+    )
+    link = Link("ready", credential, meeting, voter, ballot)
+    if credential.revoked_at is not None:
+        link.state = "revoked"
+    elif meeting.voided_at is not None:
+        link.state = "voided"
+    elif ballot is not None:
+        link.state = "voted"
+    elif credential.locked_at is not None:
+        link.state = "locked"
+    elif not voter.can_vote:
+        link.state = "cannot_vote"
+    else:
+        link.state = window_state(meeting, now or utcnow())
+    return link
+
+
+def needs_identity(voter: Voter) -> bool:
+    """True when the roster holds an ID number or phone to check the voter against."""
+    return bool(voter.salt and (voter.id_last4_hash or voter.phone_last4_hash))
+
+
+def check_identity(credential: Credential, voter: Voter, typed: str, now: datetime) -> None:
+    """Check the last four digits; a wrong try is counted and the fifth locks the link.
+
+    Raises BallotError with ``keep`` set, so that the caller commits the count.
+    """
+    typed = typed if isinstance(typed, str) else ""
+    if check_last4(voter.salt, voter.id_last4_hash, typed) or check_last4(
+        voter.salt, voter.phone_last4_hash, typed
+    ):
+        credential.verified_at = now
+        return
+    # One UPDATE, so that parallel wrong tries are all counted.
+    failed = db.session.scalar(
+        update(Credential)
+        .where(Credential.id == credential.id)
+        .values(failed_checks=Credential.failed_checks + 1)
+        .returning(Credential.failed_checks)
+    )
+    log.warning(
+        "identity check failed for credential %s (%s of %s)",
+        credential.id,
+        failed,
+        MAX_FAILED_CHECKS,
+    )
+    if failed >= MAX_FAILED_CHECKS:
+        db.session.execute(
+            update(Credential)
+            .where(Credential.id == credential.id, Credential.locked_at.is_(None))
+            .values(locked_at=now)
+        )
+        record_event(
+            "credential.locked",
+            {"meeting_id": credential.meeting_id, "credential_id": credential.id},
+            community_id=credential.community_id,
+            actor=RESIDENT,
+        )
+        raise refusal("locked", keep=True)
+    left = MAX_FAILED_CHECKS - failed
+    raise BallotError(
+        "verification_failed",
+        f"号码不对，请再核对一次。再错 {left} 次，此链接将被锁定。",
+        f"That does not match. After {left} more wrong tries this link is locked.",
+        status=403,
+        keep=True,
+    )
+
+
+def source_hash(address: str | None) -> str | None:
+    """A keyed hash of the client's address: compares addresses without storing them."""
+    if not address:
+        return None
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, b"ballot-source:" + address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def board_entry(ballot: Ballot, voter: Voter) -> dict:
+    """The ballot as its bulletin-board entry (FORMATS.md §3): no name, no unit."""
+    return {
+        "receipt": ballot.receipt,
+        "channel": ballot.channel,
+        "area": fmt_area(voter.area),
+        "owners": 1,
+        "answers": ballot.answers,
+    }
+
+
+def insert_ballot(ballot: Ballot, voter: Voter, community_id: int, actor: str) -> Ballot:
+    """Insert a ballot under the one-ballot-per-voter constraint and log its board entry."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(ballot)
+    except IntegrityError:
+        raise refusal("already_voted") from None
+    entry = sha256_hex(canonical(board_entry(ballot, voter)))
+    record_event(
+        "ballot.cast",
+        {"meeting_id": ballot.meeting_id, "channel": ballot.channel, "entry": entry},
+        community_id=community_id,
+        actor=actor,
+    )
+    return ballot
+
+
+def cast_ballot(
+    token: str,
+    answers: dict,
+    verification: str | None = None,
+    source: str | None = None,
+    *,
+    verified: bool = False,
+    now: datetime | None = None,
+) -> Ballot:
+    """Cast an online ballot with a resident's link; ``verified`` if the page checked identity."""
+    now = now or utcnow()
+    credential = credential_for_token(token)
+    if credential is None:
+        raise refusal("unknown_token")
+    if credential.revoked_at is not None:
+        raise refusal("revoked")
+    if credential.locked_at is not None:
+        raise refusal("locked")
+    meeting = db.session.get(Meeting, credential.meeting_id)
+    state = window_state(meeting, now)
+    if state != "ready":
+        raise refusal(state)
+    voter = db.session.get(Voter, credential.voter_id)
+    if not voter.can_vote:
+        raise refusal("cannot_vote")
+    if needs_identity(voter) and not verified:
+        if verification is None:
+            raise refusal("verification_required")
+        check_identity(credential, voter, verification, now)
+    clean = check_answers(ballot_form(meeting.id), answers)
+    ballot = Ballot(
+        meeting_id=meeting.id,
+        community_id=meeting.community_id,
+        voter_id=voter.id,
+        channel="online",
+        receipt=secrets.token_hex(16),
+        answers=clean,
+        cast_at=now,
+        entered_by=RESIDENT,
+        source_hash=source_hash(source),
+    )
+    return insert_ballot(ballot, voter, meeting.community_id, RESIDENT)
+
+
+def report_roster_error(link: Link, message: str, now: datetime | None = None) -> RosterErrorReport:
+    """Pass an owner's note that the roster counts them wrongly to the committee."""
+    if link.state in ("unknown_token", "revoked", "voided"):
+        raise link.error
+    text = (message or "").strip()
+    if not 1 <= len(text) <= 1000:
+        raise BallotError(
+            "report_length",
+            "请写下哪里有误（最多 1000 字）。",
+            "Say what is wrong (1 to 1000 characters).",
+        )
+    sent = db.session.scalar(
+        select(func.count()).where(
+            RosterErrorReport.meeting_id == link.meeting.id,
+            RosterErrorReport.voter_id == link.voter.id,
+        )
+    )
+    if sent >= MAX_REPORTS_PER_VOTER:
+        raise BallotError(
+            "too_many_reports",
+            "您已多次报告，请直接联系业委会。",
+            "You have reported many times: contact the committee directly.",
+            status=429,
+        )
+    report = RosterErrorReport(
+        meeting_id=link.meeting.id,
+        community_id=link.meeting.community_id,
+        voter_id=link.voter.id,
+        message=text,
+        reported_at=now or utcnow(),
+    )
+    db.session.add(report)
+    db.session.flush()
+    record_event(
+        "roster.error_reported",
+        {"meeting_id": link.meeting.id, "report_id": report.id},
+        community_id=link.meeting.community_id,
+        actor=RESIDENT,
+    )
+    return report
+
+
+def resolve_roster_report(report: RosterErrorReport, user, now: datetime | None = None) -> None:
+    """A committee member marks an owner's roster note as dealt with."""
+    if user is None or user.role != "committee" or user.community_id != report.community_id:
+        raise BallotError(
+            "forbidden",
+            "只有本小区业委会委员可以处理。",
+            "Only members of this community's committee can do this.",
+            status=403,
+        )
+    if report.resolved_at is not None:
+        return
+    report.resolved_at, report.resolved_by = now or utcnow(), f"user:{user.username}"
+    db.session.flush()
+    record_event(
+        "roster.error_resolved",
+        {"meeting_id": report.meeting_id, "report_id": report.id},
+        community_id=report.community_id,
+        actor=report.resolved_by,
+    )
+
+
+def format_receipt(receipt: str) -> list[str]:
+    """The receipt in groups of four characters, as printed for the voter."""
+    return [receipt[i : i + 4] for i in range(0, len(receipt), 4)]
