@@ -42,7 +42,9 @@ class Seeded:
     receipts: list[str | None] = field(default_factory=list)
 
 
-def seed_meeting(community, *, procedure=None, state="tallied", voters=VOTERS, title="业主大会"):
+def seed_meeting(
+    community, *, procedure=None, state="tallied", voters=VOTERS, title="业主大会", special=False
+):
     """Insert a meeting of three matters with its snapshot, voters and ballots (in a context)."""
     from voting.ballots.models import Ballot
     from voting.meetings.models import Matter, Meeting, Option, RosterSnapshot, Voter
@@ -61,7 +63,9 @@ def seed_meeting(community, *, procedure=None, state="tallied", voters=VOTERS, t
     db.session.add(meeting)
     db.session.flush()
     specs = [
-        ("续聘物业服务企业", "ordinary", "motion", 1, 0, [("agree", "同意"), ("disagree", "反对")]),
+        ("筹集专项维修资金" if special else "续聘物业服务企业",
+         "special" if special else "ordinary", "motion", 1, 0,
+         [("agree", "同意"), ("disagree", "反对")]),
         ("选聘物业服务企业", "ordinary", "selection", 1, 0,
          [("1", "甲物业"), ("2", "乙物业"), ("3", "丙物业")]),
         ("选举业主委员会委员", "ordinary", "election", 3, 3,
@@ -121,7 +125,7 @@ class Results:
     def __init__(self, app, make):
         self.app, self.make = app, make
 
-    def setup(self, *, procedure=None, keys=True, office=None, name="观澜苑"):
+    def setup(self, *, procedure=None, keys=True, office=None, name="观澜苑", **seed):
         """A community with committee and office users (and keys), and a tallied meeting."""
         from voting.results.keys import create_signing_key
         from voting.rosters.models import Community, Office
@@ -136,7 +140,8 @@ class Results:
                 create_signing_key(db.session.get(Community, community.id), "user:test")
                 if not _has_key(office.id):
                     create_signing_key(db.session.get(Office, office.id), "user:test")
-            seeded = seed_meeting(db.session.get(Community, community.id), procedure=procedure)
+            community_row = db.session.get(Community, community.id)
+            seeded = seed_meeting(community_row, procedure=procedure, **seed)
             db.session.commit()
         return Cast(self.app, community, office, committee, officer, seeded)
 
