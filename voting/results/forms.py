@@ -46,15 +46,3 @@ class AnswerForm(FlaskForm):
     answer = TextAreaField(
         _l("答复"), validators=[DataRequired(), Length(max=MAX_ANSWER)], render_kw={"rows": 3}
     )
-
-
-class ReceiptForm(FlaskForm):
-    """Receipt lookup (a GET form: nothing changes, no CSRF needed)."""
-
-    class Meta:
-        csrf = False
-
-    receipt = StringField(
-        _l("回执编号"), validators=[DataRequired(), Length(max=64)],
-        render_kw={"autocomplete": "off", "inputmode": "latin"},
-    )  # fmt: skip

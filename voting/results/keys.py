@@ -141,15 +141,22 @@ def rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def key_rows() -> list[tuple[SigningKey, Community | None, Office | None]]:
+    """Every key, current and retired, with its owner, oldest first."""
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(SigningKey, Community, Office)
+            .outerjoin(Community, SigningKey.community_id == Community.id)
+            .outerjoin(Office, SigningKey.office_id == Office.id)
+            .order_by(SigningKey.id)
+        )
+    ]
+
+
 def public_keys() -> list[dict]:
     """Every public key, current and retired, with its owner (GET /api/v1/keys)."""
-    rows = db.session.execute(
-        select(SigningKey, Community, Office)
-        .outerjoin(Community, SigningKey.community_id == Community.id)
-        .outerjoin(Office, SigningKey.office_id == Office.id)
-        .order_by(SigningKey.id)
-    ).all()
-    return [key_json(key, community, office) for key, community, office in rows]
+    return [key_json(key, community, office) for key, community, office in key_rows()]
 
 
 def key_json(key: SigningKey, community: Community | None, office: Office | None) -> dict:
