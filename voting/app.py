@@ -71,6 +71,8 @@ def add_blueprints(app: Flask) -> None:
     from voting.auth.access import require_staff
     from voting.auth.views import bp as auth_bp
     from voting.ballots.views import bp as ballots_bp
+    from voting.consultations.public import bp as consult_bp
+    from voting.consultations.views import bp as consultations_bp
     from voting.meetings.views import bp as meetings_bp
     from voting.results.views import bp as results_bp
     from voting.rosters.views import bp as rosters_bp
@@ -79,9 +81,11 @@ def add_blueprints(app: Flask) -> None:
     add_web_handlers(app)
     app.register_blueprint(auth_bp)  # public: login, language
     app.register_blueprint(ballots_bp)  # public: residents' links /v/<token>, no account
+    app.register_blueprint(consult_bp)  # public: owners' consultation links /c/<token>, /t/<key>
     app.register_blueprint(results_bp)  # public announcements and board; staff parts check login
     register_staff(app, rosters_bp, require_staff)
     register_staff(app, meetings_bp, require_staff)
+    register_staff(app, consultations_bp, require_staff)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for CSRF to protect
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

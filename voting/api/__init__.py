@@ -58,4 +58,4 @@ def not_found():
     abort(404)
 
 
-from voting.api import ballots, communities, meetings, openapi, results  # noqa: E402,F401
+from voting.api import ballots, communities, consultations, meetings, openapi, results  # noqa: E402,F401

@@ -108,6 +108,67 @@ PATHS: dict[str, dict] = {
     },
 }  # fmt: skip
 
+# --- consultations (协商议事 / 征求意见) ---------------------------------------------------------
+_TOKEN = {"name": "token", "in": "path", "required": True,
+          "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
+_VERIFY = {"type": "string", "minLength": 4, "maxLength": 4,
+           "description": "last four characters of the ID number or phone, when required"}
+_QUESTION = {"type": "object", "required": ["title", "kind"], "properties": {
+    "title": {"type": "string", "minLength": 1, "maxLength": 300},
+    "kind": {"enum": ["single", "multiple", "scale"]},
+    "options": {"type": "array", "maxItems": 30,
+                "items": {"type": "string", "minLength": 1, "maxLength": 200}},
+    "max_choices": {"type": ["integer", "null"], "minimum": 1}}}
+PATHS.update({
+    "/communities/{community_id}/consultations": {
+        "get": {"summary": "The community's consultations", "security": BEARER,
+                "parameters": [_id("community_id")], "responses": _ok("consultations", OBJECT)},
+        "post": {
+            "summary": "Draft a consultation with opinion questions (committee, office)",
+            "security": BEARER, "parameters": [_id("community_id")],
+            "requestBody": _json({"type": "object", "required": ["title", "deadline"],
+                                  "properties": {
+                                      "title": {"type": "string", "minLength": 1, "maxLength": 200},
+                                      "body": {"type": "string", "maxLength": 20000},
+                                      "deadline": {"type": "string", "format": "date-time"},
+                                      "questions": {"type": "array", "maxItems": 50,
+                                                    "items": _QUESTION}}}),
+            "responses": _ok("the consultation", OBJECT, "201"),
+        },
+    },
+    "/consultations/{consultation_id}": {
+        "get": {"summary": "A consultation with documents and questions", "security": BEARER,
+                "parameters": [_id("consultation_id")], "responses": _ok("consultation", OBJECT)}
+    },
+    "/consultations/{consultation_id}/results": {
+        "get": {"summary": "Participation and answers by headcount and by area",
+                "security": BEARER, "parameters": [_id("consultation_id")],
+                "responses": _ok("results", OBJECT)}
+    },
+    "/participation/{token}": {
+        "get": {"summary": "An owner's topic by personal token (no account)", "security": [],
+                "parameters": [_TOKEN], "responses": {**_ok("topic", OBJECT), "429": ERROR}}
+    },
+    "/participation/{token}/comments": {
+        "post": {"summary": "An owner's comment or reply (plain text, at most 2,000 characters)",
+                 "security": [], "parameters": [_TOKEN],
+                 "requestBody": _json({"type": "object", "required": ["body"], "properties": {
+                     "body": {"type": "string", "minLength": 1, "maxLength": 2000},
+                     "parent_id": {"type": ["integer", "null"], "minimum": 1},
+                     "verification": _VERIFY}}),
+                 "responses": {**_ok("the comment", OBJECT, "201"), "429": ERROR}}
+    },
+    "/participation/{token}/answers": {
+        "post": {"summary": "Submit or replace an owner's answers until the deadline",
+                 "security": [], "parameters": [_TOKEN],
+                 "requestBody": _json({"type": "object", "required": ["answers"], "properties": {
+                     "answers": {"type": "object", "additionalProperties": {
+                         "type": "array", "items": {"type": "string", "maxLength": 32}}},
+                     "verification": _VERIFY}}),
+                 "responses": {**_ok("the answers kept", OBJECT), "429": ERROR}}
+    },
+})  # fmt: skip
+
 
 # --- ballots (FORMATS.md §3, §7): online ballots, paper and proxy entry ---------------------
 _CHOICES = {"type": "array", "uniqueItems": True, "maxItems": 60,

@@ -1,0 +1,238 @@
+"""Consultations over the API: staff list, create, read and results; owners take part by token."""
+
+from datetime import datetime
+
+from flask import current_app, jsonify
+from sqlalchemy import select
+
+from voting.api import ApiError, bp, json_body, require_user
+from voting.auth.access import acting_user, get_community_or_404
+from voting.auth.services import can_see_community
+from voting.consultations import services
+from voting.consultations.models import Consultation
+from voting.consultations.participation import (
+    add_comment,
+    check_participant,
+    comment_tree,
+    participant_for_token,
+    submit_answers,
+)
+from voting.consultations.results import consultation_results
+from voting.db import db
+from voting.extensions import limiter
+from voting.rosters.models import Community
+from voting.web import format_area
+
+
+def _token_limit() -> str:
+    return current_app.config["TOKEN_RATE_LIMIT"]
+
+
+def _time(value) -> str | None:
+    return None if value is None else value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _consultation_json(consultation: Consultation, full: bool = True) -> dict:
+    body = {
+        "id": consultation.id,
+        "community_id": consultation.community_id,
+        "title": consultation.title,
+        "kind": consultation.kind,
+        "survey_year": consultation.survey_year,
+        "state": consultation.state,
+        "deadline": _time(consultation.deadline),
+        "opened_at": _time(consultation.opened_at),
+        "closed_at": _time(consultation.closed_at),
+    }
+    if full:
+        body["body"] = consultation.body
+        body["documents"] = [
+            {"id": d.id, "file_name": d.file_name, "content_type": d.content_type,
+             "size": d.size, "sha256": d.sha256}
+            for d in consultation.documents
+        ]  # fmt: skip
+        body["questions"] = [
+            {"code": q.code, "title": q.title, "kind": q.kind, "max_choices": q.max_choices,
+             "options": [{"code": o.code, "label": o.label} for o in q.options]}
+            for q in consultation.questions
+        ]  # fmt: skip
+    return body
+
+
+def _staff_consultation(consultation_id: int) -> Consultation:
+    """The consultation if the caller's scope covers its community; else 404."""
+    require_user()
+    consultation = db.session.get(Consultation, consultation_id)
+    community = db.session.get(Community, consultation.community_id) if consultation else None
+    if community is None or not can_see_community(acting_user(), community):
+        raise ApiError(404, "not_found", "no such consultation")
+    return consultation
+
+
+def _refused(error: Exception):
+    return ApiError(422, "invalid", str(error))
+
+
+@bp.get("/communities/<int:community_id>/consultations")
+def list_consultations(community_id: int):
+    """The community's consultations, newest first."""
+    require_user()
+    community = get_community_or_404(community_id)
+    rows = db.session.scalars(
+        select(Consultation)
+        .where(Consultation.community_id == community.id)
+        .order_by(Consultation.id.desc())
+    )
+    return jsonify({"consultations": [_consultation_json(c, full=False) for c in rows]})
+
+
+@bp.post("/communities/<int:community_id>/consultations")
+def create_consultation(community_id: int):
+    """Draft a consultation with its questions (committee, office)."""
+    require_user("committee", "office")
+    community = get_community_or_404(community_id)
+    data = json_body()
+    deadline = data.get("deadline")
+    try:
+        deadline = datetime.fromisoformat(deadline) if isinstance(deadline, str) else None
+    except ValueError:
+        deadline = None
+    if deadline is None or deadline.tzinfo is None:
+        raise ApiError(422, "invalid", "deadline must be an RFC 3339 time with a zone",
+                       [{"field": "deadline"}])  # fmt: skip
+    questions = data.get("questions", [])
+    if not isinstance(questions, list) or not all(isinstance(q, dict) for q in questions):
+        raise ApiError(422, "invalid", "questions must be a list of objects",
+                       [{"field": "questions"}])  # fmt: skip
+    try:
+        consultation = services.create_consultation(
+            community, data.get("title"), deadline, data.get("body", "")
+        )
+        for q in questions:
+            max_choices = q.get("max_choices")
+            if max_choices is not None and (
+                isinstance(max_choices, bool) or not isinstance(max_choices, int)
+            ):
+                raise services.ConsultationError("max_choices must be an integer")
+            options = q.get("options") or []
+            if not isinstance(options, list):
+                raise services.ConsultationError("options must be a list of labels")
+            services.add_question(consultation, q.get("title"), q.get("kind"), options,
+                                  max_choices)  # fmt: skip
+    except services.ConsultationError as error:
+        raise _refused(error) from None
+    return jsonify(_consultation_json(consultation)), 201
+
+
+@bp.get("/consultations/<int:consultation_id>")
+def get_consultation(consultation_id: int):
+    """A consultation with its documents and questions (staff in scope)."""
+    return jsonify(_consultation_json(_staff_consultation(consultation_id)))
+
+
+@bp.get("/consultations/<int:consultation_id>/results")
+def get_results(consultation_id: int):
+    """Participation and results by headcount and by area (areas in m² as strings)."""
+    consultation = _staff_consultation(consultation_id)
+    return jsonify({"consultation_id": consultation.id, "state": consultation.state,
+                    **_results_json(consultation)})  # fmt: skip
+
+
+def _results_json(consultation: Consultation) -> dict:
+    """Areas as two-decimal strings (FORMATS.md §2), everything else as counted."""
+
+    def areas(value):
+        if isinstance(value, dict):
+            return {k: format_area(v) if k == "area" else areas(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [areas(v) for v in value]
+        return value
+
+    return areas(consultation_results(consultation).as_dict())
+
+
+# --- owners, by personal token -------------------------------------------------------------
+
+
+def _owner(token: str, data: dict | None = None):
+    """The token's participant and topic; on POST, the identity check when the roster has one."""
+    participant = participant_for_token(token)
+    if participant is None:
+        raise ApiError(404, "not_found", "no such link")
+    consultation = db.session.get(Consultation, participant.consultation_id)
+    if data is not None and participant.needs_check:
+        typed = data.get("verification")
+        if participant.locked_at is not None:
+            raise ApiError(403, "locked", "too many wrong tries; ask the committee to unlock")
+        if not isinstance(typed, str):
+            message = "verification: the last four characters of the ID number or phone"
+            raise ApiError(403, "verification_required", message)
+        if not check_participant(participant, typed):
+            # The wrong try must count although the answer is an error.
+            db.session.commit()
+            raise ApiError(403, "verification_failed", "the last four characters do not match")
+    return participant, consultation
+
+
+def _depth(comment) -> int:
+    depth, parent_id = 0, comment.parent_id
+    while parent_id is not None:
+        depth, parent_id = depth + 1, db.session.get(type(comment), parent_id).parent_id
+    return depth
+
+
+def _comment_json(comment, depth: int) -> dict:
+    hidden = comment.hidden_at is not None
+    author = "staff" if comment.staff_author else "owner"
+    return {
+        "id": comment.id, "parent_id": comment.parent_id, "depth": depth, "author": author,
+        "building": comment.participant.building if comment.participant else None,
+        "created_at": _time(comment.created_at), "hidden": hidden,
+        "hidden_reason": comment.hidden_reason, "body": None if hidden else comment.body,
+    }  # fmt: skip
+
+
+@bp.get("/participation/<token>")
+@limiter.limit(_token_limit)
+def owner_topic(token: str):
+    """The topic as its owner sees it: text, questions, comments; results once closed."""
+    participant, consultation = _owner(token)
+    body = {
+        "consultation": _consultation_json(consultation),
+        "units": [f"{b} {n}" for b, n in participant.units],
+        "verification_required": participant.needs_check,
+        "comments": [_comment_json(c, d) for c, d in comment_tree(consultation)],
+    }
+    if consultation.state == "closed":
+        body["results"] = _results_json(consultation)
+    return jsonify(body)
+
+
+@bp.post("/participation/<token>/comments")
+@limiter.limit(_token_limit)
+def owner_comment(token: str):
+    """Post a comment or a reply (``parent_id``); plain text, at most 2,000 characters."""
+    data = json_body()
+    participant, consultation = _owner(token, data)
+    parent_id = data.get("parent_id")
+    if parent_id is not None and (isinstance(parent_id, bool) or not isinstance(parent_id, int)):
+        raise ApiError(422, "invalid", "parent_id must be an integer", [{"field": "parent_id"}])
+    try:
+        comment = add_comment(consultation, data.get("body"), participant=participant,
+                              parent_id=parent_id)  # fmt: skip
+    except services.ConsultationError as error:
+        raise _refused(error) from None
+    return jsonify(_comment_json(comment, _depth(comment))), 201
+
+
+@bp.post("/participation/<token>/answers")
+@limiter.limit(_token_limit)
+def owner_answers(token: str):
+    """Submit or replace the owner's answers: ``{"answers": {"<code>": ["<option>"]}}``."""
+    data = json_body()
+    participant, consultation = _owner(token, data)
+    try:
+        answer_set = submit_answers(consultation, participant, data.get("answers"))
+    except services.ConsultationError as error:
+        raise _refused(error) from None
+    return jsonify({"answers": answer_set.answers, "updated_at": _time(answer_set.updated_at)})

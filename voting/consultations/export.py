@@ -1,0 +1,117 @@
+"""The summary of a consultation as an XLSX workbook: participation, results, comments.
+
+Hidden comments are listed with their reason and without their text. Every text cell is
+written as a string, so that a comment such as ``=HYPERLINK(...)`` never becomes a formula.
+"""
+
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from voting.consultations.models import Consultation
+from voting.consultations.participation import comment_tree
+from voting.consultations.results import ConsultationResults, Share, consultation_results
+from voting.consultations.services import STATE_LABELS
+from voting.db import db
+from voting.rosters.models import Community
+from voting.web import local_time
+
+SHARE_HEADER = ["人数", "人数占比", "人数占比（%）", "面积（㎡）", "面积占比", "面积占比（%）"]
+
+
+def _area(value: int) -> Decimal:
+    """0.01 m² as an exact decimal number of m²."""
+    return Decimal(value) / 100
+
+
+def _share(share: Share) -> list:
+    return [share.heads, share.heads_ratio, share.heads_percent, _area(share.area),
+            share.area_ratio, share.area_percent]  # fmt: skip
+
+
+def author_label(comment) -> str:
+    """Who wrote a comment, without identity data: the building, or the staff account."""
+    if comment.staff_author:
+        return "工作人员（" + comment.staff_author.removeprefix("user:") + "）"
+    building = comment.participant.building if comment.participant else ""
+    return f"{building} 业主" if building else "业主"
+
+
+class _Sheet:
+    """A write-only sheet whose text cells are always strings, never formulas."""
+
+    def __init__(self, book: Workbook, title: str):
+        self.sheet = book.create_sheet(title)
+
+    def row(self, *values) -> None:
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(self.sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            elif isinstance(value, Decimal):
+                cell.number_format = "0.00"
+            cells.append(cell)
+        self.sheet.append(cells)
+
+
+def export_xlsx(consultation: Consultation, results: ConsultationResults | None = None) -> bytes:
+    """The summary workbook: 概况, 问题结果, 评论."""
+    results = results or consultation_results(consultation)
+    community = db.session.get(Community, consultation.community_id)
+    book = Workbook(write_only=True)
+    _overview(_Sheet(book, "概况"), consultation, community, results)
+    _questions(_Sheet(book, "问题结果"), results)
+    _comments(_Sheet(book, "评论"), consultation)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _overview(sheet: _Sheet, consultation, community, results: ConsultationResults) -> None:
+    sheet.row("议题", consultation.title)
+    sheet.row("小区", community.name)
+    sheet.row("状态", str(STATE_LABELS[consultation.state]))
+    sheet.row("开始时间", local_time(consultation.opened_at))
+    sheet.row("截止时间", local_time(consultation.deadline))
+    sheet.row("说明", "意见征求结果不是业主大会的表决，不产生表决效力。")
+    sheet.row()
+    sheet.row("", *SHARE_HEADER)
+    sheet.row("花名册（全部业主）", results.participants.of_heads, "", "",
+              _area(results.participants.of_area))  # fmt: skip
+    sheet.row("可以参与", *_share(results.participants))
+    sheet.row("已答卷", *_share(results.answered))
+    sheet.row()
+    sheet.row("评论数", results.comments)
+    sheet.row("其中已隐藏", results.hidden_comments)
+    sheet.row("发表评论的业主", results.commenters)
+
+
+def _questions(sheet: _Sheet, results: ConsultationResults) -> None:
+    sheet.row("编号", "问题", "选项", *SHARE_HEADER)
+    for result in results.questions:
+        question = result.question
+        sheet.row(question.code, question.title, "（回答本题）", *_share(result.respondents))
+        for _code, label, share in result.options:
+            sheet.row(question.code, question.title, label, *_share(share))
+        if question.kind == "scale":
+            sheet.row(question.code, question.title, "满意（4–5 分）", *_share(result.satisfied))
+            sheet.row(question.code, question.title, "平均分（按人数）", result.mean_by_heads)
+            sheet.row(question.code, question.title, "平均分（按面积）", result.mean_by_area)
+
+
+def _comments(sheet: _Sheet, consultation: Consultation) -> None:
+    sheet.row("编号", "回复", "层级", "时间", "作者", "状态", "内容")
+    for comment, depth in comment_tree(consultation):
+        hidden = comment.hidden_at is not None
+        sheet.row(
+            comment.id,
+            comment.parent_id or "",
+            depth,
+            local_time(comment.created_at),
+            author_label(comment),
+            "已隐藏：" + (comment.hidden_reason or "") if hidden else "显示",
+            "（内容已隐藏）" if hidden else comment.body,
+        )

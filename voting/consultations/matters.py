@@ -1,0 +1,66 @@
+"""From a consultation to a matter of a meeting: the owners' options carried over.
+
+The legal category (ordinary or special) is never inferred from the wording (DOMAIN.md 2.3):
+the committee chooses it when it turns a question into a matter.
+"""
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+
+from voting.consultations.models import Consultation, ConsultationQuestion
+from voting.consultations.services import ConsultationError, log, require
+from voting.db import db
+from voting.rosters.models import Community
+
+CATEGORIES = ("ordinary", "special")
+#: How an opinion question becomes a matter: one choice picks one option (a selection);
+#: several choices approve options up to a number of seats (an election).
+KIND_OF = {"single": "selection", "multiple": "election"}
+
+
+def matter_from_consultation(
+    consultation: Consultation, question: ConsultationQuestion, *, category: str
+) -> dict:
+    """The matter dict ``create_meeting`` accepts, with the question's options carried over."""
+    if question.consultation_id != consultation.id:
+        raise ConsultationError(_("该问题不属于这个议题。"))
+    if category not in CATEGORIES:
+        raise ConsultationError(_("请明确选择事项类别：一般事项或重大事项。"))
+    kind = KIND_OF.get(question.kind)
+    if kind is None:
+        raise ConsultationError(_("评分题不能转为表决事项，请改用单选或多选题。"))
+    description = _(
+        "本事项来自协商议题「%(title)s」（征求意见截止后整理）。", title=consultation.title
+    )
+    matter = {
+        "title": question.title,
+        "description": description,
+        "category": category,
+        "kind": kind,
+        "options": [{"label": option.label} for option in question.options],
+    }
+    if kind == "election":
+        matter["seats"] = question.max_choices or len(question.options)
+        matter["alternates"] = 0
+    return matter
+
+
+def create_meeting_from_question(
+    consultation: Consultation,
+    question: ConsultationQuestion,
+    *,
+    category: str,
+    title: str,
+    opens_at: datetime,
+    closes_at: datetime,
+):
+    """Plan a draft meeting whose one matter is the question; refusals raise MeetingError."""
+    from voting.meetings.services import create_meeting
+
+    require(consultation, "closed")
+    matter = matter_from_consultation(consultation, question, category=category)
+    community = db.session.get(Community, consultation.community_id)
+    meeting = create_meeting(community, title, opens_at, closes_at, [matter])
+    log(consultation, "meeting_drafted", {"question": question.code, "meeting_id": meeting.id})
+    return meeting
