@@ -10,24 +10,23 @@ it does not know, and every member is signed):
 - ``"supersedes"``: ``{"version", "document_hash", "reason"}`` of the version it replaces,
   where ``document_hash`` is SHA-256 of canonical(that DOC).
 
-The matters are counted from the frozen board by ``voting.rules.matters_from_board``, the
-very function the offline verifier runs, so a published document always re-tallies.
+The board, matter definitions and roster come from ``voting.meetings.tally``; the matters
+are counted from the frozen board by ``voting.rules.matters_from_board``, the very function
+the offline verifier runs, so a published document always re-tallies. Where the rules of
+procedure break ties by lot, the seed is the board's Merkle root: auditable, and unknown to
+anyone until the last ballot is in (it is written in each election's ``outcome.lot_seed``).
 """
 
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
-from voting.ballots.models import Ballot
 from voting.crypto import canonical, merkle_root
-from voting.db import db
-from voting.meetings.models import Meeting, RosterSnapshot, Voter
+from voting.meetings.models import Meeting
+from voting.meetings.tally import board_entries, matters_document, roster_document
 from voting.results.keys import rfc3339
 from voting.rosters.models import Community
-from voting.rules import Procedure, fmt_area, matters_from_board
-from voting.rules.process import committee_minimum
+from voting.rules import Procedure, matters_from_board
 
 RESULT_FORMAT = "gongyi-result/1"
 BOARD_FORMAT = "gongyi-board/1"
@@ -44,26 +43,6 @@ class Board:
     entries: list[dict]
     text: str
     merkle_root: str
-
-
-def board_entries(meeting: Meeting) -> list[dict]:
-    """One FORMATS §3 entry per counted ballot, sorted by receipt; no names or units."""
-    rows = db_rows(meeting)
-    return [
-        {"receipt": receipt, "channel": channel, "area": fmt_area(area), "owners": 1,
-         "answers": answers}
-        for receipt, channel, answers, area in rows
-    ]  # fmt: skip
-
-
-def db_rows(meeting: Meeting):
-    """Receipt, channel, answers and the voter's counted area of every ballot, by receipt."""
-    return db.session.execute(
-        select(Ballot.receipt, Ballot.channel, Ballot.answers, Voter.area)
-        .join(Voter, Voter.id == Ballot.voter_id)
-        .where(Ballot.meeting_id == meeting.id)
-        .order_by(Ballot.receipt)
-    ).all()
 
 
 def build_board(meeting: Meeting) -> Board:
@@ -92,55 +71,24 @@ def meeting_procedure(meeting: Meeting) -> Procedure:
     return Procedure.from_dict(meeting.procedure)
 
 
-def roster_document(meeting: Meeting) -> dict:
-    """The roster member of DOC from the snapshot frozen when the meeting opened."""
-    snapshot = _snapshot(meeting)
-    return {
-        "units": snapshot.units,
-        "owners": snapshot.owners,
-        "area": fmt_area(snapshot.area),
-        "snapshot_hash": snapshot.snapshot_hash,
-    }
-
-
-def _snapshot(meeting: Meeting) -> RosterSnapshot:
-    snapshot = db.session.scalar(
-        select(RosterSnapshot).where(RosterSnapshot.meeting_id == meeting.id)
-    )
-    if snapshot is None:
-        raise DocumentError(f"meeting {meeting.id} has no roster snapshot")
-    return snapshot
-
-
-def matter_definitions(meeting: Meeting, lot_seed: str | None = None) -> list[dict]:
-    """The matters as put to the vote, in the shape ``matters_from_board`` takes."""
-    households = _snapshot(meeting).households
-    out = []
-    for matter in meeting.matters:
-        definition = {
-            "id": matter.public_id,
-            "title": matter.title,
-            "category": matter.category,
-            "kind": matter.kind,
-            "seats": matter.seats,
-            "alternates": matter.alternates,
-            "minimum": committee_minimum(households) if matter.kind == "election" else 0,
-            "options": [{"id": option.code, "label": option.label} for option in matter.options],
-        }
-        if lot_seed is not None and matter.kind == "election":
-            definition["outcome"] = {"lot_seed": lot_seed}
-        out.append(definition)
-    return out
-
-
 def count_matters(meeting: Meeting, board: Board) -> list[dict]:
     """The MATTER list of DOC, counted from the frozen board."""
     procedure = meeting_procedure(meeting)
     # Lots, if the rules use them, are drawn with the board's root as the auditable seed:
     # nobody can know it before the last ballot is in.
-    seed = board.merkle_root if procedure.tie_resolution == "lot" else None
-    definitions = matter_definitions(meeting, seed)
-    return matters_from_board(procedure, roster_document(meeting), definitions, board.entries)
+    definitions = matters_document(meeting)
+    if procedure.tie_resolution == "lot":
+        for matter in definitions:
+            if matter["kind"] == "election":
+                matter["outcome"] = {"lot_seed": board.merkle_root}
+    return matters_from_board(procedure, _roster(meeting), definitions, board.entries)
+
+
+def _roster(meeting: Meeting) -> dict:
+    try:
+        return roster_document(meeting)
+    except ValueError as error:
+        raise DocumentError(str(error)) from None
 
 
 def _time(moment: datetime | None) -> str | None:
@@ -170,7 +118,7 @@ def build_document(
             "closed_at": _time(meeting.closed_at),
         },
         "procedure": meeting_procedure(meeting).document_dict(),
-        "roster": roster_document(meeting),
+        "roster": _roster(meeting),
         "matters": matters,
         "board": {"entries": len(board.entries), "merkle_root": board.merkle_root},
         "audit": audit,

@@ -1,14 +1,12 @@
 """Owners' objection page, reached from their personal link: /v/<token>/objection."""
 
-import hashlib
-
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from voting.db import db
 from voting.extensions import limiter
-from voting.meetings.models import Credential, Meeting, Voter
+from voting.meetings.credentials import credential_for_token
+from voting.meetings.models import Meeting, Voter
 from voting.results.forms import ObjectionForm
 from voting.results.objections import file_objection, open_for_objections, voter_objections
 from voting.results.services import ResultError, current_result
@@ -17,15 +15,8 @@ from voting.results.views import bp
 
 def voter_for_token(token: str) -> Voter:
     """The voter of a live personal link, or 404 (a wrong link reveals nothing)."""
-    if not 16 <= len(token) <= 64:
-        abort(404)
-    credential = db.session.scalar(
-        select(Credential).where(
-            Credential.token_hash == hashlib.sha256(token.encode()).hexdigest(),
-            Credential.revoked_at.is_(None),
-        )
-    )
-    if credential is None:
+    credential = credential_for_token(token)
+    if credential is None or credential.revoked_at is not None:
         abort(404)
     return db.session.get(Voter, credential.voter_id)
 
