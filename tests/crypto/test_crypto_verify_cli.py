@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import voting
-from voting.crypto.verify import main
+from voting.crypto.verify import main, verify
 
 ROOT = Path(voting.__file__).resolve().parents[1]
 FORGER = ("committee", Ed25519PrivateKey.from_private_bytes(b"\x09" * 32))
@@ -178,3 +178,43 @@ def test_runs_without_flask_or_sqlalchemy(published, tmp_path):
         [sys.executable, "-c", code, *published.files()], env=env, capture_output=True, text=True
     )
     assert done.returncode == 1 and done.stdout.splitlines()[-1].startswith("MISMATCH: board has")
+
+
+PYTHON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=4)
+    | st.binary(max_size=2),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.tuples(inner)
+        | st.dictionaries(st.text(max_size=3) | st.integers(), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_verify_api_never_raises_on_hostile_values(published, data):
+    values = [
+        copy.deepcopy(published.result),
+        copy.deepcopy(published.board),
+        copy.deepcopy(published.audit),
+    ]
+    which = data.draw(st.integers(0, 2))
+    path = data.draw(st.sampled_from(list(paths(values[which]))))
+    replacement = data.draw(PYTHON_VALUES)
+    if path:
+        parent = values[which]
+        for step in path[:-1]:
+            parent = parent[step]
+        parent[path[-1]] = replacement
+    else:
+        values[which] = replacement
+    report = verify(*values, key=published.committee_b64())
+    assert report.verified or report.mismatch

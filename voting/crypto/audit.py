@@ -40,7 +40,7 @@ def _event_problem(event: Any, expected_seq: int, prev: str, encode: Callable[[A
         return f"has prev {event['prev']!r}, but the event before it has hash {prev}"
     try:
         recomputed = event_hash(event, encode)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:
         return f"cannot be hashed: {exc}"
     if event["hash"] != recomputed:
         return f"has hash {event['hash']!r}, but its content hashes to {recomputed}"
