@@ -147,15 +147,17 @@ def main() -> None:
         "snapshot_hash": "0" * 64,
     }
     answers = sum(len(e["answers"]) for e in entries)
-    best = None
+    best = best_cpu = None
     for _ in range(3):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = matters_from_board(procedure.document_dict(), roster, matters, entries)
-        took = time.perf_counter() - start
+        took, cpu = time.perf_counter() - start, time.process_time() - start_cpu
         best = took if best is None else min(best, took)
+        best_cpu = cpu if best_cpu is None else min(best_cpu, cpu)
+    # CPU time as well: on a shared machine the wall clock also counts other processes.
     print(
         f"matters_from_board: {len(entries):,} entries, {len(MATTERS)} matters, "
-        f"{answers:,} answers: best of 3 {best:.3f} s "
+        f"{answers:,} answers: best of 3 {best:.3f} s wall, {best_cpu:.3f} s CPU "
         f"({len(entries) / best:,.0f} ballots/s, {answers / best:,.0f} answers/s)"
     )
     for matter in result:
