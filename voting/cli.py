@@ -4,6 +4,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from voting.db import db
@@ -84,11 +85,15 @@ def audit_group():
 
 @audit_group.command("verify")
 @click.argument("community_id", type=int)
+@with_appcontext
 def audit_verify(community_id):
     """Check the live audit chain of a community."""
     from voting.audit.services import chain_events, chain_name, verify_live_chain
+    from voting.rosters.models import Community
 
     _require_schema()
+    if db.session.get(Community, community_id) is None:
+        raise click.ClickException(f"no community {community_id}")
     name = chain_name(community_id)
     problems = verify_live_chain(name)
     if problems:

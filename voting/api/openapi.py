@@ -257,6 +257,74 @@ PATHS.update({
     },
 })  # fmt: skip
 
+# --- results (FORMATS.md §4, §7): signed results, the bulletin board, keys -------------------
+_VERSION = {"name": "version", "in": "query", "required": False,
+            "description": "an earlier version of the result (default: the one in force)",
+            "schema": {"type": "integer", "minimum": 1}}
+_SIG = {"type": "object", "required": ["role", "key_id", "public_key", "signature", "signed_at"],
+        "properties": {"role": {"enum": ["committee", "office"]},
+                       "key_id": {"type": "string", "pattern": "^[0-9a-f]{16}$"},
+                       "public_key": {"type": "string"}, "signature": {"type": "string"},
+                       "signed_at": {"type": "string", "format": "date-time"}}}
+_RESULT = {"type": "object", "required": ["document", "signatures"],
+           "properties": {"document": {"type": "object", "description": "DOC of FORMATS.md §4"},
+                          "signatures": {"type": "array", "items": _SIG}}}
+_BOARD = {"type": "object", "required": ["format", "meeting_id", "entries"],
+          "properties": {"format": {"const": "gongyi-board/1"},
+                         "meeting_id": {"type": "string"},
+                         "entries": {"type": "array", "items": {"type": "object"}}}}
+_REASON = {"type": "string", "minLength": 1, "maxLength": 1000}
+PATHS.update({
+    "/meetings/{meeting_id}/result": {
+        "get": {"summary": "The signed result (anyone, once published; 404 before)",
+                "security": [], "parameters": [_id("meeting_id"), _VERSION],
+                "responses": _ok("the result and its signatures", _RESULT)}
+    },
+    "/meetings/{meeting_id}/board": {
+        "get": {"summary": "The bulletin board frozen with the result (anyone, once published)",
+                "security": [], "parameters": [_id("meeting_id"), _VERSION],
+                "responses": _ok("the board", _BOARD)}
+    },
+    "/meetings/{meeting_id}/publish": {
+        "post": {
+            "summary": "Sign and publish the result (committee)",
+            "description": (
+                "Without a body: the first publication of a tallied meeting (preliminary when "
+                "the rules of procedure set an objection period), or the final result once "
+                "the period is over and every objection answered. With {\"correction\": "
+                "reason}: a new version that supersedes the one in force; published results "
+                "are never changed. 409 when the state does not allow it."),
+            "security": BEARER, "parameters": [_id("meeting_id")],
+            "requestBody": {"required": False, "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"correction": _REASON}}}}},
+            "responses": {**_ok("the signed result", _RESULT, "201"), "409": ERROR},
+        }
+    },
+    "/meetings/{meeting_id}/countersign": {
+        "post": {
+            "summary": "Countersign the result (office), or return it with {\"return\": reason}",
+            "security": BEARER, "parameters": [_id("meeting_id")],
+            "requestBody": {"required": False, "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"return": _REASON}}}}},
+            "responses": {**_ok("the countersigned result, or {returned, version, reason}",
+                                OBJECT), "409": ERROR},
+        }
+    },
+    "/keys": {
+        "get": {"summary": "Public keys of committees and offices, current and retired",
+                "security": [],
+                "responses": _ok("keys", {"type": "object", "required": ["keys"], "properties": {
+                    "keys": {"type": "array", "items": {"type": "object", "required": [
+                        "key_id", "public_key", "role", "owner", "created_at", "retired_at"]}}}})}
+    },
+})  # fmt: skip
+PATHS["/communities/{community_id}/audit"]["get"].update({
+    "summary": "The audit chain (gongyi-audit/1): whole for staff in scope; for anyone else, "
+               "once a result is published, the events up to the last one a result names",
+    "security": [{}, *BEARER],
+})  # fmt: skip
+
+
 def document() -> dict:
     """The whole OpenAPI document."""
     return {

@@ -1,15 +1,15 @@
 """``voting keys``: make, rotate and list the signing keys of committees and offices."""
 
 import click
+from flask.cli import AppGroup
 
 from voting.db import db
 from voting.results.keys import create_signing_key, key_rows
 from voting.rosters.models import Community, Office
 
-
-@click.group("keys")
-def keys_group():
-    """Signing keys of committees and offices (private keys never leave the server)."""
+keys_group = AppGroup(
+    "keys", help="Signing keys of committees and offices (private keys never leave the server)."
+)
 
 
 @keys_group.command("new")

@@ -3,15 +3,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from voting.results.objections import MAX_ANSWER, MAX_TEXT
 from voting.results.services import MAX_REASON
 
 OBJECTION_KIND_CHOICES = [
-    ("receipt_missing", _l("我的回执不在公示的表决记录中")),
-    ("wrong_area", _l("我的专有部分面积计算有误")),
-    ("other", _l("其他异议")),
+    SelectChoice("receipt_missing", _l("我的回执不在公示的表决记录中")),
+    SelectChoice("wrong_area", _l("我的专有部分面积计算有误")),
+    SelectChoice("other", _l("其他异议")),
 ]
 
 

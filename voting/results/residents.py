@@ -42,7 +42,7 @@ def objection(token: str):
             flash(_("您的异议已提交，业主委员会将逐一答复。"), "success")
             return redirect(url_for("results.objection", token=token))
     elif form.is_submitted():
-        status = 422
+        status = 409 if window is None else 422
     return render_template(
         "results/objection.html", meeting=meeting, result=result, window=window, form=form,
         objections=voter_objections(voter), token=token,

@@ -156,7 +156,7 @@ def answer(objection_id: int):
     objection = db.session.get(Objection, objection_id)
     if objection is None:
         abort(404)
-    _, community = _meeting_in_scope(objection.meeting_id)
+    meeting, community = _meeting_in_scope(objection.meeting_id)
     form = AnswerForm()
     if not form.validate_on_submit():
         flash(_("请填写答复（最多 1000 字）。"), "error")
