@@ -191,9 +191,9 @@ def _check_options(n: int, kind: str, options: Any) -> list[Problem]:
     return []
 
 
-def add_matters(meeting: Meeting, matters: list[dict]) -> None:
+def add_matters(meeting: Meeting, matters: list[dict], start: int = 1) -> None:
     """Create the Matter and Option rows of checked matter dicts; option codes after flush."""
-    for position, data in enumerate(matters, start=1):
+    for position, data in enumerate(matters, start=start):
         matter = Matter(
             community_id=meeting.community_id,
             position=position,

@@ -94,26 +94,33 @@ def tally_meeting(meeting: Meeting) -> list[dict[str, Any]]:
 
 
 def explain_meeting(meeting: Meeting, lang: str = "zh") -> dict[str, list[str]]:
-    """Sentences per matter id saying why each outcome came out as it did."""
+    """Sentences per matter id saying why each outcome came out as it did (options by label)."""
     procedure = Procedure.from_dict(meeting.procedure)
     snapshot = snapshot_of(meeting)
     totals = RosterTotals(snapshot.units, snapshot.owners, snapshot.area)
     entries = board_entries(meeting)
     out = {}
     for matter in matters_document(meeting):
+        # Sentences name options: by label for people to read (labels are unique per matter).
+        motion = matter["kind"] == "motion"
+        label = {o["id"]: o["id"] if motion else o["label"] for o in matter["options"]}
         spec = MatterSpec(
             id=matter["id"],
             category=matter["category"],
             kind=matter["kind"],
-            option_ids=tuple(o["id"] for o in matter["options"]),
+            option_ids=tuple(label.values()),
             seats=matter["seats"],
             alternates=matter["alternates"],
             minimum=matter["minimum"],
         )
         votes = [
-            (parse_area(e["area"]), 1, e["answers"][matter["id"]])
+            (parse_area(e["area"]), 1, _relabel(e["answers"][matter["id"]], label))
             for e in entries
             if matter["id"] in e["answers"]
         ]
         out[matter["id"]] = explain(tally_matter(spec, totals, votes, procedure), lang)
     return out
+
+
+def _relabel(answer: Any, label: dict[str, str]) -> Any:
+    return answer if isinstance(answer, str) else [label.get(choice, choice) for choice in answer]

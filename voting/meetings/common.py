@@ -1,0 +1,76 @@
+"""Small helpers shared by the meeting services: the actor, state guards, the audit entry."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import has_request_context
+
+from voting.audit.services import record_event
+from voting.meetings.errors import MeetingError, problem
+from voting.meetings.models import Meeting, StateError
+
+STATE_LABELS = {
+    "draft": "草稿",
+    "submitted": "待街道审核",
+    "approved": "街道已批准",
+    "announced": "已公告",
+    "open": "表决中",
+    "closed": "表决已结束",
+    "tallied": "已计票",
+    "published": "已公布结果",
+    "countersigned": "街道已确认",
+    "voided": "已作废",
+}
+
+
+def actor() -> str:
+    """``user:<name>`` of the acting user (API token or login), else ``system``."""
+    if has_request_context():
+        from voting.auth.access import acting_user
+
+        user = acting_user()
+        if user is not None:
+            return f"user:{user.username}"
+    return "system"
+
+
+def require_state(meeting: Meeting, action_zh: str, action_en: str, *states: str) -> None:
+    """Raise MeetingError (WRONG_STATE) unless the meeting is in one of ``states``."""
+    try:
+        meeting.require(*states)
+    except StateError:
+        raise MeetingError(
+            problem(
+                "WRONG_STATE",
+                f"会议当前状态为「{STATE_LABELS[meeting.state]}」，不能{action_zh}",
+                f"The meeting is {meeting.state}: it cannot be {action_en}",
+            )
+        ) from None
+
+
+def log_meeting(meeting: Meeting, type: str, data: dict | None = None) -> None:
+    """Append ``meeting.<type>`` to the community's audit chain, with the actor."""
+    record_event(
+        f"meeting.{type}",
+        {"meeting_id": meeting.id, **(data or {})},
+        community_id=meeting.community_id,
+        actor=actor(),
+    )
+
+
+def reason_text(reason: Any, limit: int = 1000) -> str:
+    """A required reason, stripped; MeetingError when empty or too long."""
+    if not isinstance(reason, str) or not reason.strip() or len(reason.strip()) > limit:
+        raise MeetingError(
+            problem(
+                "REASON_REQUIRED",
+                f"请写明原因（最多 {limit} 字）",
+                f"A reason of 1 to {limit} characters is required",
+            )
+        )
+    return reason.strip()
+
+
+def rfc3339(moment: datetime | None) -> str | None:
+    """A moment as RFC 3339 UTC text."""
+    return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,63 @@
+"""Watching a meeting: live turnout against the quorum lines, and the close and tally page."""
+
+from flask import render_template
+
+from voting.auth.access import acting_user
+from voting.meetings.access import allowed_actions, get_meeting_or_404
+from voting.meetings.forms import ActionForm
+from voting.meetings.matters import CATEGORY_LABELS, KIND_LABELS
+from voting.meetings.readiness import issues_before_closing
+from voting.meetings.services import STATE_LABELS
+from voting.meetings.tally import explain_meeting
+from voting.meetings.turnout import turnout as turnout_figures
+from voting.meetings.views import bp, meeting_community
+from voting.web import current_lang
+
+OUTCOME_LABELS = {
+    "passed": "通过",
+    "rejected": "未通过",
+    "no_quorum": "参与人数或面积不足，未形成有效决定",
+    "selected": "已选定",
+    "no_decision": "未作出决定",
+    "elected": "选举产生",
+    "tie_unresolved": "票数相同，需再次表决或抽签",
+    "committee_not_formed": "委员会未能组成",
+}
+
+
+@bp.get("/meetings/<int:meeting_id>/turnout")
+def turnout(meeting_id: int):
+    """Owners and area that have voted, per matter and by building, against the 2/3 lines."""
+    meeting = get_meeting_or_404(meeting_id)
+    return render_template(
+        "meetings/turnout.html",
+        meeting=meeting,
+        community=meeting_community(meeting),
+        figures=turnout_figures(meeting),
+        labels=STATE_LABELS,
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>/close")
+def close(meeting_id: int):
+    """Before closing: what still stands in the way. After: the tally, explained in words."""
+    meeting = get_meeting_or_404(meeting_id)
+    user = acting_user()
+    tally = meeting.tally if meeting.tallied_at else None
+    explanations = explain_meeting(meeting, current_lang()) if tally else {}
+    options = {m.public_id: {o.code: o.label for o in m.options} for m in meeting.matters}
+    return render_template(
+        "meetings/close.html",
+        meeting=meeting,
+        community=meeting_community(meeting),
+        issues=issues_before_closing(meeting) if meeting.state == "open" else [],
+        can_close="close" in allowed_actions(meeting, user.role if user else None),
+        tally=tally,
+        explanations=explanations,
+        options=options,
+        outcome_labels=OUTCOME_LABELS,
+        category_labels=CATEGORY_LABELS,
+        kind_labels=KIND_LABELS,
+        labels=STATE_LABELS,
+        action_form=ActionForm(),
+    )

@@ -1,0 +1,167 @@
+"""Editing a meeting plan while it is a draft: fields, matters and documents."""
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from voting.db import db
+from voting.meetings.common import actor, log_meeting, require_state
+from voting.meetings.errors import MeetingError, problem
+from voting.meetings.matters import add_matters, check_matters, check_meeting_fields, raise_if
+from voting.meetings.models import Matter, Meeting, MeetingDocument
+from voting.meetings.readiness import households, window_issues, window_settings
+from voting.rosters.models import Community
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+DOCUMENT_TYPES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+EDITABLE = ("title", "description", "place", "opens_at", "closes_at", "is_first_meeting", "matters")
+
+
+def _check_times(opens_at: Any, closes_at: Any, community: Community) -> None:
+    if not all(isinstance(t, datetime) and t.tzinfo is not None for t in (opens_at, closes_at)):
+        raise MeetingError(
+            problem(
+                "WINDOW_TIMES",
+                "请填写表决开始和截止时间",
+                "opens_at and closes_at must be times with a zone",
+            )
+        )
+    raise_if(window_issues(opens_at, closes_at, window_settings(community)))
+
+
+def create_meeting(
+    community: Community,
+    title: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    matters: list[dict],
+    description: str = "",
+    place: str = "",
+    is_first_meeting: bool = False,
+) -> Meeting:
+    """Plan a meeting with its matters, in draft; raises MeetingError on bad input."""
+    raise_if(check_meeting_fields(title, description, place))
+    _check_times(opens_at, closes_at, community)
+    raise_if(check_matters(matters, households(community.id)))
+    meeting = Meeting(
+        community_id=community.id,
+        title=title.strip(),
+        description=description,
+        place=place.strip(),
+        is_first_meeting=bool(is_first_meeting),
+        opens_at=opens_at,
+        closes_at=closes_at,
+        created_by=actor(),
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    add_matters(meeting, matters)
+    log_meeting(meeting, "created", {"title": meeting.title, "matters": len(meeting.matters)})
+    return meeting
+
+
+def update_meeting(meeting: Meeting, **changes: Any) -> Meeting:
+    """Change a draft plan (title, description, place, window, first meeting, matters)."""
+    require_state(meeting, "修改", "edited", "draft")
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise MeetingError(
+            problem("UNKNOWN_FIELD", "有无法修改的字段", f"Unknown fields: {sorted(unknown)}")
+        )
+    community = db.session.get(Community, meeting.community_id)
+    title = changes.get("title", meeting.title)
+    description = changes.get("description", meeting.description)
+    place = changes.get("place", meeting.place)
+    raise_if(check_meeting_fields(title, description, place))
+    opens_at = changes.get("opens_at", meeting.opens_at)
+    closes_at = changes.get("closes_at", meeting.closes_at)
+    _check_times(opens_at, closes_at, community)
+    matters = changes.get("matters")
+    if matters is not None:
+        raise_if(check_matters(matters, households(community.id)))
+    meeting.title, meeting.description, meeting.place = title.strip(), description, place.strip()
+    meeting.opens_at, meeting.closes_at = opens_at, closes_at
+    meeting.is_first_meeting = bool(changes.get("is_first_meeting", meeting.is_first_meeting))
+    if matters is not None:
+        meeting.matters.clear()
+        db.session.flush()
+        add_matters(meeting, matters)
+    log_meeting(meeting, "updated", {"fields": sorted(changes)})
+    return meeting
+
+
+def add_matter(meeting: Meeting, matter: dict) -> Matter:
+    """Append one matter to a draft plan."""
+    require_state(meeting, "修改", "edited", "draft")
+    problems = check_matters([matter], households(meeting.community_id))
+    raise_if(problems)
+    add_matters(meeting, [matter], start=len(meeting.matters) + 1)
+    added = meeting.matters[-1]
+    log_meeting(meeting, "matter_added", {"matter_id": added.id, "title": added.title})
+    return added
+
+
+def remove_matter(meeting: Meeting, matter: Matter) -> None:
+    """Take one matter out of a draft plan."""
+    require_state(meeting, "修改", "edited", "draft")
+    if matter.meeting_id != meeting.id:
+        raise MeetingError(problem("NO_SUCH_MATTER", "没有这项表决事项", "No such matter"))
+    meeting.matters.remove(matter)
+    for position, rest in enumerate(meeting.matters, start=1):
+        rest.position = position
+    db.session.flush()
+    log_meeting(meeting, "matter_removed", {"matter_id": matter.id, "title": matter.title})
+
+
+def add_document(meeting: Meeting, file_name: str, data: bytes) -> MeetingDocument:
+    """Attach a PDF, PNG or JPEG (by its bytes, not its name) of at most 10 MB to a draft."""
+    require_state(meeting, "添加文件", "given documents", "draft")
+    if not data or len(data) > MAX_DOCUMENT_BYTES:
+        raise MeetingError(
+            problem(
+                "DOCUMENT_SIZE", "文件不能为空，且不能超过 10 MB", "A document must be 1 B-10 MB"
+            )
+        )
+    content_type = next((kind for magic, kind in DOCUMENT_TYPES if data.startswith(magic)), None)
+    if content_type is None:
+        raise MeetingError(
+            problem(
+                "DOCUMENT_TYPE",
+                "只能上传 PDF 文件或 PNG、JPEG 图片",
+                "Only PDF, PNG and JPEG files are accepted",
+            )
+        )
+    name = (file_name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255] or "document"
+    document = MeetingDocument(
+        meeting_id=meeting.id,
+        community_id=meeting.community_id,
+        file_name=name,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+    )
+    meeting.documents.append(document)
+    db.session.flush()
+    log_meeting(
+        meeting,
+        "document_added",
+        {"document_id": document.id, "file_name": name, "sha256": document.sha256,
+         "size": document.size},
+    )  # fmt: skip
+    return document
+
+
+def remove_document(meeting: Meeting, document: MeetingDocument) -> None:
+    """Detach a document from a draft plan."""
+    require_state(meeting, "删除文件", "changed", "draft")
+    if document.meeting_id != meeting.id:
+        raise MeetingError(problem("NO_SUCH_DOCUMENT", "没有这份文件", "No such document"))
+    meeting.documents.remove(document)
+    db.session.flush()
+    data = {"document_id": document.id, "sha256": document.sha256}
+    log_meeting(meeting, "document_removed", data)

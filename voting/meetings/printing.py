@@ -1,0 +1,168 @@
+"""Printed and exported pages: the notice (公告), the QR letters, the links CSV, and the page
+where a link is revoked or reissued."""
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from voting.auth.access import require_role
+from voting.ballots.models import Ballot
+from voting.db import db
+from voting.meetings import letters as letter_service
+from voting.meetings.access import get_meeting_or_404
+from voting.meetings.common import log_meeting
+from voting.meetings.credentials import reissue_credential, revoke_credential
+from voting.meetings.errors import MeetingError
+from voting.meetings.forms import ReasonForm
+from voting.meetings.matters import CATEGORY_LABELS, KIND_LABELS
+from voting.meetings.models import Credential, Meeting, Voter
+from voting.meetings.services import STATE_LABELS
+from voting.meetings.views import bp, meeting_community
+from voting.rules.procedure import Procedure
+from voting.web import current_lang
+
+LETTERS_PER_PAGE = 40
+
+
+def _require_credentials(meeting: Meeting) -> None:
+    if meeting.opened_at is None:
+        abort(404)
+
+
+@bp.get("/meetings/<int:meeting_id>/notice")
+def notice(meeting_id: int):
+    """The printable notice (公告): every matter, the window, the place, the rules applied."""
+    meeting = get_meeting_or_404(meeting_id)
+    community = meeting_community(meeting)
+    settings = meeting.procedure or {**(community.procedure or {})}
+    try:
+        procedure = Procedure.from_dict(settings)
+    except ValueError:
+        procedure = None
+    return render_template(
+        "meetings/notice.html",
+        meeting=meeting,
+        community=community,
+        procedure=procedure,
+        category_labels=CATEGORY_LABELS,
+        kind_labels=KIND_LABELS,
+        is_draft=meeting.announced_at is None,
+        labels=STATE_LABELS,
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>/letters")
+@require_role("committee")
+def letters(meeting_id: int):
+    """Printable A4 letters, two per sheet: unit, masked name, instructions, QR code."""
+    meeting = get_meeting_or_404(meeting_id)
+    _require_credentials(meeting)
+    voter_id = request.args.get("voter", type=int)
+    building = request.args.get("building", "")[:64]
+    page = max(request.args.get("page", 1, type=int), 1)
+    try:
+        everything = letter_service.letters(meeting, voter_id, building)
+    except MeetingError as error:
+        return render_template("error.html", status=409, message=error.text(current_lang())), 409
+    pages = max(1, -(-len(everything) // LETTERS_PER_PAGE))
+    shown = everything[(page - 1) * LETTERS_PER_PAGE : page * LETTERS_PER_PAGE]
+    log_meeting(meeting, "letters_printed", {"letters": len(shown), "building": building,
+                                             "voter_id": voter_id, "page": page})  # fmt: skip
+    return render_template(
+        "meetings/letters.html",
+        meeting=meeting,
+        community=meeting_community(meeting),
+        letters=shown,
+        buildings=letter_service.buildings(meeting),
+        building=building,
+        page=page,
+        pages=pages,
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>/credentials.csv")
+@require_role("committee")
+def credentials_csv(meeting_id: int):
+    """The links of every voter who can vote, for an SMS or WeChat mail merge."""
+    meeting = get_meeting_or_404(meeting_id)
+    _require_credentials(meeting)
+    try:
+        body = letter_service.credentials_csv(meeting)
+    except MeetingError as error:
+        return render_template("error.html", status=409, message=error.text(current_lang())), 409
+    log_meeting(meeting, "credentials_exported", {"rows": body.count("\r\n") - 1})
+    return Response(
+        body,
+        mimetype="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f"attachment; filename=meeting-{meeting.id}-links.csv",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>/credentials")
+@require_role("committee")
+def credentials(meeting_id: int):
+    """Find a voter's link to revoke or reissue it (lost letter, wrong person)."""
+    meeting = get_meeting_or_404(meeting_id)
+    _require_credentials(meeting)
+    query = request.args.get("q", "").strip()[:64]
+    rows = []
+    if query:
+        voters = db.session.scalars(
+            select(Voter)
+            .where(Voter.meeting_id == meeting.id, Voter.can_vote.is_(True))
+            .order_by(Voter.building, Voter.id)
+        )
+        rows = [_voter_row(meeting, v) for v in voters if query in " ".join(v.units)][:50]
+    return render_template(
+        "meetings/credentials.html",
+        meeting=meeting,
+        community=meeting_community(meeting),
+        query=query,
+        rows=rows,
+        form=ReasonForm(formdata=None),
+    )
+
+
+def _voter_row(meeting: Meeting, voter: Voter) -> dict:
+    links = list(
+        db.session.scalars(
+            select(Credential).where(Credential.voter_id == voter.id).order_by(Credential.id)
+        )
+    )
+    voted = db.session.scalar(
+        select(Ballot.channel).where(Ballot.meeting_id == meeting.id, Ballot.voter_id == voter.id)
+    )
+    live = next((c for c in links if c.revoked_at is None), None)
+    return {"voter": voter, "live": live, "revoked": [c for c in links if c.revoked_at],
+            "voted": voted}  # fmt: skip
+
+
+@bp.post("/meetings/<int:meeting_id>/credentials/<int:credential_id>/<any(revoke,reissue):action>")
+@require_role("committee")
+def change_credential(meeting_id: int, credential_id: int, action: str):
+    """Revoke a link, or revoke it and issue a new one; the reason is logged."""
+    meeting = get_meeting_or_404(meeting_id)
+    credential = db.session.get(Credential, credential_id)
+    if credential is None or credential.meeting_id != meeting.id:
+        abort(404)
+    form = ReasonForm()
+    back = url_for("meetings.credentials", meeting_id=meeting.id, q=request.form.get("q", ""))
+    if not form.validate():
+        flash(_("请写明原因。"), "error")
+        return redirect(back)
+    try:
+        if action == "revoke":
+            revoke_credential(credential, form.reason.data)
+        else:
+            new = reissue_credential(credential, form.reason.data)
+    except MeetingError as error:
+        db.session.rollback()
+        return render_template("error.html", status=409, message=error.text(current_lang())), 409
+    if action == "revoke":
+        flash(_("链接已作废。"), "success")
+        return redirect(back)
+    flash(_("已作废旧链接并生成新链接，请打印新的通知书交给业主。"), "success")
+    return redirect(url_for("meetings.letters", meeting_id=meeting.id, voter=new.voter_id))
