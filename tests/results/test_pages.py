@@ -25,8 +25,8 @@ def test_announcement_shows_figures_rule_outcome_keys_and_qr(client, cast):
     assert "9 / 10" in html and "920.00 / 1000.00" in html and "90.00%" in html
     assert re.search(r'<meter class="bar" min="0" max="10" value="9"', html)
     assert "本事项表决通过" in html
-    assert "当选：1、2、4" in html  # the rules' sentence names option ids
-    assert "候选人A、候选人B、候选人D" in html  # the outcome line names the candidates
+    assert "当选：候选人A、候选人B、候选人D" in html and "候补：候选人C" in html
+    assert "选定：甲物业" in html
     assert "待街道办事处会签" in html or "等待街道办事处会签" in html
 
 
@@ -121,3 +121,14 @@ def test_countersigned_page_after_service(client, cast):
     cast.run(countersign_result, user=cast.officer)
     verify_html = client.get(f"/public/meetings/{cast.meeting_id}/verify").get_data(as_text=True)
     assert "街道已会签" in verify_html and "voting verify result.json" in verify_html
+
+
+def test_a_tie_decided_by_lot_is_explained_with_its_seed(client, results):
+    from tests.results.test_verify_offline import TIE_VOTERS
+
+    lots = {"parking_policy": "include", "tie_resolution": "lot"}
+    cast = results.setup(voters=TIE_VOTERS, procedure=lots)
+    result = cast.run(publish_result)
+    html = client.get(f"/public/meetings/{cast.meeting_id}").get_data(as_text=True)
+    assert f"已按种子 {result.merkle_root} 抽签决定" in html
+    assert "候选人C、候选人D 排名相同" in html

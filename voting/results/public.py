@@ -115,38 +115,50 @@ def fraction_parts(ratio: str) -> tuple[int, int]:
 
 
 def matter_result(matter: dict, roster: dict, procedure: Procedure) -> MatterResult:
-    """Rebuild the rules' MatterResult from a published MATTER, to explain it in words."""
-    options = tuple(
+    """Rebuild the rules' MatterResult from a published MATTER, to explain it in words.
+
+    Options are named by their labels (people read the sentences) unless labels repeat;
+    ties and lots are worked out on the ids first, as the count did.
+    """
+    options = [
         OptionTally(t["id"], parse_area(t["area"]), t["owners"], t["passed"])
         for t in matter["tally"]
-    )
+    ]
     lot_seed = matter["outcome"].get("lot_seed")
-    spec = MatterSpec(
-        id=matter["id"], category=matter["category"], kind=matter["kind"],
-        option_ids=tuple(o["id"] for o in matter["options"]), seats=matter["seats"],
-        alternates=matter["alternates"], minimum=matter["minimum"], lot_seed=lot_seed,
-    )  # fmt: skip
     part = matter["participation"]
     p_area, p_head = parse_area(part["area"]), part["owners"]
     tie: dict = {}
     if matter["kind"] == "election" and part["quorum_met"]:
         outcome = elect(
             [(o.id, o.area, o.head) for o in options if o.passed], p_area, p_head,
-            seats=spec.seats, alternates=spec.alternates, minimum=spec.minimum,
+            seats=matter["seats"], alternates=matter["alternates"], minimum=matter["minimum"],
             ranking_rule=procedure.ranking_rule,
             lot_seed=lot_seed if procedure.tie_resolution == "lot" else None,
         )  # fmt: skip
         tie = {"tied": outcome.tied, "tie_at": outcome.tie_at, "lot_used": outcome.lot_used}
+    name = {o["id"]: o["id"] for o in matter["options"]}
+    labels = [o["label"] for o in matter["options"]]
+    if matter["kind"] != "motion" and all(labels) and len(set(labels)) == len(labels):
+        name = {o["id"]: o["label"] for o in matter["options"]}
+    if tie:
+        tie["tied"] = tuple(name[i] for i in tie["tied"])
+    spec = MatterSpec(
+        id=matter["id"], category=matter["category"], kind=matter["kind"],
+        option_ids=tuple(name.values()), seats=matter["seats"],
+        alternates=matter["alternates"], minimum=matter["minimum"], lot_seed=lot_seed,
+    )  # fmt: skip
     return MatterResult(
         spec=spec,
         totals=RosterTotals(roster["units"], roster["owners"], parse_area(roster["area"])),
-        procedure=procedure, p_area=p_area, p_head=p_head, options=options,
+        procedure=procedure, p_area=p_area, p_head=p_head,
+        options=tuple(OptionTally(name[o.id], o.area, o.head, o.passed) for o in options),
         abstain_area=parse_area(matter["abstain"]["area"]),
         abstain_head=matter["abstain"]["owners"],
         invalid_area=parse_area(matter["invalid"]["area"]),
         invalid_head=matter["invalid"]["owners"], quorum_met=part["quorum_met"],
-        status=matter["outcome"]["status"], winners=tuple(matter["outcome"]["winners"]),
-        alternates=tuple(matter["outcome"]["alternates"]), **tie,
+        status=matter["outcome"]["status"],
+        winners=tuple(name[i] for i in matter["outcome"]["winners"]),
+        alternates=tuple(name[i] for i in matter["outcome"]["alternates"]), **tie,
     )  # fmt: skip
 
 
