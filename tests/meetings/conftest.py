@@ -157,3 +157,31 @@ def cast(app, meeting_id: int, answers_by_person: dict, channel: str = "online")
                 )
             )
         db.session.commit()
+
+
+def shift_clock(app, meeting_id: int, opens_in: timedelta, length: timedelta = timedelta(days=7)):
+    """Simulate the passing of time for requests (which use the real clock): move the window."""
+    from voting.db import utcnow
+    from voting.meetings.models import Meeting
+
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        meeting.opens_at = utcnow() + opens_in
+        meeting.closes_at = meeting.opens_at + length
+        db.session.commit()
+
+
+def api_headers(make, user) -> dict:
+    return {"Authorization": f"Bearer {make.token(user)}"}
+
+
+@pytest.fixture
+def staff(make, community):
+    """Committee and office users of the community, and a committee user of another one."""
+    other = make.community(name="别的小区")
+    return {
+        "committee": make.user("committee", community=community),
+        "office": make.user("office", office=community.office),
+        "stranger": make.user("committee", username="stranger", community=other),
+        "other_office": make.user("office", username="other-office", office=other.office),
+    }

@@ -1,3 +1,286 @@
-"""API v1 endpoints of the meetings feature (FORMATS.md §7)."""
+"""API v1 endpoints of the meetings feature (FORMATS.md §7): plans, the state machine,
+credentials CSV and turnout. Thin: the same services as the pages."""
 
-from voting.api import bp  # noqa: F401
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Response, jsonify, request
+from sqlalchemy import select
+
+from voting.api import ApiError, bp, json_body, require_user
+from voting.auth.access import get_community_or_404
+from voting.auth.services import can_see_community
+from voting.db import db, utcnow
+from voting.meetings import services
+from voting.meetings.common import log_meeting, rfc3339
+from voting.meetings.errors import MeetingError
+from voting.meetings.letters import credentials_csv
+from voting.meetings.models import Meeting
+from voting.meetings.readiness import (
+    issues_before_announcing,
+    issues_before_closing,
+    issues_before_opening,
+    issues_before_submitting,
+)
+from voting.meetings.turnout import turnout
+from voting.rosters.models import Community
+from voting.web import current_lang
+
+#: Refusals that concern the meeting's state or the clock, not the request's content.
+_INPUT_CODES = {"REASON_REQUIRED"}
+
+
+def _refused(error: MeetingError, status: int = 409) -> ApiError:
+    lang = current_lang()
+    details = [{"code": p.code, "message": p.text(lang)} for p in error.problems]
+    status = 422 if error.code in _INPUT_CODES else status
+    return ApiError(status, error.code.lower(), error.text(lang), details)
+
+
+def _visible(meeting: Meeting | None) -> bool:
+    from voting.auth.access import acting_user
+
+    user = acting_user()
+    if meeting is None or user is None:
+        return False
+    return can_see_community(user, db.session.get(Community, meeting.community_id))
+
+
+def _staff_meeting(meeting_id: int, *roles: str) -> Meeting:
+    """The meeting in the token user's scope (404 outside it), then the role (403)."""
+    user = require_user()
+    meeting = db.session.get(Meeting, meeting_id)
+    if not _visible(meeting):
+        raise ApiError(404, "not_found", "no such meeting")
+    if roles and user.role not in roles:
+        raise ApiError(403, "forbidden", "your role may not do this")
+    return meeting
+
+
+def _time(data: dict, name: str) -> datetime:
+    value = data.get(name)
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+        moment = moment.astimezone(UTC) if moment and moment.tzinfo else None
+    except (ValueError, OverflowError):
+        moment = None
+    if moment is None:
+        raise ApiError(
+            422, "invalid", f"{name} must be an RFC 3339 time with a zone", [{"field": name}]
+        )
+    return moment
+
+
+def _optional_body() -> dict:
+    if not request.get_data():
+        return {}
+    return json_body()
+
+
+def _next_issues(meeting: Meeting) -> list:
+    now = utcnow()
+    check = {
+        "draft": issues_before_submitting,
+        "approved": lambda m: issues_before_announcing(m, now),
+        "announced": lambda m: issues_before_opening(m, now),
+        "open": lambda m: issues_before_closing(m, now),
+    }.get(meeting.state)
+    return check(meeting) if check else []
+
+
+def meeting_json(meeting: Meeting, staff: bool) -> dict[str, Any]:
+    """The meeting, its state, matters and options (ids of matters and options as strings)."""
+    body: dict[str, Any] = {
+        "id": meeting.id,
+        "community_id": meeting.community_id,
+        "title": meeting.title,
+        "description": meeting.description,
+        "place": meeting.place,
+        "is_first_meeting": meeting.is_first_meeting,
+        "state": meeting.state,
+        "opens_at": rfc3339(meeting.opens_at),
+        "closes_at": rfc3339(meeting.closes_at),
+        "announced_at": rfc3339(meeting.announced_at),
+        "opened_at": rfc3339(meeting.opened_at),
+        "closed_at": rfc3339(meeting.closed_at),
+        "voided_at": rfc3339(meeting.voided_at),
+        "void_reason": meeting.void_reason,
+        "procedure": meeting.procedure,
+        "matters": [
+            {"id": m.public_id, "title": m.title, "description": m.description,
+             "category": m.category, "kind": m.kind, "seats": m.seats,
+             "alternates": m.alternates,
+             "options": [{"id": o.code, "label": o.label, "statement": o.statement}
+                         for o in m.options]}
+            for m in meeting.matters
+        ],
+        "documents": [
+            {"id": d.id, "file_name": d.file_name, "content_type": d.content_type,
+             "size": d.size, "sha256": d.sha256}
+            for d in meeting.documents
+        ],
+    }  # fmt: skip
+    if staff:
+        lang = current_lang()
+        body.update(
+            created_by=meeting.created_by,
+            created_at=rfc3339(meeting.created_at),
+            submitted_at=rfc3339(meeting.submitted_at),
+            approved_at=rfc3339(meeting.approved_at),
+            approved_by=meeting.approved_by,
+            returned_reason=meeting.returned_reason,
+            tallied_at=rfc3339(meeting.tallied_at),
+            issues=[
+                {"code": p.code, "message": p.text(lang), "severity": p.severity}
+                for p in _next_issues(meeting)
+            ],
+            tally=meeting.tally if meeting.tallied_at else None,
+        )
+    return body
+
+
+@bp.get("/communities/<int:community_id>/meetings")
+def list_meetings(community_id: int):
+    """A community's meetings (staff in scope), newest first."""
+    require_user()
+    community = get_community_or_404(community_id)
+    meetings = db.session.scalars(
+        select(Meeting).where(Meeting.community_id == community.id).order_by(Meeting.id.desc())
+    )
+    return jsonify({"meetings": [meeting_json(m, staff=True) for m in meetings]})
+
+
+@bp.post("/communities/<int:community_id>/meetings")
+def create_meeting(community_id: int):
+    """Plan a meeting with its matters (committee); answers with matter and option ids."""
+    require_user()
+    community = get_community_or_404(community_id)
+    require_user("committee")
+    data = json_body()
+    title, matters = data.get("title"), data.get("matters")
+    if not isinstance(title, str):
+        raise ApiError(422, "invalid", "title is required", [{"field": "title"}])
+    opens_at, closes_at = _time(data, "opens_at"), _time(data, "closes_at")
+    extra = {k: data[k] for k in ("description", "place", "is_first_meeting") if k in data}
+    if "is_first_meeting" in extra and not isinstance(extra["is_first_meeting"], bool):
+        raise ApiError(422, "invalid", "is_first_meeting must be a boolean")
+    try:
+        meeting = services.create_meeting(community, title, opens_at, closes_at, matters, **extra)
+    except MeetingError as error:
+        raise _refused(error, 422) from None
+    return jsonify(meeting_json(meeting, staff=True)), 201
+
+
+@bp.get("/meetings/<int:meeting_id>")
+def get_meeting(meeting_id: int):
+    """The meeting: staff in scope see all of it; anyone may read it once announced."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if _visible(meeting):
+        return jsonify(meeting_json(meeting, staff=True))
+    if meeting is None or meeting.announced_at is None:
+        raise ApiError(404, "not_found", "no such meeting")
+    return jsonify(meeting_json(meeting, staff=False))
+
+
+def _step(meeting: Meeting, step, *args):
+    try:
+        step(meeting, *args)
+    except MeetingError as error:
+        raise _refused(error) from None
+    return jsonify(meeting_json(meeting, staff=True))
+
+
+@bp.post("/meetings/<int:meeting_id>/submit")
+def submit_meeting(meeting_id: int):
+    """Send the plan to the street office (committee)."""
+    return _step(_staff_meeting(meeting_id, "committee"), services.submit_meeting)
+
+
+@bp.post("/meetings/<int:meeting_id>/approve")
+def approve_meeting(meeting_id: int):
+    """Approve the plan (office), or return it to draft with ``{"return": reason}``."""
+    meeting = _staff_meeting(meeting_id, "office")
+    body = _optional_body()
+    if "return" in body:
+        return _step(meeting, services.return_meeting, body["return"])
+    return _step(meeting, services.approve_meeting)
+
+
+@bp.post("/meetings/<int:meeting_id>/announce")
+def announce_meeting(meeting_id: int):
+    """Publish the notice (committee); refused when it comes too late."""
+    return _step(_staff_meeting(meeting_id, "committee"), services.announce_meeting)
+
+
+@bp.post("/meetings/<int:meeting_id>/open")
+def open_meeting(meeting_id: int):
+    """Freeze the roster and issue credentials (committee), at or after opens_at."""
+    return _step(_staff_meeting(meeting_id, "committee"), services.open_meeting)
+
+
+@bp.post("/meetings/<int:meeting_id>/close")
+def close_meeting(meeting_id: int):
+    """Close and tally (committee): after closes_at, or once every voter has voted."""
+    return _step(_staff_meeting(meeting_id, "committee"), services.close_meeting)
+
+
+@bp.post("/meetings/<int:meeting_id>/void")
+def void_meeting(meeting_id: int):
+    """Void the meeting with ``{"reason"}`` (committee, or the supervising office)."""
+    meeting = _staff_meeting(meeting_id, "committee", "office")
+    return _step(meeting, services.void_meeting, json_body().get("reason"))
+
+
+@bp.get("/meetings/<int:meeting_id>/credentials.csv")
+def get_credentials_csv(meeting_id: int):
+    """One row per voter who can vote: owner_key, building, units, name, link (committee)."""
+    meeting = _staff_meeting(meeting_id, "committee")
+    if meeting.opened_at is None:
+        raise ApiError(409, "not_open", "credentials exist once voting has opened")
+    try:
+        body = credentials_csv(meeting)
+    except MeetingError as error:
+        raise _refused(error) from None
+    log_meeting(meeting, "credentials_exported", {"rows": body.count("\r\n") - 1})
+    return Response(body, mimetype="text/csv; charset=utf-8")
+
+
+@bp.get("/meetings/<int:meeting_id>/turnout")
+def get_turnout(meeting_id: int):
+    """Per matter: owners and area that have voted, against the roster and the quorum."""
+    meeting = _staff_meeting(meeting_id)
+    figures = turnout(meeting)
+    if not figures["opened"]:
+        return jsonify({"meeting_id": meeting.id, "state": meeting.state, "opened": False})
+
+    def line(data: dict) -> dict:
+        return {
+            "voted": data["shown"],
+            "total": data["total_shown"],
+            "needed": data["needed_shown"],
+            "ratio": data["ratio"],
+            "quorum_met": data["met"],
+        }
+
+    return jsonify(
+        {
+            "meeting_id": meeting.id,
+            "state": meeting.state,
+            "opened": True,
+            "ballots": figures["ballots"],
+            "roster": figures["roster"],
+            "matters": [
+                {
+                    "id": m["id"],
+                    "title": m["title"],
+                    "owners": line(m["owners"]),
+                    "area": line(m["area"]),
+                }
+                for m in figures["matters"]
+            ],  # fmt: skip
+            "buildings": [
+                {k: b[k] for k in ("building", "owners", "voted", "area", "voted_area")}
+                for b in figures["buildings"]
+            ],
+        }
+    )

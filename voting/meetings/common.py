@@ -60,7 +60,12 @@ def log_meeting(meeting: Meeting, type: str, data: dict | None = None) -> None:
 
 def reason_text(reason: Any, limit: int = 1000) -> str:
     """A required reason, stripped; MeetingError when empty or too long."""
-    if not isinstance(reason, str) or not reason.strip() or len(reason.strip()) > limit:
+    if (
+        not isinstance(reason, str)
+        or not reason.strip()
+        or len(reason.strip()) > limit
+        or "\x00" in reason
+    ):
         raise MeetingError(
             problem(
                 "REASON_REQUIRED",

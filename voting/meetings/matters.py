@@ -10,6 +10,7 @@ from voting.rules.process import NOT_ASSEMBLY_MATTERS, is_assembly_matter, valid
 
 MAX_MATTERS = 30
 MAX_OPTIONS = 60
+MAX_SEATS = 99
 CATEGORY_LABELS = {"ordinary": "一般事项（双过半）", "special": "重大事项（双四分之三）"}
 KIND_LABELS = {"motion": "议案（同意/反对/弃权）", "selection": "选择（单选）", "election": "选举"}
 
@@ -24,9 +25,23 @@ def _text(value: Any, limit: int) -> str | None:
 def _count(value: Any, default: int) -> int | None:
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEATS:
         return None
     return value
+
+
+def has_nul(value: Any) -> bool:
+    """Whether text anywhere in the value holds a NUL character (no database stores it)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_nul(item) for item in value)
+    return False
+
+
+NUL_PROBLEM = Problem("TEXT_INVALID", "文字中含有无效字符", "Text holds a NUL character")
 
 
 def check_matters(matters: Any, households: int) -> list[Problem]:
@@ -35,6 +50,8 @@ def check_matters(matters: Any, households: int) -> list[Problem]:
         return [
             problem("NO_MATTERS", "会议至少要有一项表决事项", "A meeting needs at least one matter")
         ]
+    if has_nul(matters):
+        return [NUL_PROBLEM]
     if len(matters) > MAX_MATTERS:
         return [
             problem(
@@ -110,8 +127,8 @@ def _check_matter(n: int, matter: Any, households: int) -> list[Problem]:
         out.append(
             problem(
                 "MATTER_SEATS",
-                f"第 {n} 项的席位数和候补人数必须是整数",
-                f"Matter {n}: seats and alternates must be integers",
+                f"第 {n} 项的席位数和候补人数必须是 0 至 {MAX_SEATS} 的整数",
+                f"Matter {n}: seats and alternates must be integers from 0 to {MAX_SEATS}",
             )
         )
     elif kind == "election":
@@ -231,6 +248,8 @@ def add_matters(meeting: Meeting, matters: list[dict], start: int = 1) -> None:
 
 def check_meeting_fields(title: Any, description: Any, place: Any) -> list[Problem]:
     """Problems of the plain text fields of a meeting."""
+    if has_nul([title, description, place]):
+        return [NUL_PROBLEM]
     out = []
     if _text(title, 200) is None:
         out.append(

@@ -22,7 +22,10 @@ EDITABLE = ("title", "description", "place", "opens_at", "closes_at", "is_first_
 
 
 def _check_times(opens_at: Any, closes_at: Any, community: Community) -> None:
-    if not all(isinstance(t, datetime) and t.tzinfo is not None for t in (opens_at, closes_at)):
+    if not all(
+        isinstance(t, datetime) and t.tzinfo is not None and 2000 <= t.year <= 2999
+        for t in (opens_at, closes_at)
+    ):
         raise MeetingError(
             problem(
                 "WINDOW_TIMES",
