@@ -62,14 +62,23 @@ class Topics:
     def __init__(self, app):
         self.app = app
 
-    def make(self, community, *, open_: bool = True, questions: bool = True,
-             title: str = "电动车充电桩选址", days: int = 7) -> Topic:  # fmt: skip
+    def make(
+        self,
+        community,
+        *,
+        open_: bool = True,
+        questions: bool = True,
+        title: str = "电动车充电桩选址",
+        days: int = 7,
+    ) -> Topic:
         with self.app.app_context():
             row = db.session.get(Community, community.id)
             consultation = services.create_consultation(
-                row, title, utcnow() + timedelta(days=days),
+                row,
+                title,
+                utcnow() + timedelta(days=days),
                 body="方案一：北门；方案二：南门。\n请大家发表意见。",
-            )  # fmt: skip
+            )
             topic = Topic(consultation.id, community.id)
             if questions:
                 for title_, kind, options, limit in (
@@ -102,8 +111,13 @@ class Topics:
 
     def participants(self, topic: Topic) -> list[ConsultationParticipant]:
         with self.app.app_context():
-            return list(db.session.scalars(select(ConsultationParticipant).where(
-                ConsultationParticipant.consultation_id == topic.id)))  # fmt: skip
+            return list(
+                db.session.scalars(
+                    select(ConsultationParticipant).where(
+                        ConsultationParticipant.consultation_id == topic.id
+                    )
+                )
+            )
 
 
 @pytest.fixture

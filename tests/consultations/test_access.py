@@ -37,8 +37,11 @@ def site(app, client, community, topics):
         )
         person.failed_checks, person.locked_at = 5, consultation.opened_at
         db.session.commit()
-        ids = {"document": document.id, "draft_document": draft_document.id,
-               "participant": person.id}  # fmt: skip
+        ids = {
+            "document": document.id,
+            "draft_document": draft_document.id,
+            "participant": person.id,
+        }
     token = verify(client, topic, "2号楼", "101")
     assert client.post(f"/c/{token}/comments", data={"body": "第一条意见"}).status_code == 302
     with app.app_context():
@@ -54,11 +57,19 @@ def routes(topic, draft, ids) -> tuple[list[str], list[tuple[str, dict]]]:
     community = f"/communities/{topic.community_id}/consultations"
     q = topic.question_ids["q1"]
     gets = [
-        community, f"{community}/new", f"{community}/satisfaction", base, f"{plan}/edit",
-        f"{base}/documents/{ids['document']}", f"{base}/participants", f"{base}/letters",
-        f"{base}/poster", f"{base}/summary", f"{base}/export.xlsx",
+        community,
+        f"{community}/new",
+        f"{community}/satisfaction",
+        base,
+        f"{plan}/edit",
+        f"{base}/documents/{ids['document']}",
+        f"{base}/participants",
+        f"{base}/letters",
+        f"{base}/poster",
+        f"{base}/summary",
+        f"{base}/export.xlsx",
         f"{base}/questions/{q}/meeting",
-    ]  # fmt: skip
+    ]
     posts = [
         (f"{community}/new", {"title": "新议题", "deadline": "2099-01-01T10:00"}),
         (f"{plan}/edit", {"title": "改名", "deadline": "2099-01-01T10:00"}),
@@ -70,11 +81,17 @@ def routes(topic, draft, ids) -> tuple[list[str], list[tuple[str, dict]]]:
         (f"{base}/participants/{ids['participant']}/unlock", {}),
         (f"{base}/comments", {"body": "工作人员回复", "parent_id": str(ids["comment"])}),
         (f"{base}/comments/{ids['comment']}/hide", {"reason": "无关内容"}),
-        (f"{base}/questions/{q}/meeting", {"title": "会议", "category": "ordinary",
-                                          "opens_at": "2099-01-01T10:00",
-                                          "closes_at": "2099-01-10T10:00"}),
+        (
+            f"{base}/questions/{q}/meeting",
+            {
+                "title": "会议",
+                "category": "ordinary",
+                "opens_at": "2099-01-01T10:00",
+                "closes_at": "2099-01-10T10:00",
+            },
+        ),
         (f"{base}/close", {}),
-    ]  # fmt: skip
+    ]
     return gets, posts
 
 
@@ -92,8 +109,15 @@ def snapshot(app) -> tuple:
         locked = db.session.scalar(
             select(func.count()).where(ConsultationParticipant.locked_at.is_not(None))
         )
-        return (states, count(ConsultationQuestion), count(ConsultationDocument),
-                count(ConsultationComment), hidden, locked, count(AuditEvent))  # fmt: skip
+        return (
+            states,
+            count(ConsultationQuestion),
+            count(ConsultationDocument),
+            count(ConsultationComment),
+            hidden,
+            locked,
+            count(AuditEvent),
+        )
 
 
 def test_anonymous_visitors_are_sent_to_login(app, client, site):
@@ -109,8 +133,9 @@ def test_anonymous_visitors_are_sent_to_login(app, client, site):
 
 
 @pytest.mark.parametrize("who", ["other_committee", "other_office"])
-def test_staff_of_another_community_get_404_everywhere(app, client, auth, make, site, who,
-                                                       other_community):  # fmt: skip
+def test_staff_of_another_community_get_404_everywhere(
+    app, client, auth, make, site, who, other_community
+):
     if who == "other_committee":
         user = make.user("committee", community=other_community)
     else:
@@ -122,8 +147,9 @@ def test_staff_of_another_community_get_404_everywhere(app, client, auth, make, 
     foreign = f"/communities/{site[0].community_id}/"
     topical = ("/consultations/1", "/consultations/2")  # the open topic and the draft
     gets += [url.replace(foreign, own) for url in gets if any(t in url for t in topical)]
-    posts += [(url.replace(foreign, own), data) for url, data in posts
-              if any(t in url for t in topical)]  # fmt: skip
+    posts += [
+        (url.replace(foreign, own), data) for url, data in posts if any(t in url for t in topical)
+    ]
     before = snapshot(app)
     for url in gets:
         assert client.get(url).status_code == 404, url
@@ -147,8 +173,7 @@ def test_administrators_read_but_do_not_act(app, client, auth, admin, site):
 
 
 @pytest.mark.parametrize("role", ["committee", "office"])
-def test_committee_and_office_of_the_community_read_and_act(app, client, auth, request, site,
-                                                            role):  # fmt: skip
+def test_committee_and_office_of_the_community_read_and_act(app, client, auth, request, site, role):
     user = request.getfixturevalue("committee" if role == "committee" else "office_user")
     auth.login(user)
     gets, posts = routes(*site)

@@ -1,6 +1,6 @@
 """Consultations over the API: staff list, create, read and results; owners take part by token."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import current_app, jsonify
 from sqlalchemy import select
@@ -29,7 +29,7 @@ def _token_limit() -> str:
 
 
 def _time(value) -> str | None:
-    return None if value is None else value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None if value is None else value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _consultation_json(consultation: Consultation, full: bool = True) -> dict:

@@ -7,7 +7,7 @@ ConsultationError with a whole sentence for the user; every change is written to
 import hashlib
 import secrets
 import unicodedata
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import has_request_context
@@ -116,7 +116,7 @@ def _deadline(deadline: Any, now: datetime) -> datetime:
         raise ConsultationError(_("请填写截止时间。"))
     if deadline <= now:
         raise ConsultationError(_("截止时间必须晚于现在。"))
-    return deadline
+    return deadline.astimezone(UTC)
 
 
 def create_consultation(

@@ -1,7 +1,7 @@
 """Staff pages of a running or closed topic: participants and letters, comments and their
 moderation, the summary (printable and XLSX), and a meeting draft made from a question."""
 
-from flask import Response, abort, flash, render_template, request
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -203,10 +203,8 @@ def meeting_draft(community_id: int, consultation_id: int, question_id: int):
             flash(str(error), "error")
             status = 422
         else:
-            message = _(
-                "已生成会议草稿（编号 %(id)d），请到「会议」中完善后报街道审核。", id=meeting.id
-            )
-            return back(community, consultation, message)
+            flash(_("已根据意见问题生成会议草稿，请完善后报街道审核。"), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
     elif request.method == "POST":
         status = 422
     try:
