@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from voting.crypto import (  # noqa: E402
     GENESIS,
     canonical,
+    event_hash,
     generate_private_key,
     key_id,
     leaf_hashes,
@@ -124,16 +125,9 @@ def make_audit(n: int, rng: random.Random) -> list[dict]:
             },
             "prev": prev,
         }
-        event["hash"] = prev = canonical_hash(event)
+        event["hash"] = prev = event_hash(event)
         events.append(event)
     return events
-
-
-def canonical_hash(event: dict) -> str:
-    """The event hash of FORMATS section 5."""
-    import hashlib
-
-    return hashlib.sha256(canonical(event)).hexdigest()
 
 
 def write_files(directory: Path, entries: int, events: int, seed: int) -> tuple[list[str], str]:
@@ -233,6 +227,8 @@ def main_benchmark() -> None:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2024)
     options = parser.parse_args()
+    if options.events < 1:
+        parser.error("--events must be at least 1: the result names its last audit event")
     with tempfile.TemporaryDirectory(prefix="gongyi-verify-") as directory:
         start = time.perf_counter()
         args, public = write_files(Path(directory), options.entries, options.events, options.seed)
