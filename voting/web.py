@@ -4,7 +4,17 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g, jsonify, make_response, render_template, request, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -22,6 +32,7 @@ CSP = (
 
 def add_web_handlers(app: Flask) -> None:
     """Install the request hooks, error handlers and template helpers."""
+    app.before_request(refuse_oversized)
     app.before_request(check_schema)
     app.after_request(finish_request)
     app.after_request(secure_headers)
@@ -58,6 +69,13 @@ def current_lang() -> str:
     from voting.extensions import select_locale
 
     return "en" if select_locale() == "en" else "zh"
+
+
+def refuse_oversized():
+    """413 before reading a body that is declared larger than allowed."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and request.content_length and request.content_length > limit:
+        abort(413)
 
 
 def check_schema():

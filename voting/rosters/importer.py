@@ -55,6 +55,8 @@ _AREA_RE = re.compile(r"^\d+(\.\d{1,2})?$")
 _ID_RE = re.compile(r"^(\d{17}[\dXx]|\d{15}|[A-Za-z0-9]{6,20})$")
 _SPLIT_RE = re.compile(r"[、;；]")
 MAX_TEXT = 200
+#: Magic bytes of files people upload by mistake: PDF, old .xls (OLE2), images, gzip.
+NOT_TABLES = (b"%PDF", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b")
 
 
 @dataclass
@@ -98,7 +100,11 @@ def _read_table(data: bytes, filename: str) -> list[list[str]]:
     """The cells as text, the header first; XLSX by content, else CSV."""
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data)
-    if filename.lower().endswith((".xlsx", ".xls", ".xlsm")) or b"\x00" in data[:4096]:
+    if (
+        filename.lower().endswith((".xlsx", ".xls", ".xlsm"))
+        or data.startswith(NOT_TABLES)
+        or b"\x00" in data[:4096]
+    ):
         raise RosterRejected([Problem("not_spreadsheet")])
     text = _decode(data)
     try:
