@@ -4,7 +4,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from voting.db import db
@@ -30,7 +30,7 @@ def _require_schema() -> None:
         sys.exit(2)
 
 
-@click.group("user")
+@click.group("user", cls=AppGroup)
 def user_group():
     """Staff accounts."""
 
@@ -78,7 +78,7 @@ def user_token(username, label):
     click.echo(token)
 
 
-@click.group("audit")
+@click.group("audit", cls=AppGroup)
 def audit_group():
     """The audit log."""
 
@@ -104,6 +104,7 @@ def audit_verify(community_id):
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 @click.option("--no-serve", is_flag=True, help="seed only, do not start the server")
