@@ -160,7 +160,7 @@ def revoke_credential(credential: Credential, reason: str, now: datetime | None 
 def reissue_credential(
     credential: Credential, reason: str, now: datetime | None = None
 ) -> Credential:
-    """Revoke a link and issue the voter a new one; refused once the voter has voted."""
+    """Revoke the voter's live link and issue a new one; refused once the voter has voted."""
     from voting.meetings.services import actor
 
     meeting = db.session.get(Meeting, credential.meeting_id)
@@ -179,9 +179,24 @@ def reissue_credential(
                 "This voter has already voted: no new link",
             )
         )
+    live = list(
+        db.session.scalars(
+            select(Credential).where(
+                Credential.voter_id == credential.voter_id, Credential.revoked_at.is_(None)
+            )
+        )
+    )
+    if credential.revoked_at is not None and live:
+        raise MeetingError(
+            problem(
+                "ALREADY_REVOKED",
+                "此链接已作废，该业主已有新的链接",
+                "This link is revoked and the voter already has a newer one",
+            )
+        )
     now = now or utcnow()
-    if credential.revoked_at is None:
-        credential.revoked_at, credential.revoked_reason = now, reason
+    for old in live:
+        old.revoked_at, old.revoked_reason = now, reason
     new = Credential(
         meeting_id=meeting.id,
         community_id=meeting.community_id,
