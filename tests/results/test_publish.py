@@ -151,3 +151,28 @@ def test_countersign_appends_office_signature_over_same_document(app, cast):
     with app.app_context():
         assert db.session.get(Meeting, cast.meeting_id).state == "countersigned"
         assert db.session.scalar(select(func.count(Result.id))) == 1
+
+
+def test_frozen_board_equals_the_meetings_board_and_is_canonical(app, cast):
+    from voting.meetings.tally import board_entries
+    from voting.results.board import read_board
+
+    with app.app_context():
+        meeting = db.session.get(Meeting, cast.meeting_id)
+        board = read_board(meeting)
+        assert board.entries == board_entries(meeting)
+        parsed = json.loads(board.text)
+        assert board.text.encode() == canonical(parsed)
+        assert board.merkle_root == board_root(parsed["entries"])
+
+
+def test_a_stored_ballot_that_cannot_be_on_the_board_stops_publication(app, cast):
+    from voting.ballots.models import Ballot
+
+    with app.app_context():
+        ballot = db.session.scalar(select(Ballot).where(Ballot.meeting_id == cast.meeting_id))
+        ballot.answers = {"1": [1.5]}
+        db.session.commit()
+    with pytest.raises(ResultError, match="无法根据表决记录生成结果"):
+        cast.run(publish_result)
+    assert _result(app, cast.meeting_id) is None

@@ -10,7 +10,7 @@ it does not know, and every member is signed):
 - ``"supersedes"``: ``{"version", "document_hash", "reason"}`` of the version it replaces,
   where ``document_hash`` is SHA-256 of canonical(that DOC).
 
-The board, matter definitions and roster come from ``voting.meetings.tally``; the matters
+The matter definitions and roster come from ``voting.meetings.tally``; the matters
 are counted from the frozen board by ``voting.rules.matters_from_board``, the very function
 the offline verifier runs, so a published document always re-tallies. Where the rules of
 procedure break ties by lot, the seed is the board's Merkle root: auditable, and unknown to
@@ -18,50 +18,21 @@ anyone until the last ballot is in (it is written in each election's ``outcome.l
 """
 
 import hashlib
-from dataclasses import dataclass
 from datetime import datetime
 
-from voting.crypto import canonical, merkle_root
+from voting.crypto import canonical
 from voting.meetings.models import Meeting
-from voting.meetings.tally import board_entries, matters_document, roster_document
+from voting.meetings.tally import matters_document, roster_document
+from voting.results.board import Board
 from voting.results.keys import rfc3339
 from voting.rosters.models import Community
 from voting.rules import Procedure, matters_from_board
 
 RESULT_FORMAT = "gongyi-result/1"
-BOARD_FORMAT = "gongyi-board/1"
 
 
 class DocumentError(ValueError):
     """The meeting lacks what a result document needs (snapshot, procedure)."""
-
-
-@dataclass
-class Board:
-    """The board's entries in receipt order, their canonical text and Merkle root."""
-
-    entries: list[dict]
-    text: str
-    merkle_root: str
-
-
-def build_board(meeting: Meeting) -> Board:
-    """Freeze the board: canonical text of the board document and the Merkle root."""
-    entries = board_entries(meeting)
-    encoded = [canonical(entry) for entry in entries]
-    sha256 = hashlib.sha256
-    root = merkle_root([sha256(b"\x00" + data).digest() for data in encoded]).hex()
-    # Canonical JSON sorts keys: "entries" < "format" < "meeting_id".
-    text = (
-        b'{"entries":['
-        + b",".join(encoded)
-        + b'],"format":'
-        + canonical(BOARD_FORMAT)
-        + b',"meeting_id":'
-        + canonical(str(meeting.id))
-        + b"}"
-    ).decode("utf-8")
-    return Board(entries=entries, text=text, merkle_root=root)
 
 
 def meeting_procedure(meeting: Meeting) -> Procedure:

@@ -18,6 +18,7 @@ from voting.auth.models import User
 from voting.db import db, utcnow
 from voting.meetings.models import Meeting, StateError
 from voting.results import document as docs
+from voting.results.board import read_board
 from voting.results.keys import SigningKeyError, current_key, rfc3339, sign_as
 from voting.results.models import Objection, Result
 from voting.rosters.models import Community
@@ -146,9 +147,9 @@ def _issue(
     if key is None:
         raise ResultError(_l("本小区业主委员会还没有签名密钥，请先在「结果公示」页生成。"))
     try:
-        board = docs.build_board(meeting)
+        board = read_board(meeting)
         matters = docs.count_matters(meeting, board)
-    except (docs.DocumentError, ValueError) as error:
+    except ValueError as error:  # DocumentError, BoardError, the count's BoardError
         raise ResultError(_l("无法根据表决记录生成结果：%(error)s", error=str(error))) from None
     version = previous.version + 1 if previous else 1
     now = utcnow()
