@@ -260,3 +260,56 @@ def test_key_given_must_be_among_the_signers(client, cast, offline_env):
     stranger = public_key_b64(generate_private_key())
     code, out, _ = run(env, work, [*args, "--key", stranger])
     assert code == 1 and "no signature is by the key given with --key" in out
+
+
+def test_a_meeting_run_through_the_services_verifies_offline(app, client, make, runner,
+                                                           offline_env):  # fmt: skip
+    """Plan, announce, open, vote online, close and tally with the meetings and ballots
+    services; sign with keys made by ``voting keys new``; verify as a stranger would."""
+    from types import SimpleNamespace
+
+    from tests.ballots.support import MeetingKit, Unit, election, motion, selection
+    from voting.ballots.services import cast_ballot
+    from voting.rosters.models import Community
+
+    kit = MeetingKit(app)
+    areas = ["60.00"] * 4 + ["160.00"] * 3 + ["100.00"] * 2 + ["80.00"]
+    units = [Unit(f"{101 + i}", area, f"o{i}") for i, area in enumerate(areas)]
+    community_id = kit.community(units)
+    opened = kit.open(community_id, [
+        motion("续聘物业服务企业"),
+        selection("选聘物业服务企业", ["甲物业", "乙物业"]),
+        election("选举业主委员会委员", ["张", "王", "李", "赵", "刘"], 3, 1),
+    ])  # fmt: skip
+    approvals = [["张", "王", "李"]] * 2 + [["张", "王", "赵"]] * 2 + [["张", "李", "赵"]] * 2
+    approvals += [["张", "王", "赵"], ["王", "刘"], ["李", "刘"]]
+    with app.app_context():
+        for i, names in enumerate(approvals):
+            choice = {0: ["同意"] if i != 3 else ["反对"], 2: names}
+            if i != 8:
+                choice[1] = ["甲物业"] if i < 6 else ["乙物业"]
+            cast_ballot(opened.tokens[f"o{i}"], opened.answers(choice))
+        db.session.commit()
+    kit.close(opened)
+    with app.app_context():
+        office_id = db.session.get(Community, community_id).office_id
+    scope = SimpleNamespace(id=community_id)
+    committee = make.user("committee", "e2e-committee", community=scope)
+    officer = make.user("office", "e2e-office", office=SimpleNamespace(id=office_id))
+    assert runner.invoke(args=["keys", "new", "--community", str(community_id)]).exit_code == 0
+    assert runner.invoke(args=["keys", "new", "--office", str(office_id)]).exit_code == 0
+    base = f"/api/v1/meetings/{opened.meeting_id}"
+    headers = {"Authorization": f"Bearer {make.token(committee)}"}
+    assert client.post(base + "/publish", headers=headers).status_code == 201
+    headers = {"Authorization": f"Bearer {make.token(officer)}"}
+    signed = client.post(base + "/countersign", headers=headers).get_json()
+    env, work = offline_env
+    files = download(client, opened.meeting_id, work)
+    assert files["result"] == signed
+    code, out, err = run(env, work, write(work, files))
+    assert code == 0, out + err
+    matters = files["result"]["document"]["matters"]
+    assert [m["outcome"]["status"] for m in matters] == ["passed", "selected", "elected"]
+    labels = {o["id"]: o["label"] for o in matters[2]["options"]}
+    assert [labels[i] for i in matters[2]["outcome"]["winners"]] == ["张", "王", "赵"]
+    assert files["result"]["document"]["board"]["entries"] == 9
