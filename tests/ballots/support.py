@@ -44,17 +44,26 @@ def motion(title: str, category: str = "ordinary") -> dict:
 
 def selection(title: str, labels: list[str]) -> dict:
     """A single-choice matter among several options."""
-    return {"title": title, "category": "ordinary", "kind": "selection",
-            "options": [{"label": label, "statement": f"{label}的报价与服务方案"}
-                        for label in labels]}  # fmt: skip
+    return {
+        "title": title,
+        "category": "ordinary",
+        "kind": "selection",
+        "options": [{"label": label, "statement": f"{label}的报价与服务方案"} for label in labels],
+    }
 
 
 def election(title: str, labels: list[str], seats: int, alternates: int) -> dict:
     """A committee election with candidate statements."""
-    return {"title": title, "category": "ordinary", "kind": "election", "seats": seats,
-            "alternates": alternates,
-            "options": [{"label": label, "statement": f"{label}：热心公益，愿为大家服务。"}
-                        for label in labels]}  # fmt: skip
+    return {
+        "title": title,
+        "category": "ordinary",
+        "kind": "election",
+        "seats": seats,
+        "alternates": alternates,
+        "options": [
+            {"label": label, "statement": f"{label}：热心公益，愿为大家服务。"} for label in labels
+        ],
+    }
 
 
 @dataclass
@@ -68,6 +77,8 @@ class Opened:
     codes: list[dict[str, str]]
     tokens: dict[str, str] = field(default_factory=dict)
     voter_ids: dict[str, int] = field(default_factory=dict)
+    #: Person key -> the voter's units as the pages show them ("1号楼 101").
+    labels: dict[str, str] = field(default_factory=dict)
 
     def answers(self, choices: dict[int, list[str] | str]) -> dict:
         """Answers by matter index and option labels, as matter ids and option codes."""
@@ -120,18 +131,22 @@ class MeetingKit:
             db.session.commit()
             meeting = db.session.get(Meeting, meeting.id)
             opened = Opened(
-                meeting.id, community_id, [m.public_id for m in meeting.matters],
+                meeting.id,
+                community_id,
+                [m.public_id for m in meeting.matters],
                 [{o.label: o.code for o in m.options} for m in meeting.matters],
-            )  # fmt: skip
+            )
             rows = db.session.execute(
-                select(Voter, Credential).join(Credential, Credential.voter_id == Voter.id)
+                select(Voter, Credential)
+                .join(Credential, Credential.voter_id == Voter.id)
                 .where(Voter.meeting_id == meeting.id)
-            )  # fmt: skip
+            )
             for voter, credential in rows:
                 opened.tokens[voter.person_key] = credential_token(credential)
                 opened.voter_ids[voter.person_key] = voter.id
             for voter in db.session.scalars(select(Voter).where(Voter.meeting_id == meeting.id)):
                 opened.voter_ids.setdefault(voter.person_key, voter.id)
+                opened.labels[voter.person_key] = "、".join(voter.units)
             return opened
 
     def close(self, opened: Opened) -> list[dict]:
@@ -166,11 +181,19 @@ class MeetingKit:
             RosterErrorReport,
         )
 
-        models = (Ballot, AuditEvent, PaperEntry, BallotConflict, ProxyAuthorisation,
-                  RosterErrorReport)  # fmt: skip
+        models = (
+            Ballot,
+            AuditEvent,
+            PaperEntry,
+            BallotConflict,
+            ProxyAuthorisation,
+            RosterErrorReport,
+        )
         with self.app.app_context():
-            return {m.__tablename__: db.session.scalar(select(func.count()).select_from(m))
-                    for m in models}  # fmt: skip
+            return {
+                m.__tablename__: db.session.scalar(select(func.count()).select_from(m))
+                for m in models
+            }
 
     def committee(self, make, community_id: int, name: str):
         """A committee member of the community."""
@@ -184,5 +207,7 @@ class MeetingKit:
 def six_owners(**extra) -> list[Unit]:
     """TV-01's roster: six owners, one unit each (areas 100, 100, 80, 120, 100, 100)."""
     areas = ["100.00", "100.00", "80.00", "120.00", "100.00", "100.00"]
-    return [Unit(f"{n}01", area, f"o{n}", **extra.get(f"o{n}", {}))
-            for n, area in enumerate(areas, start=1)]  # fmt: skip
+    return [
+        Unit(f"{n}01", area, f"o{n}", **extra.get(f"o{n}", {}))
+        for n, area in enumerate(areas, start=1)
+    ]

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from voting.ballots.answers import INVALID_REASONS
@@ -63,9 +64,11 @@ class ProxyForm(FlaskForm):
     )
 
 
-def invalid_reason_choices() -> list[tuple[str, str]]:
+def invalid_reason_choices() -> list[SelectChoice]:
     """Choices for ruling a paper ballot or matter invalid."""
-    return [("", "—")] + [(code, zh) for code, (zh, _en) in INVALID_REASONS.items()]
+    return [SelectChoice("", "—")] + [
+        SelectChoice(code, zh) for code, (zh, _en) in INVALID_REASONS.items()
+    ]
 
 
 class EntryForm(FlaskForm):
@@ -73,7 +76,10 @@ class EntryForm(FlaskForm):
 
     channel = SelectField(
         _l("渠道"),
-        choices=[("paper", _l("纸质票（业主本人）")), ("proxy", _l("委托投票（受托人代投）"))],
+        choices=[
+            SelectChoice("paper", _l("纸质票（业主本人）")),
+            SelectChoice("proxy", _l("委托投票（受托人代投）")),
+        ],
     )
     proxy_id = SelectField(_l("委托书"), choices=[], validate_choice=False)
     whole_invalid = SelectField(_l("整张选票无效"), choices=[], validate_choice=False)

@@ -129,10 +129,9 @@ def roster_reports(meeting: Meeting) -> list[tuple[RosterErrorReport, Voter]]:
 
 def ballots_by_channel(meeting: Meeting) -> dict[str, int]:
     """How many ballots each channel has brought in."""
-    return dict(
-        db.session.execute(
-            select(Ballot.channel, func.count())
-            .where(Ballot.meeting_id == meeting.id)
-            .group_by(Ballot.channel)
-        ).tuples()
+    rows = db.session.execute(
+        select(Ballot.channel, func.count())
+        .where(Ballot.meeting_id == meeting.id)
+        .group_by(Ballot.channel)
     )
+    return {channel: count for channel, count in rows}

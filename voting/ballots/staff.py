@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from voting.auth.access import get_community_or_404, require_staff
 from voting.ballots import lists
@@ -122,7 +123,9 @@ def enter(meeting_id: int, voter_id: int):
     voter = _voter_or_404(meeting, voter_id)
     proxies = lists.proxies_of(meeting, voter)
     form = EntryForm()
-    form.proxy_id.choices = [("", "—")] + [(str(p.id), p.agent_name) for p in proxies]
+    form.proxy_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(str(p.id), p.agent_name) for p in proxies
+    ]
     form.whole_invalid.choices = invalid_reason_choices()
     if request.method == "GET" and request.args.get("proxy"):
         form.channel.data, form.proxy_id.data = "proxy", request.args["proxy"]
@@ -187,7 +190,9 @@ def proxy(meeting_id: int, voter_id: int):
     _member_or_403(meeting)
     voter = _voter_or_404(meeting, voter_id)
     form = ProxyForm()
-    form.matters.choices = [(m.public_id, f"{m.position}. {m.title}") for m in meeting.matters]
+    form.matters.choices = [
+        SelectChoice(m.public_id, f"{m.position}. {m.title}") for m in meeting.matters
+    ]
     status = 200
     if form.validate_on_submit():
         until = None
