@@ -175,13 +175,30 @@ def api_headers(make, user) -> dict:
     return {"Authorization": f"Bearer {make.token(user)}"}
 
 
+class Staff:
+    """Users made on first use (password hashing is slow): ``staff["committee"]`` etc."""
+
+    def __init__(self, make, community):
+        self.make, self.community, self.users = make, community, {}
+
+    def __getitem__(self, name: str):
+        if name not in self.users:
+            self.users[name] = self._make(name)
+        return self.users[name]
+
+    def _make(self, name: str):
+        if name == "committee":
+            return self.make.user("committee", community=self.community)
+        if name == "office":
+            return self.make.user("office", office=self.community.office)
+        other = self.users.get("_other") or self.make.community(name="别的小区", roster=None)
+        self.users["_other"] = other
+        if name == "stranger":
+            return self.make.user("committee", username="stranger", community=other)
+        return self.make.user("office", username="other-office", office=other.office)
+
+
 @pytest.fixture
 def staff(make, community):
-    """Committee and office users of the community, and a committee user of another one."""
-    other = make.community(name="别的小区")
-    return {
-        "committee": make.user("committee", community=community),
-        "office": make.user("office", office=community.office),
-        "stranger": make.user("committee", username="stranger", community=other),
-        "other_office": make.user("office", username="other-office", office=other.office),
-    }
+    """Committee and office users of the community, and users of another community."""
+    return Staff(make, community)
