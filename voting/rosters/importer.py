@@ -180,28 +180,25 @@ def _check_table(table: list[list[str]]) -> ParsedRoster:
     if not body:
         raise RosterRejected([Problem("no_rows", 2)])
 
-    rows = [_check_row(number, cells, positions, problems) for number, cells in _numbered(body)]
+    columns = [(name, positions.get(name)) for name in COLUMNS]
+    rows = [
+        _check_row(number, cells, columns, problems) for number, cells in enumerate(body, start=2)
+    ]
     _check_across_rows(rows, problems)
     if problems:
         raise RosterRejected(problems)
     return ParsedRoster(rows=rows, warnings=warnings)
 
 
-def _numbered(body: list[list[str]]):
-    return enumerate(body, start=2)
-
-
-def _check_row(number: int, cells: list[str], positions: dict, problems: list) -> RosterRow:
-    def cell(name: str) -> str:
-        index = positions.get(name)
-        if index is None or index >= len(cells):
-            return ""
-        return cells[index].strip()
-
+def _check_row(number: int, cells: list[str], columns: list, problems: list) -> RosterRow:
     def fail(name: str, code: str, **params) -> None:
         problems.append(Problem(code, number, LABELS[name], params))
 
-    values = {name: cell(name) for name in COLUMNS}
+    width = len(cells)
+    values = {
+        name: cells[index].strip() if index is not None and index < width else ""
+        for name, index in columns
+    }
     for name, value in values.items():
         if len(value) > MAX_TEXT:
             fail(name, "too_long", limit=MAX_TEXT)

@@ -89,13 +89,19 @@ def import_roster(community: Community, data: bytes, file_name: str) -> dict:
     """Replace the community's roster with a whole file, or raise RosterRejected (no change)."""
     parsed = parse_roster(data, file_name, max_bytes=current_app.config["MAX_ROSTER_BYTES"])
     owners, unit_owners = _resolve_owners(parsed)
-    _replace_roster(community, parsed.rows, owners, unit_owners)
-    totals = roster_totals_by_policy(community)
+    unit_ids = _replace_roster(community, parsed.rows, owners, unit_owners)
+    records = [
+        _record(unit_id, row, frozenset(key for key, _ in pairs))
+        for unit_id, row, pairs in zip(unit_ids, parsed.rows, unit_owners, strict=True)
+    ]
+    policy = _policy_or_include(community)
+    settings = Procedure.from_dict({**(community.procedure or {}), "parking_policy": policy})
+    totals = roster_totals(build_persons(records, settings))
     report = {
         "units": len(parsed.rows),
-        "owners": totals[_policy_or_include(community)].owners,
-        "area": totals[_policy_or_include(community)].area,
-        "by_policy": {policy: _totals_dict(t) for policy, t in totals.items()},
+        "owners": totals.owners,
+        "area": totals.area,
+        "parking_policy": policy,
         "merges": _merges(owners, unit_owners, parsed.rows),
         "warnings": [w.as_dict() for w in parsed.warnings],
     }
@@ -114,6 +120,14 @@ def import_roster(community: Community, data: bytes, file_name: str) -> dict:
         community_id=community.id,
     )  # fmt: skip
     return report
+
+
+def _record(unit_id: int, row: RosterRow, owners: frozenset[str]) -> UnitRecord:
+    return UnitRecord(
+        id=str(unit_id), registered_area=row.registered_area, surveyed_area=row.surveyed_area,
+        contract_area=row.contract_area, owners=owners, is_developer_held=row.is_developer_held,
+        is_parking=row.unit_type in PARKING_TYPES, is_dwelling=row.unit_type == "dwelling",
+    )  # fmt: skip
 
 
 def _resolve_owners(parsed: ParsedRoster) -> tuple[dict[str, _OwnerDraft], list[list[tuple]]]:
@@ -145,32 +159,36 @@ def _resolve_owners(parsed: ParsedRoster) -> tuple[dict[str, _OwnerDraft], list[
     return owners, unit_owners
 
 
-def _replace_roster(community, rows: list[RosterRow], owners: dict, unit_owners: list) -> None:
+def _replace_roster(community, rows: list[RosterRow], owners: dict, unit_owners: list) -> list:
+    """Delete the old roster and write the new one with bulk inserts; returns the unit ids."""
     cid = community.id
     session = db.session
     session.execute(delete(Holding).where(Holding.community_id == cid))
     session.execute(delete(Unit).where(Unit.community_id == cid))
     session.execute(delete(Owner).where(Owner.community_id == cid))
-    unit_ids = list(
-        session.scalars(
-            insert(Unit).returning(Unit.id, sort_by_parameter_order=True),
-            [
-                {"community_id": cid, "building": r.building, "number": r.unit,
-                 "unit_type": r.unit_type, "registered_area": r.registered_area,
-                 "surveyed_area": r.surveyed_area, "contract_area": r.contract_area,
-                 "is_developer_held": r.is_developer_held}
-                for r in rows
-            ],
-        )
+    session.execute(
+        insert(Unit.__table__),
+        [
+            {"community_id": cid, "building": r.building, "number": r.unit,
+             "unit_type": r.unit_type, "registered_area": r.registered_area,
+             "surveyed_area": r.surveyed_area, "contract_area": r.contract_area,
+             "is_developer_held": r.is_developer_held}
+            for r in rows
+        ],
     )  # fmt: skip
-    drafts = list(owners.values())
-    owner_ids = {}
-    if drafts:
-        ids = session.scalars(
-            insert(Owner).returning(Owner.id, sort_by_parameter_order=True),
-            [_owner_row(cid, d) for d in drafts],
+    ids = dict(
+        ((building, number), unit_id)
+        for unit_id, building, number in session.execute(
+            select(Unit.id, Unit.building, Unit.number).where(Unit.community_id == cid)
         )
-        owner_ids = {d.key: oid for d, oid in zip(drafts, ids, strict=True)}
+    )
+    unit_ids = [ids[(r.building, r.unit)] for r in rows]
+    owner_ids = {}
+    if owners:
+        session.execute(insert(Owner.__table__), [_owner_row(cid, d) for d in owners.values()])
+        owner_ids = dict(
+            session.execute(select(Owner.key, Owner.id).where(Owner.community_id == cid)).all()
+        )
     holdings = [
         {"community_id": cid, "unit_id": unit_id, "owner_id": owner_ids[key],
          "is_representative": is_rep}
@@ -178,8 +196,9 @@ def _replace_roster(community, rows: list[RosterRow], owners: dict, unit_owners:
         for key, is_rep in pairs
     ]  # fmt: skip
     if holdings:
-        session.execute(insert(Holding), holdings)
+        session.execute(insert(Holding.__table__), holdings)
     session.expire_all()
+    return unit_ids
 
 
 def _owner_row(community_id: int, draft: _OwnerDraft) -> dict:
@@ -250,15 +269,13 @@ def roster_totals_by_policy(community: Community) -> dict[str, RosterTotals]:
 
 def community_totals(community: Community) -> RosterTotals:
     """Totals under the community's chosen parking policy (``include`` until chosen)."""
-    return roster_totals_by_policy(community)[_policy_or_include(community)]
+    policy = _policy_or_include(community)
+    settings = Procedure.from_dict({**(community.procedure or {}), "parking_policy": policy})
+    return roster_totals(build_persons(unit_records(community.id), settings))
 
 
 def _policy_or_include(community: Community) -> str:
     return (community.procedure or {}).get("parking_policy") or "include"
-
-
-def _totals_dict(totals: RosterTotals) -> dict:
-    return {"units": totals.units, "owners": totals.owners, "area": totals.area}
 
 
 def unit_count(community_id: int) -> int:
