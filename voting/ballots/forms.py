@@ -22,7 +22,6 @@ class VerifyForm(FlaskForm):
         render_kw={
             "autocomplete": "off",
             "maxlength": 4,
-            "inputmode": "text",
             "autocapitalize": "characters",
             "class": "last4",
         },

@@ -1,0 +1,189 @@
+"""A resident votes in headless Chromium on a phone-sized screen, without any JavaScript of ours.
+
+The app runs in a thread on 127.0.0.1 over a file SQLite database; screenshots of every step
+go to test-artifacts/. Skipped when Chromium is not installed, unless VOTING_REQUIRE_BROWSER=1.
+"""
+
+import base64
+import logging
+import os
+import re
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from voting import create_app
+from voting.db import db
+
+from .support import MeetingKit, election, motion, selection, six_owners
+
+CHROMIUM = os.environ.get("VOTING_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("VOTING_CHROMEDRIVER", "/usr/bin/chromedriver")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "ballots"
+ID_O1 = "110108198003030021"
+
+
+def _browser_missing() -> str | None:
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        return f"{CHROMIUM} or {CHROMEDRIVER} is not installed"
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed"
+    return None
+
+
+@pytest.fixture
+def browser():
+    missing = _browser_missing()
+    if missing:
+        if os.environ.get("VOTING_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"VOTING_REQUIRE_BROWSER=1 but {missing}")
+        pytest.skip(missing)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="ballots-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--window-size=375,667",
+                 "--lang=zh-CN", f"--user-data-dir={profile}"):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    # A phone: 375×667 CSS pixels at twice the density, with touch.
+    phone = {"width": 375, "height": 667, "deviceScaleFactor": 2, "mobile": True}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", phone)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Request lines carry tokens: this server logs none of them."""
+
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+
+@pytest.fixture
+def served(tmp_path):
+    """The app on a free port of 127.0.0.1 with a migrated file SQLite database."""
+    from flask_migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'browser.db'}"
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser",
+                      "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False})  # fmt: skip
+    with app.app_context():
+        upgrade()
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def shoot(driver, name: str) -> None:
+    """Save the viewport and the whole page."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+    full = driver.execute_cdp_cmd("Page.captureScreenshot",
+                                  {"captureBeyondViewport": True, "fromSurface": True})  # fmt: skip
+    (ARTIFACTS / f"{name}-full.png").write_bytes(base64.b64decode(full["data"]))
+
+
+def choose(driver, matter_id: str, label: str) -> None:
+    """Tap the choice of a matter whose text is ``label``."""
+    from selenium.webdriver.common.by import By
+
+    for element in driver.find_elements(By.CSS_SELECTOR, f"#matter-{matter_id} label.choice"):
+        if element.text.strip().lstrip("✔✘ ").strip() == label:
+            element.click()
+            return
+    raise AssertionError(f"no choice {label!r} on matter {matter_id}")
+
+
+def wait_for_title(driver, text: str) -> None:
+    """Wait until the page that a tap led to has loaded."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 15).until(expected_conditions.title_contains(text))
+
+
+def test_a_resident_votes_on_a_phone(browser, served):
+    from selenium.webdriver.common.by import By
+
+    app, base = served
+    kit = MeetingKit(app)
+    community_id = kit.community(six_owners(o1={"id_number": ID_O1}))
+    opened = kit.open(community_id, [
+        motion("制定《业主大会议事规则》"),
+        selection("选聘物业服务企业", ["甲物业", "乙物业", "丙物业"]),
+        election("选举第一届业主委员会委员", list("ABCDEFG"), seats=5, alternates=2),
+    ], title="观澜苑第一次业主大会会议")  # fmt: skip
+    token = opened.tokens["o1"]
+
+    browser.get(f"{base}/v/{token}")
+    assert "花名册中您的信息" in browser.page_source and "1号楼 101" in browser.page_source
+    assert browser.execute_script("return window.innerWidth") == 375
+    shoot(browser, "01-welcome")
+    browser.find_element(By.LINK_TEXT, "开始投票").click()
+
+    wait_for_title(browser, "核对身份")
+    browser.find_element(By.NAME, "last4").send_keys("0021")
+    shoot(browser, "02-verify")
+    browser.find_element(By.CSS_SELECTOR, "form.verify button[type=submit]").click()
+
+    wait_for_title(browser, "选票")
+    first, second, third = opened.matter_ids
+    choose(browser, first, "同意")
+    choose(browser, second, "乙物业")
+    for candidate in ("A", "C", "E"):
+        choose(browser, third, candidate)
+    shoot(browser, "03-ballot")
+    browser.find_element(By.CSS_SELECTOR, "form.ballot button[type=submit]").click()
+
+    wait_for_title(browser, "确认选择")
+    review = browser.find_element(By.CSS_SELECTOR, "ol.review").text
+    assert "同意" in review and "乙物业" in review and "A、C、E" in review
+    shoot(browser, "04-confirm")
+    browser.find_element(By.XPATH, "//button[@value='cast']").click()
+
+    wait_for_title(browser, "投票成功")
+    shown = browser.find_element(By.CSS_SELECTOR, "p.receipt").text
+    groups = re.findall(r"[0-9a-f]{4}", shown)
+    assert len(groups) == 8
+    shoot(browser, "05-receipt")
+
+    from voting.ballots.models import Ballot
+
+    with app.app_context():
+        ballot = db.session.scalar(select(Ballot))
+    assert ballot.receipt == "".join(groups) and ballot.channel == "online"
+    codes = opened.codes
+    assert ballot.answers == {
+        first: ["agree"],
+        second: [codes[1]["乙物业"]],
+        third: [codes[2][c] for c in "ACE"],
+    }
+    # The page never needed a script of ours, and the browser saw none.
+    assert browser.execute_script("return document.scripts.length") == 0
+
+    browser.get(f"{base}/v/{token}")
+    assert "您已投票" in browser.page_source
+    shoot(browser, "06-voted")
+    browser.get(f"{base}/v/{'Q' * 24}")
+    assert "链接无效" in browser.page_source
+    shoot(browser, "07-unknown-link")
