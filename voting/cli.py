@@ -122,4 +122,7 @@ def demo_command(host, port, no_serve):
     for username, password, what in DEMO_USERS:
         click.echo(f"  {username:<12} {password:<22} {what}")
     if not no_serve:
-        current_app.run(host=host, port=port, use_reloader=False, debug=False)
+        from werkzeug.serving import run_simple
+
+        # Flask's app.run() refuses to start inside a CLI command; serve the app directly.
+        run_simple(host, port, current_app._get_current_object(), threaded=True)
