@@ -224,3 +224,16 @@ def test_openapi_lists_the_meetings_endpoints(client):
         "/meetings/{meeting_id}/turnout",
     ]:
         assert path in paths
+
+
+def test_ids_out_of_range_are_not_found(client, auth, make, community, staff, meetings):
+    huge = 2**70
+    headers = api_headers(make, staff["committee"])
+    assert client.get(f"/api/v1/meetings/{huge}", headers=headers).status_code == 404
+    assert client.get(f"/api/v1/meetings/{huge}").status_code == 404
+    mid = meetings.plan(community)
+    auth.login(staff["committee"])
+    assert client.get(f"/meetings/{huge}").status_code == 404
+    assert client.get(f"/meetings/{mid}/documents/{huge}").status_code == 404
+    assert client.post(f"/meetings/{mid}/matters/{huge}/delete").status_code == 404
+    assert client.post(f"/meetings/{mid}/credentials/{huge}/revoke").status_code == 404

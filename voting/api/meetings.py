@@ -12,6 +12,7 @@ from voting.auth.access import get_community_or_404
 from voting.auth.services import can_see_community
 from voting.db import db, utcnow
 from voting.meetings import services
+from voting.meetings.access import load_meeting
 from voting.meetings.common import log_meeting, rfc3339
 from voting.meetings.errors import MeetingError
 from voting.meetings.letters import credentials_csv
@@ -49,7 +50,7 @@ def _visible(meeting: Meeting | None) -> bool:
 def _staff_meeting(meeting_id: int, *roles: str) -> Meeting:
     """The meeting in the token user's scope (404 outside it), then the role (403)."""
     user = require_user()
-    meeting = db.session.get(Meeting, meeting_id)
+    meeting = load_meeting(meeting_id)
     if not _visible(meeting):
         raise ApiError(404, "not_found", "no such meeting")
     if roles and user.role not in roles:
@@ -174,7 +175,7 @@ def create_meeting(community_id: int):
 @bp.get("/meetings/<int:meeting_id>")
 def get_meeting(meeting_id: int):
     """The meeting: staff in scope see all of it; anyone may read it once announced."""
-    meeting = db.session.get(Meeting, meeting_id)
+    meeting = load_meeting(meeting_id)
     if _visible(meeting):
         return jsonify(meeting_json(meeting, staff=True))
     if meeting is None or meeting.announced_at is None:

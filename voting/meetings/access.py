@@ -13,6 +13,23 @@ COMMITTEE_ROLES = ("committee",)
 OFFICE_ROLES = ("office",)
 
 
+#: Ids are 32-bit integers; larger path numbers would fail in the database, not be absent.
+MAX_ID = 2**31 - 1
+
+
+MAX_BIG_ID = 2**63 - 1
+
+
+def load(model, ident: int, limit: int = MAX_ID):
+    """A row by id, or None (also for ids out of the column's range)."""
+    return db.session.get(model, ident) if 0 < ident <= limit else None
+
+
+def load_meeting(meeting_id: int) -> Meeting | None:
+    """The meeting by id, or None (also for ids no row can have)."""
+    return load(Meeting, meeting_id)
+
+
 def in_scope(meeting: Meeting) -> bool:
     """True when the acting user may see the meeting's community."""
     user = acting_user()
@@ -22,7 +39,7 @@ def in_scope(meeting: Meeting) -> bool:
 
 def get_meeting_or_404(meeting_id: int) -> Meeting:
     """The meeting, if it exists and lies in the acting user's scope; else 404."""
-    meeting = db.session.get(Meeting, meeting_id)
+    meeting = load_meeting(meeting_id)
     if meeting is None or not in_scope(meeting):
         abort(404)
     return meeting

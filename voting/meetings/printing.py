@@ -9,7 +9,7 @@ from voting.auth.access import require_role
 from voting.ballots.models import Ballot
 from voting.db import db
 from voting.meetings import letters as letter_service
-from voting.meetings.access import get_meeting_or_404
+from voting.meetings.access import MAX_BIG_ID, get_meeting_or_404, load
 from voting.meetings.common import log_meeting
 from voting.meetings.credentials import reissue_credential, revoke_credential
 from voting.meetings.errors import MeetingError
@@ -145,7 +145,7 @@ def _voter_row(meeting: Meeting, voter: Voter) -> dict:
 def change_credential(meeting_id: int, credential_id: int, action: str):
     """Revoke a link, or revoke it and issue a new one; the reason is logged."""
     meeting = get_meeting_or_404(meeting_id)
-    credential = db.session.get(Credential, credential_id)
+    credential = load(Credential, credential_id, MAX_BIG_ID)
     if credential is None or credential.meeting_id != meeting.id:
         abort(404)
     form = ReasonForm()

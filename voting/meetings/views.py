@@ -12,7 +12,7 @@ from sqlalchemy import select
 from voting.auth.access import acting_user, get_community_or_404, require_role
 from voting.db import db, utcnow
 from voting.meetings import readiness, services
-from voting.meetings.access import allowed_actions, get_meeting_or_404
+from voting.meetings.access import allowed_actions, get_meeting_or_404, load
 from voting.meetings.errors import MeetingError
 from voting.meetings.forms import (
     ActionForm,
@@ -198,7 +198,7 @@ def add_matter(meeting_id: int):
 def remove_matter(meeting_id: int, matter_id: int):
     """Take a matter out of a draft plan."""
     meeting = get_meeting_or_404(meeting_id)
-    matter = db.session.get(Matter, matter_id)
+    matter = load(Matter, matter_id)
     if matter is None or matter.meeting_id != meeting.id or not ActionForm().validate():
         abort(404 if matter is None or matter.meeting_id != meeting.id else 400)
     try:
@@ -229,7 +229,7 @@ def add_document(meeting_id: int):
 
 
 def _document_or_404(meeting: Meeting, document_id: int) -> MeetingDocument:
-    document = db.session.get(MeetingDocument, document_id)
+    document = load(MeetingDocument, document_id)
     if document is None or document.meeting_id != meeting.id:
         abort(404)
     return document
