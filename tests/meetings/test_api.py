@@ -237,3 +237,73 @@ def test_ids_out_of_range_are_not_found(client, auth, make, community, staff, me
     assert client.get(f"/meetings/{mid}/documents/{huge}").status_code == 404
     assert client.post(f"/meetings/{mid}/matters/{huge}/delete").status_code == 404
     assert client.post(f"/meetings/{mid}/credentials/{huge}/revoke").status_code == 404
+
+
+def test_first_meeting_of_an_assembly(app, client, make, vector_community):
+    """Rules of procedure, covenant and a 5-seat committee with 2 alternates, on ten flats."""
+    community = vector_community([("1栋", str(i), "100.00", f"o{i}") for i in range(1, 11)])
+    committee = api_headers(make, make.user("committee", community=community))
+    office = api_headers(make, make.user("office", office=community.office))
+    candidates = [{"label": name, "statement": f"{name}：业主，愿意服务"} for name in "ABCDEFGH"]
+    body = plan_body(
+        title="首次业主大会会议",
+        is_first_meeting=True,
+        matters=[
+            {"title": "业主大会议事规则", "category": "ordinary", "kind": "motion"},
+            {"title": "管理规约", "category": "ordinary", "kind": "motion"},
+            {
+                "title": "选举第一届业主委员会",
+                "category": "ordinary",
+                "kind": "election",
+                "seats": 5,
+                "alternates": 2,
+                "options": candidates,
+            },
+        ],
+    )
+    response = client.post(
+        f"/api/v1/communities/{community.id}/meetings", json=body, headers=committee
+    )
+    assert response.status_code == 201 and response.json["is_first_meeting"] is True
+    mid, (rules, covenant, election) = response.json["id"], response.json["matters"]
+    for step, headers in [("submit", committee), ("approve", office), ("announce", committee)]:
+        assert client.post(f"/api/v1/meetings/{mid}/{step}", headers=headers).status_code == 200
+    shift_clock(app, mid, timedelta(minutes=-1))
+    assert client.post(f"/api/v1/meetings/{mid}/open", headers=committee).status_code == 200
+
+    code = {o["label"]: o["id"] for o in election["options"]}
+    approvals = [
+        "ABCDE",
+        "ABCDE",
+        "ABCFG",
+        "ADEFG",
+        "ABCDE",
+        "ABCFG",
+        "ADEFG",
+        "ABCDE",
+        "ABCFG",
+        "ADEFG",
+    ]
+    # TV-06 on the rules of procedure: 5 agree, 1 disagrees, 2 abstain, 2 do not answer.
+    rules_answers = [["agree"]] * 5 + [["disagree"], [], []]
+    ballots = {}
+    for i, chosen in enumerate(approvals, start=1):
+        answers = {
+            election["id"]: [code[c] for c in chosen],
+            covenant["id"]: ["disagree"] if i == 10 else ["agree"],
+        }
+        if i <= len(rules_answers):
+            answers[rules["id"]] = rules_answers[i - 1]
+        ballots[f"o{i}"] = answers
+    cast(app, mid, ballots)
+    response = client.post(f"/api/v1/meetings/{mid}/close", headers=committee)
+    assert response.status_code == 200, response.json  # everyone voted: closing early is allowed
+    first, second, third = response.json["tally"]
+    assert first["participation"]["owners_ratio"] == "4/5"
+    assert first["tally"][0]["owners_ratio"] == "5/8" and first["outcome"]["status"] == "passed"
+    assert second["outcome"]["status"] == "passed"
+    label = {v: k for k, v in code.items()}
+    assert third["minimum"] == 3 and third["outcome"]["status"] == "elected"
+    assert sorted(label[w] for w in third["outcome"]["winners"]) == list("ABCDE")
+    assert sorted(label[a] for a in third["outcome"]["alternates"]) == ["F", "G"]
+    assert [t["passed"] for t in third["tally"]] == [True] * 7 + [False]
