@@ -63,6 +63,7 @@ def _import_models() -> None:
     import voting.meetings.models  # noqa: F401
     import voting.results.models  # noqa: F401
     import voting.rosters.models  # noqa: F401
+    import voting.supervision.models  # noqa: F401
 
 
 def add_blueprints(app: Flask) -> None:

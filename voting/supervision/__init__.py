@@ -1,0 +1,1 @@
+"""Street-office supervision: dashboards, approvals, committee mandates, anomalies."""
