@@ -15,6 +15,9 @@ MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 def build_app(config: dict | None = None) -> Flask:
     """Create the Flask application (see ``voting.create_app``)."""
     app = Flask(__name__, instance_relative_config=False)
+    from voting.web import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     configure(app, config)
     configure_logging(app)
     init_extensions(app)

@@ -17,7 +17,9 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from voting.db import db
 
@@ -30,6 +32,14 @@ CSP = (
 )
 
 
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in URLs: ids from 0 to 2**31 - 1, so that larger numbers are a 404."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def add_web_handlers(app: Flask) -> None:
     """Install the request hooks, error handlers and template helpers."""
     app.before_request(refuse_oversized)
@@ -38,6 +48,8 @@ def add_web_handlers(app: Flask) -> None:
     app.after_request(secure_headers)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(OverflowError, handle_out_of_range)
+    app.register_error_handler(DataError, handle_out_of_range)
     app.register_error_handler(Exception, handle_unexpected)
     app.jinja_env.filters["area"] = format_area
     app.jinja_env.filters["local"] = local_time
@@ -166,6 +178,11 @@ def handle_http_error(error: HTTPException):
 
 def handle_csrf_error(error: CSRFError):
     return error_response(400, "csrf", _("页面已过期或表单无效，请返回重新提交。"))
+
+
+def handle_out_of_range(error: Exception):
+    """A number too large for the database is bad input, not a server error."""
+    return error_response(422, "out_of_range", _("提交的数字超出范围。"))
 
 
 def handle_unexpected(error: Exception):

@@ -54,7 +54,7 @@ def create_community():
     user = require_user("admin", "office")
     data = json_body()
     office_id = data.get("office_id")
-    if not isinstance(office_id, int) or isinstance(office_id, bool):
+    if not isinstance(office_id, int) or isinstance(office_id, bool) or not 0 < office_id < 2**31:
         raise ApiError(422, "invalid", "office_id must be an integer", [{"field": "office_id"}])
     if user.role == "office" and office_id != user.office_id:
         raise ApiError(403, "forbidden", "office staff create communities in their own office")
@@ -99,7 +99,7 @@ def get_roster(community_id: int):
     """Units and owners; identity data masked."""
     require_user("admin", "office", "committee")
     community = get_community_or_404(community_id)
-    page_number = max(request.args.get("page", 1, type=int), 1)
+    page_number = min(max(request.args.get("page", 1, type=int), 1), 100_000)
     per_page = min(max(request.args.get("per_page", 500, type=int), 1), 5000)
     page = services.search_units(
         community.id, request.args.get("q", "")[:100], page_number, per_page=per_page

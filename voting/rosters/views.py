@@ -82,7 +82,7 @@ def roster(community_id: int):
     community = get_community_or_404(community_id)
     query = request.args.get("q", "")[:100]
     page = request.args.get("page", 1, type=int)
-    units = services.search_units(community.id, query, max(page, 1))
+    units = services.search_units(community.id, query, min(max(page, 1), 100_000))
     totals = services.community_totals(community)
     return render_template(
         "rosters/roster.html", community=community, units=units, query=query, totals=totals,
