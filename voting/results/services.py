@@ -111,8 +111,9 @@ def publish_result(meeting: Meeting, user: User) -> Result:
     filed, answered = objection_counts(meeting)
     if answered < filed:
         raise ResultError(_l("还有未答复的异议，请先逐一答复。"))
+    # Written into the signed document, so in the source language whatever the user's.
     return _issue(meeting, community, user, preliminary=False, previous=current,
-                  reason=str(_l("异议期结束，发布正式结果。")))  # fmt: skip
+                  reason="异议期结束，发布正式结果。")  # fmt: skip
 
 
 def correct_result(meeting: Meeting, user: User, reason: str) -> Result:
@@ -143,6 +144,8 @@ def _issue(
     reason: str | None = None,
 ) -> Result:
     """Count the frozen board, sign DOC as the committee, store and log the new version."""
+    if meeting.voided_at is not None:
+        raise ResultError(_l("会议已被宣布无效，不能发布结果。"))
     key = current_key(community)
     if key is None:
         raise ResultError(_l("本小区业主委员会还没有签名密钥，请先在「结果公示」页生成。"))
