@@ -155,3 +155,19 @@ def test_a_changed_passphrase_refuses_to_sign_without_leaking(app, cast):
     app.config["VOTING_KEY_PASSPHRASE"] = "a different passphrase"
     with pytest.raises(ResultError, match="无法解密签名密钥"):
         cast.run(publish_result)
+
+
+def test_no_version_for_a_voided_meeting(app, client, cast):
+    from voting.db import utcnow
+
+    cast.run(publish_result)
+    with app.app_context():
+        meeting = db.session.get(Meeting, cast.meeting_id)
+        meeting.voided_at, meeting.void_reason = utcnow(), "街道撤销"
+        db.session.commit()
+    before = _counts(app)
+    with pytest.raises(ResultError, match="无效"):
+        cast.run(correct_result, "更正")
+    assert _counts(app) == before
+    page = client.get(f"/public/meetings/{cast.meeting_id}").get_data(as_text=True)
+    assert "被宣布无效：街道撤销" in page
