@@ -3,6 +3,7 @@ to staff of another community or office, through the pages and through the API."
 
 import pytest
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 
 from voting.db import db
 from voting.rosters.models import Unit
@@ -31,7 +32,7 @@ def _community_urls(app, community_id: int, unit_id: int, api: bool):
             continue
         values = {}
         for name in rule.arguments:
-            converter = rule._converters[name].__class__.__name__
+            is_int = isinstance(rule._converters[name], IntegerConverter)
             if name == "community_id":
                 values[name] = community_id
             elif name == "unit_id":
@@ -39,7 +40,7 @@ def _community_urls(app, community_id: int, unit_id: int, api: bool):
             elif name == "fmt":
                 values[name] = "csv"
             else:
-                values[name] = 1 if converter == "IntegerConverter" else "x"
+                values[name] = 1 if is_int else "x"
         path = rule.build(values)[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield method, path
