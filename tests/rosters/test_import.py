@@ -244,3 +244,16 @@ def test_import_page_accepts_a_good_file_and_logs_it(app, make, client, auth):
                                      AuditEvent.community_id == community.id)
         )  # fmt: skip
         assert event.data["units"] == 10 and event.actor == f"user:{user.username}"
+
+
+def test_a_zip_that_is_not_a_workbook_is_not_a_spreadsheet():
+    import zipfile
+
+    from voting.rosters.importer import parse_roster
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    with pytest.raises(RosterRejected) as rejected:
+        parse_roster(buffer.getvalue(), "roster.xlsx")
+    assert [p.code for p in rejected.value.problems] == ["not_spreadsheet"]
