@@ -83,6 +83,13 @@ def _community(meeting: Meeting) -> Community:
     return db.session.get(Community, meeting.community_id)
 
 
+def _lock(meeting: Meeting) -> None:
+    """Hold the meeting's row for this transaction and reload it, so that two publications,
+    countersignatures or returns of one meeting run one after the other (PostgreSQL; on
+    SQLite every writing request already holds the database)."""
+    db.session.refresh(meeting, with_for_update=True)
+
+
 def objection_counts(meeting: Meeting) -> tuple[int, int]:
     """Objections filed against the meeting's results, and how many are answered."""
     filed, answered = db.session.execute(
@@ -95,6 +102,7 @@ def objection_counts(meeting: Meeting) -> tuple[int, int]:
 
 def publish_result(meeting: Meeting, user: User) -> Result:
     """Sign and publish the result of a tallied meeting, or the final one after objections."""
+    _lock(meeting)
     community = _community(meeting)
     require_committee(user, community)
     current = current_result(meeting)
@@ -119,6 +127,7 @@ def publish_result(meeting: Meeting, user: User) -> Result:
 
 def correct_result(meeting: Meeting, user: User, reason: str) -> Result:
     """Publish a new version that supersedes the one in force; the old one stays visible."""
+    _lock(meeting)
     community = _community(meeting)
     require_committee(user, community)
     reason = _reason(reason)
@@ -225,6 +234,7 @@ def objection_deadline(meeting: Meeting, published_at: datetime) -> datetime:
 
 def countersign_result(meeting: Meeting, user: User) -> Result:
     """Add the street office's signature over the same document."""
+    _lock(meeting)
     community = _community(meeting)
     require_office(user, community)
     result = current_result(meeting)
@@ -259,6 +269,7 @@ def countersign_result(meeting: Meeting, user: User) -> Result:
 
 def return_result(meeting: Meeting, user: User, reason: str) -> Result:
     """Send the result back to the committee for correction, with the office's reason."""
+    _lock(meeting)
     community = _community(meeting)
     require_office(user, community)
     reason = _reason(reason)
