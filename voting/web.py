@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from voting.db import db
+from voting.i18n import N_
 
 log = logging.getLogger(__name__)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -141,16 +142,17 @@ def secure_headers(response):
     return response
 
 
+#: Translated where shown (handle_http_error); N_ puts them in the catalog.
 ERROR_TEXT = {
-    400: "请求无效。",
-    401: "请先登录。",
-    403: "您没有权限访问此页面。",
-    404: "找不到此页面。",
-    405: "不支持此操作。",
-    413: "上传的文件太大。",
-    422: "提交的内容有误。",
-    429: "尝试次数太多，请稍后再试。",
-    503: "服务暂时不可用。",
+    400: N_("请求无效。"),
+    401: N_("请先登录。"),
+    403: N_("您没有权限访问此页面。"),
+    404: N_("找不到此页面。"),
+    405: N_("不支持此操作。"),
+    413: N_("上传的文件太大。"),
+    422: N_("提交的内容有误。"),
+    429: N_("尝试次数太多，请稍后再试。"),
+    503: N_("服务暂时不可用。"),
 }
 
 
@@ -167,7 +169,7 @@ def error_response(status: int, code: str, message: str, details: list | None = 
 def handle_http_error(error: HTTPException):
     status = error.code or 500
     code = (error.name or "error").lower().replace(" ", "_")
-    message = _(ERROR_TEXT.get(status, "出错了。"))
+    message = _(ERROR_TEXT[status]) if status in ERROR_TEXT else _("出错了。")
     if status == 405 and wants_json():
         message = "method not allowed"
     response = error_response(status, code, message)

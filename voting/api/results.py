@@ -3,6 +3,7 @@
 from flask import Response, jsonify, request
 
 from voting.api import ApiError, bp, json_body, require_user
+from voting.auth.models import User
 from voting.auth.services import can_see_community
 from voting.crypto import canonical
 from voting.db import db
@@ -33,13 +34,13 @@ def _published(meeting_id: int) -> Result:
     return result
 
 
-def _staff_meeting(meeting_id: int, *roles: str) -> Meeting:
-    """The meeting, if the token's user may see its community (404 otherwise, as elsewhere)."""
-    user = require_user(*roles)
+def _staff_meeting(meeting_id: int, role: str) -> tuple[User, Meeting]:
+    """The token's user and the meeting, if the user may see its community (else 404)."""
+    user = require_user(role)
     meeting = _meeting(meeting_id)
     if not can_see_community(user, db.session.get(Community, meeting.community_id)):
         raise ApiError(404, "not_found", "no such meeting")
-    return meeting
+    return user, meeting
 
 
 def _result_json(result: Result, status: int = 200):
@@ -67,8 +68,7 @@ def get_board(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/publish")
 def publish(meeting_id: int):
     """Sign and publish the result (committee); ``{"correction": "reason"}`` supersedes it."""
-    user = require_user("committee")
-    meeting = _staff_meeting(meeting_id, "committee")
+    user, meeting = _staff_meeting(meeting_id, "committee")
     data = json_body() if request.get_data() else {}
     correction = data.get("correction")
     if correction is not None and not isinstance(correction, str):
@@ -86,8 +86,7 @@ def publish(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/countersign")
 def countersign(meeting_id: int):
     """Countersign the result (office); ``{"return": "reason"}`` returns it for correction."""
-    user = require_user("office")
-    meeting = _staff_meeting(meeting_id, "office")
+    user, meeting = _staff_meeting(meeting_id, "office")
     data = json_body() if request.get_data() else {}
     reason = data.get("return")
     if reason is not None and not isinstance(reason, str):

@@ -11,16 +11,17 @@ from sqlalchemy import select
 
 from voting.ballots.errors import BallotError
 from voting.db import db
+from voting.i18n import N_
 from voting.meetings.models import Matter, Option
 
 INVALID = "invalid"
 ABSTAIN = "abstain"
 #: Why a paper ballot (or one matter of it) is ruled invalid (DOMAIN.md 2.4).
 INVALID_REASONS = {
-    "unsigned": ("未签名", "unsigned"),
-    "over_vote": ("超选（选择超过规定人数）", "over-vote"),
-    "co_owner_conflict": ("共有人意见冲突", "co-owners' conflicting ballots"),
-    "unclear": ("无法辨认", "cannot be read"),
+    "unsigned": (N_("未签名"), "unsigned"),
+    "over_vote": (N_("超选（选择超过规定人数）"), "over-vote"),
+    "co_owner_conflict": (N_("共有人意见冲突"), "co-owners' conflicting ballots"),
+    "unclear": (N_("无法辨认"), "cannot be read"),
 }
 
 

@@ -19,6 +19,7 @@ from voting.ballots.errors import BallotError
 from voting.ballots.models import Ballot, BallotConflict, PaperEntry, ProxyAuthorisation
 from voting.ballots.services import insert_ballot
 from voting.db import db, utcnow
+from voting.i18n import N_
 from voting.meetings.models import Meeting, Voter
 
 PAPER_CHANNELS = ("paper", "proxy")
@@ -27,7 +28,8 @@ UPLOAD_TYPES = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
 )
-CHANNEL_LABELS = {"online": "网络投票", "paper": "纸质票", "proxy": "委托投票"}
+#: In zh-CN; pages show them through _() (N_ puts them in the catalog).
+CHANNEL_LABELS = {"online": N_("网络投票"), "paper": N_("纸质票"), "proxy": N_("委托投票")}
 
 
 def _actor(user: User) -> str:

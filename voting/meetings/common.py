@@ -6,20 +6,22 @@ from typing import Any
 from flask import has_request_context
 
 from voting.audit.services import record_event
+from voting.i18n import N_
 from voting.meetings.errors import MeetingError, problem
 from voting.meetings.models import Meeting, StateError
 
+#: In zh-CN; pages show them through _() (N_ puts them in the catalog).
 STATE_LABELS = {
-    "draft": "草稿",
-    "submitted": "待街道审核",
-    "approved": "街道已批准",
-    "announced": "已公告",
-    "open": "表决中",
-    "closed": "表决已结束",
-    "tallied": "已计票",
-    "published": "已公布结果",
-    "countersigned": "街道已确认",
-    "voided": "已作废",
+    "draft": N_("草稿"),
+    "submitted": N_("待街道审核"),
+    "approved": N_("街道已批准"),
+    "announced": N_("已公告"),
+    "open": N_("表决中"),
+    "closed": N_("表决已结束"),
+    "tallied": N_("已计票"),
+    "published": N_("已公布结果"),
+    "countersigned": N_("街道已确认"),
+    "voided": N_("已作废"),
 }
 
 

@@ -3,6 +3,7 @@
 from typing import Any
 
 from voting.db import db
+from voting.i18n import N_
 from voting.meetings.errors import MeetingError, problem
 from voting.meetings.models import CATEGORIES, KINDS, MOTION_OPTIONS, Matter, Meeting, Option
 from voting.rules.problems import ERROR, Problem
@@ -11,8 +12,13 @@ from voting.rules.process import NOT_ASSEMBLY_MATTERS, is_assembly_matter, valid
 MAX_MATTERS = 30
 MAX_OPTIONS = 60
 MAX_SEATS = 99
-CATEGORY_LABELS = {"ordinary": "一般事项（双过半）", "special": "重大事项（双四分之三）"}
-KIND_LABELS = {"motion": "议案（同意/反对/弃权）", "selection": "选择（单选）", "election": "选举"}
+#: In zh-CN; pages show them through _() (N_ puts them in the catalog).
+CATEGORY_LABELS = {"ordinary": N_("一般事项（双过半）"), "special": N_("重大事项（双四分之三）")}
+KIND_LABELS = {
+    "motion": N_("议案（同意/反对/弃权）"),
+    "selection": N_("选择（单选）"),
+    "election": N_("选举"),
+}
 
 
 def _text(value: Any, limit: int) -> str | None:

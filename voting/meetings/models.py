@@ -9,12 +9,14 @@ from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voting.db import Base, bigpk, created_at, intpk, utcnow
+from voting.i18n import N_
 
 STATES = ("draft", "submitted", "approved", "announced", "open", "closed", "tallied",
           "published", "countersigned", "voided")  # fmt: skip
 CATEGORIES = ("ordinary", "special")
 KINDS = ("motion", "selection", "election")
-MOTION_OPTIONS = (("agree", "同意"), ("disagree", "反对"))
+#: The stored labels stay zh-CN; the ballot shows them through _().
+MOTION_OPTIONS = (("agree", N_("同意")), ("disagree", N_("反对")))
 
 
 class StateError(ValueError):

@@ -3,6 +3,7 @@
 from flask import render_template
 
 from voting.auth.access import acting_user
+from voting.i18n import N_
 from voting.meetings.access import allowed_actions, get_meeting_or_404
 from voting.meetings.forms import ActionForm
 from voting.meetings.matters import CATEGORY_LABELS, KIND_LABELS
@@ -13,15 +14,16 @@ from voting.meetings.turnout import turnout as turnout_figures
 from voting.meetings.views import bp, meeting_community
 from voting.web import current_lang
 
+#: In zh-CN; the close page shows them through _() (N_ puts them in the catalog).
 OUTCOME_LABELS = {
-    "passed": "通过",
-    "rejected": "未通过",
-    "no_quorum": "参与人数或面积不足，未形成有效决定",
-    "selected": "已选定",
-    "no_decision": "未作出决定",
-    "elected": "选举产生",
-    "tie_unresolved": "票数相同，需再次表决或抽签",
-    "committee_not_formed": "委员会未能组成",
+    "passed": N_("通过"),
+    "rejected": N_("未通过"),
+    "no_quorum": N_("参与人数或面积不足，未形成有效决定"),
+    "selected": N_("已选定"),
+    "no_decision": N_("未作出决定"),
+    "elected": N_("选举产生"),
+    "tie_unresolved": N_("票数相同，需再次表决或抽签"),
+    "committee_not_formed": N_("委员会未能组成"),
 }
 
 

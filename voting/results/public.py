@@ -18,6 +18,7 @@ from voting.audit.services import chain_name
 from voting.ballots.models import Ballot
 from voting.crypto import inclusion_proof, leaf_hashes
 from voting.db import db
+from voting.i18n import N_
 from voting.meetings.models import Voter
 from voting.results.models import Result
 from voting.rules import (
@@ -31,7 +32,8 @@ from voting.rules import (
 )
 from voting.rules.election import elect
 
-CATEGORY_ZH = {"ordinary": "一般事项", "special": "重大事项"}
+#: In zh-CN; the announcement shows them through _() (N_ puts them in the catalog).
+CATEGORY_ZH = {"ordinary": N_("一般事项"), "special": N_("重大事项")}
 
 
 @dataclass(frozen=True)
