@@ -132,3 +132,26 @@ def test_a_tie_decided_by_lot_is_explained_with_its_seed(client, results):
     html = client.get(f"/public/meetings/{cast.meeting_id}").get_data(as_text=True)
     assert f"已按种子 {result.merkle_root} 抽签决定" in html
     assert "候选人C、候选人D 排名相同" in html
+
+
+def test_office_returns_and_committee_corrects_from_the_staff_page(app, client, auth, cast):
+    cast.run(publish_result)
+    auth.login(cast.officer)
+    page = client.get(f"/communities/{cast.community.id}/results").get_data(as_text=True)
+    assert "退回业主委员会更正" in page and "会签" in page
+    empty = client.post(f"/results/meetings/{cast.meeting_id}/return", data={"reason": ""})
+    assert empty.status_code == 302
+    assert client.post(f"/results/meetings/{cast.meeting_id}/return",
+                       data={"reason": "请核对2号楼面积"}).status_code == 302  # fmt: skip
+    auth.logout()
+    auth.login(cast.committee)
+    page = client.get(f"/communities/{cast.community.id}/results").get_data(as_text=True)
+    assert "已被街道退回：请核对2号楼面积" in page
+    assert client.post(f"/results/meetings/{cast.meeting_id}/correct",
+                       data={"reason": "已核对并更正"}).status_code == 302  # fmt: skip
+    versions = client.get(f"/public/meetings/{cast.meeting_id}/verify").get_data(as_text=True)
+    assert "已核对并更正" in versions and "退回理由：请核对2号楼面积" in versions
+    assert (
+        client.get(f"/api/v1/meetings/{cast.meeting_id}/result").get_json()["document"]["version"]
+        == 2
+    )

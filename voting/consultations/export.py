@@ -7,6 +7,7 @@ written as a string, so that a comment such as ``=HYPERLINK(...)`` never becomes
 import io
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
@@ -15,15 +16,23 @@ from voting.consultations.participation import comment_tree
 from voting.consultations.results import ConsultationResults, Share, consultation_results
 from voting.consultations.services import STATE_LABELS
 from voting.db import db
+from voting.i18n import N_
 from voting.rosters.models import Community
 from voting.web import local_time
 
-SHARE_HEADER = ["人数", "人数占比", "人数占比（%）", "面积（㎡）", "面积占比", "面积占比（%）"]
+#: Translated when the workbook is written (in the language of the person downloading it).
+SHARE_HEADER = [N_("人数"), N_("人数占比"), N_("人数占比（%）"), N_("面积（㎡）"), N_("面积占比"),
+                N_("面积占比（%）")]  # fmt: skip
 
 
 def _area(value: int) -> Decimal:
     """0.01 m² as an exact decimal number of m²."""
     return Decimal(value) / 100
+
+
+def _share_header() -> list[str]:
+    """The share columns' headers in the reader's language."""
+    return [_(text) for text in SHARE_HEADER]
 
 
 def _share(share: Share) -> list:
@@ -34,9 +43,9 @@ def _share(share: Share) -> list:
 def author_label(comment) -> str:
     """Who wrote a comment, without identity data: the building, or the staff account."""
     if comment.staff_author:
-        return "工作人员（" + comment.staff_author.removeprefix("user:") + "）"
+        return _("工作人员（%(name)s）", name=comment.staff_author.removeprefix("user:"))
     building = comment.participant.building if comment.participant else ""
-    return f"{building} 业主" if building else "业主"
+    return _("%(building)s 业主", building=building) if building else _("业主")
 
 
 class _Sheet:
@@ -62,48 +71,48 @@ def export_xlsx(consultation: Consultation, results: ConsultationResults | None 
     results = results or consultation_results(consultation)
     community = db.session.get(Community, consultation.community_id)
     book = Workbook(write_only=True)
-    _overview(_Sheet(book, "概况"), consultation, community, results)
-    _questions(_Sheet(book, "问题结果"), results)
-    _comments(_Sheet(book, "评论"), consultation)
+    _overview(_Sheet(book, _("概况")), consultation, community, results)
+    _questions(_Sheet(book, _("问题结果")), results)
+    _comments(_Sheet(book, _("评论")), consultation)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
 def _overview(sheet: _Sheet, consultation, community, results: ConsultationResults) -> None:
-    sheet.row("议题", consultation.title)
-    sheet.row("小区", community.name)
-    sheet.row("状态", str(STATE_LABELS[consultation.state]))
-    sheet.row("开始时间", local_time(consultation.opened_at))
-    sheet.row("截止时间", local_time(consultation.deadline))
-    sheet.row("说明", "意见征求结果不是业主大会的表决，不产生表决效力。")
+    sheet.row(_("议题"), consultation.title)
+    sheet.row(_("小区"), community.name)
+    sheet.row(_("状态"), str(STATE_LABELS[consultation.state]))
+    sheet.row(_("开始时间"), local_time(consultation.opened_at))
+    sheet.row(_("截止时间"), local_time(consultation.deadline))
+    sheet.row(_("说明"), _("意见征求结果不是业主大会的表决，不产生表决效力。"))
     sheet.row()
-    sheet.row("", *SHARE_HEADER)
-    sheet.row("花名册（全部业主）", results.participants.of_heads, "", "",
+    sheet.row("", *_share_header())
+    sheet.row(_("花名册（全部业主）"), results.participants.of_heads, "", "",
               _area(results.participants.of_area))  # fmt: skip
-    sheet.row("可以参与", *_share(results.participants))
-    sheet.row("已答卷", *_share(results.answered))
+    sheet.row(_("可以参与"), *_share(results.participants))
+    sheet.row(_("已答卷"), *_share(results.answered))
     sheet.row()
-    sheet.row("评论数", results.comments)
-    sheet.row("其中已隐藏", results.hidden_comments)
-    sheet.row("发表评论的业主", results.commenters)
+    sheet.row(_("评论数"), results.comments)
+    sheet.row(_("其中已隐藏"), results.hidden_comments)
+    sheet.row(_("发表评论的业主"), results.commenters)
 
 
 def _questions(sheet: _Sheet, results: ConsultationResults) -> None:
-    sheet.row("编号", "问题", "选项", *SHARE_HEADER)
+    sheet.row(_("编号"), _("问题"), _("选项"), *_share_header())
     for result in results.questions:
         question = result.question
-        sheet.row(question.code, question.title, "（回答本题）", *_share(result.respondents))
+        sheet.row(question.code, question.title, _("（回答本题）"), *_share(result.respondents))
         for _code, label, share in result.options:
             sheet.row(question.code, question.title, label, *_share(share))
         if question.kind == "scale":
-            sheet.row(question.code, question.title, "满意（4–5 分）", *_share(result.satisfied))
-            sheet.row(question.code, question.title, "平均分（按人数）", result.mean_by_heads)
-            sheet.row(question.code, question.title, "平均分（按面积）", result.mean_by_area)
+            sheet.row(question.code, question.title, _("满意（4–5 分）"), *_share(result.satisfied))
+            sheet.row(question.code, question.title, _("平均分（按人数）"), result.mean_by_heads)
+            sheet.row(question.code, question.title, _("平均分（按面积）"), result.mean_by_area)
 
 
 def _comments(sheet: _Sheet, consultation: Consultation) -> None:
-    sheet.row("编号", "回复", "层级", "时间", "作者", "状态", "内容")
+    sheet.row(_("编号"), _("回复"), _("层级"), _("时间"), _("作者"), _("状态"), _("内容"))
     for comment, depth in comment_tree(consultation):
         hidden = comment.hidden_at is not None
         sheet.row(
@@ -112,6 +121,6 @@ def _comments(sheet: _Sheet, consultation: Consultation) -> None:
             depth,
             local_time(comment.created_at),
             author_label(comment),
-            "已隐藏：" + (comment.hidden_reason or "") if hidden else "显示",
-            "（内容已隐藏）" if hidden else comment.body,
+            _("已隐藏：%(reason)s", reason=comment.hidden_reason or "") if hidden else _("显示"),
+            _("（内容已隐藏）") if hidden else comment.body,
         )

@@ -27,6 +27,7 @@ from voting.consultations.participation import (
 from voting.consultations.results import consultation_results
 from voting.consultations.views import ACTORS, back, bp, child, load, refuse
 from voting.db import db
+from voting.web import current_lang
 
 LETTERS_PER_PAGE = 100
 TOPIC = "/consultations/<int:consultation_id>"
@@ -196,7 +197,7 @@ def meeting_draft(community_id: int, consultation_id: int, question_id: int):
             )  # fmt: skip
         except MeetingError as error:
             db.session.rollback()
-            flash(error.text(), "error")
+            flash(error.text(current_lang()), "error")
             status = 422
         except services.ConsultationError as error:
             db.session.rollback()

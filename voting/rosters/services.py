@@ -4,6 +4,7 @@ import hashlib
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import delete, func, insert, or_, select
 
 from voting.audit.services import current_actor, record_event
@@ -338,6 +339,9 @@ def edit_unit(unit: Unit, changes: dict) -> list[str]:
 
 
 def owner_names(unit: Unit) -> str:
-    """The owners of a unit, the representative marked."""
-    names = [h.owner.name + ("（代表）" if h.is_representative else "") for h in unit.holdings]
+    """The owners of a unit, the representative marked, in the reader's language."""
+    names = [
+        gettext("%(name)s（代表）", name=h.owner.name) if h.is_representative else h.owner.name
+        for h in unit.holdings
+    ]
     return "、".join(names)
