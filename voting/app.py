@@ -80,6 +80,7 @@ def add_blueprints(app: Flask) -> None:
     from voting.meetings.views import bp as meetings_bp
     from voting.results.views import bp as results_bp
     from voting.rosters.views import bp as rosters_bp
+    from voting.supervision.views import bp as supervision_bp
     from voting.web import add_web_handlers
 
     add_web_handlers(app)
@@ -90,6 +91,7 @@ def add_blueprints(app: Flask) -> None:
     register_staff(app, rosters_bp, require_staff)
     register_staff(app, meetings_bp, require_staff)
     register_staff(app, consultations_bp, require_staff)
+    register_staff(app, supervision_bp, require_staff)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for CSRF to protect
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

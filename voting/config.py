@@ -44,7 +44,20 @@ def load_config() -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("VOTING_RATELIMIT_STORAGE_URI", "memory://"),
         "SESSION_COOKIE_SECURE": os.environ.get("VOTING_SECURE_COOKIES", "0") == "1",
         "PUBLIC_URL": os.environ.get("VOTING_PUBLIC_URL", ""),
+        **{key: int(os.environ[key]) for key in ANOMALY_DEFAULTS if key in os.environ},
     }
+
+
+#: Thresholds of the anomaly checks (voting/supervision/anomalies.py); README lists them.
+ANOMALY_DEFAULTS = {
+    "VOTING_ANOMALY_REISSUES": 3,
+    "VOTING_ANOMALY_MEETING_REISSUES": 20,
+    "VOTING_ANOMALY_FAILED_CHECKS": 3,
+    "VOTING_ANOMALY_ADDRESS_FAILURES": 5,
+    "VOTING_ANOMALY_BURST_BALLOTS": 5,
+    "VOTING_ANOMALY_BURST_MINUTES": 10,
+    "VOTING_ANOMALY_PROXIES": 3,
+}
 
 
 DEFAULTS = {
@@ -61,4 +74,5 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "LOGIN_RATE_LIMIT": "10 per minute",
     "TOKEN_RATE_LIMIT": "30 per minute",
+    **ANOMALY_DEFAULTS,
 }

@@ -1,5 +1,7 @@
-"""Supervision: committee mandates (preparatory groups, 物管会, elected committees) and
-failed identity checks with a keyed hash of the address, for the anomaly checks.
+"""Supervision: committee mandates and failed identity checks.
+
+Mandates are preparatory groups, 物管会 and elected committees; failed identity checks keep
+a keyed hash of the address, for the anomaly checks.
 
 Revision ID: 0007
 Revises: 0003

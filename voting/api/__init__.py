@@ -58,4 +58,12 @@ def not_found():
     abort(404)
 
 
-from voting.api import ballots, communities, consultations, meetings, openapi, results  # noqa: E402,F401
+from voting.api import (  # noqa: E402,F401
+    ballots,
+    communities,
+    consultations,
+    meetings,
+    openapi,
+    results,
+    supervision,
+)

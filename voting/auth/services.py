@@ -5,7 +5,7 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import false, select
 
 from voting.audit.services import record_event
 from voting.auth.models import ROLES, ApiToken, User
@@ -122,12 +122,13 @@ def note_login(user: User) -> None:
 
 
 def can_see_community(user: User, community: Community) -> bool:
-    """Administrators everywhere, office staff in their office, committees in their community."""
+    """Administrators everywhere, office staff in their office, committees in their community
+    (unless their mandate there ended: a preparatory group after the committee took over)."""
     if user.role == "admin":
         return True
     if user.role == "office":
         return community.office_id == user.office_id
-    return community.id == user.community_id
+    return community.id == user.community_id and not _lost_powers(user)
 
 
 def visible_communities(user: User):
@@ -136,5 +137,14 @@ def visible_communities(user: User):
     if user.role == "office":
         return query.where(Community.office_id == user.office_id)
     if user.role == "committee":
+        if _lost_powers(user):
+            return query.where(false())
         return query.where(Community.id == user.community_id)
     return query
+
+
+def _lost_powers(user: User) -> bool:
+    # Mandates (preparatory groups, 物管会, elected committees) are kept by supervision.
+    from voting.supervision.mandates import lost_committee_powers
+
+    return lost_committee_powers(user)

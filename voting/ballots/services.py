@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from blinker import Namespace
 from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +28,8 @@ from voting.rosters.identity import check_last4
 from voting.rules.numbers import fmt_area
 
 log = logging.getLogger(__name__)
+#: Sent with the credential after each wrong identity check; supervision keeps the address.
+identity_check_failed = Namespace().signal("identity-check-failed")
 
 #: Wrong identity checks after which a link is locked.
 MAX_FAILED_CHECKS = 5
@@ -166,6 +169,7 @@ def check_identity(credential: Credential, voter: Voter, typed: str, now: dateti
         failed,
         MAX_FAILED_CHECKS,
     )
+    identity_check_failed.send(credential, now=now)
     if failed >= MAX_FAILED_CHECKS:
         db.session.execute(
             update(Credential)

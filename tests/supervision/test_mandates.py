@@ -1,0 +1,305 @@
+"""Committee mandates: the office appoints a preparatory group or a 物管会, records the elected
+committee, and a group member loses committee powers once the committee takes over."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from voting.audit.models import AuditEvent
+from voting.db import db, utcnow
+from voting.rosters.models import Community
+from voting.supervision.errors import SupervisionError
+from voting.supervision.models import CommitteeMandate
+
+from .support import api
+
+
+def term(days: int = 365 * 3):
+    return (utcnow() + timedelta(days=days)).date()
+
+
+def start(app, service, community_id: int, user, *args, **kwargs):
+    """Run a mandate service as ``user`` and commit; errors roll back and propagate."""
+    from voting.auth.models import User
+
+    with app.app_context():
+        community = db.session.get(Community, community_id)
+        try:
+            mandate = service(community, db.session.get(User, user.id), *args, **kwargs)
+        except SupervisionError:
+            db.session.rollback()
+            raise
+        db.session.commit()
+        return mandate.id
+
+
+def services():
+    from voting.supervision import mandates
+
+    return mandates
+
+
+def test_a_preparatory_group_acts_until_the_elected_committee_is_recorded(
+    app, client, auth, make, cast, members, world
+):
+    group = members(3)
+    m = services()
+    mid = start(
+        app, m.appoint_preparatory_group, cast.a.id, cast["office_a"], group.ids, group.ids[:2]
+    )
+    with app.app_context():
+        assert db.session.get(Community, cast.a.id).committee_kind == "preparatory_group"
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.type == "mandate.appointed"))
+        assert event.data["members"] == ["m1", "m2", "m3"] and event.data["mandate_id"] == mid
+        assert event.actor == "user:office-a"
+
+    # A group member acts for the community: its pages and the API answer.
+    auth.login(group.users[0])
+    assert client.get(f"/communities/{cast.a.id}").status_code == 200
+    token = api(make, group.users[0])
+    assert client.get(f"/api/v1/communities/{cast.a.id}", headers=token).status_code == 200
+    auth.logout()
+
+    # The owners elect a committee of three; m3 was in the group and is elected again.
+    elected = members(2, start=4).users + [group.users[2]]
+    start(
+        app,
+        m.record_elected_committee,
+        cast.a.id,
+        cast["office_a"],
+        [u.id for u in elected],
+        term_ends_on=term(),
+    )
+    with app.app_context():
+        group_row = db.session.get(CommitteeMandate, mid)
+        assert group_row.ended_at is not None and "职权终止" in group_row.end_reason
+        assert db.session.get(Community, cast.a.id).committee_kind == "owners_committee"
+        types = list(db.session.scalars(select(AuditEvent.type).order_by(AuditEvent.id)))
+        assert types[-2:] == ["mandate.ended", "mandate.recorded"]
+
+    # m1 is refused everywhere in the community now; m3 (re-elected) and m4 are not.
+    auth.login(group.users[0])
+    assert client.get(f"/communities/{cast.a.id}").status_code == 404
+    assert client.get(f"/communities/{cast.a.id}/meetings").status_code == 404
+    assert "观澜苑" not in client.get("/").get_data(as_text=True)
+    assert client.get(f"/api/v1/communities/{cast.a.id}", headers=token).status_code == 404
+    for user in (group.users[2], elected[0]):
+        auth.login(user)
+        assert client.get(f"/communities/{cast.a.id}").status_code == 200
+
+
+def test_a_refused_former_member_cannot_plan_or_publish(app, client, make, cast, members, world):
+    group = members(3)
+    m = services()
+    start(app, m.appoint_preparatory_group, cast.a.id, cast["office_a"], group.ids, group.ids)
+    start(
+        app,
+        m.record_elected_committee,
+        cast.a.id,
+        cast["office_a"],
+        members(3, 4).ids,
+        term_ends_on=term(),
+    )
+    from voting.meetings.models import Meeting
+
+    before = world.count(Meeting)
+    body = {
+        "title": "会议",
+        "opens_at": "2031-01-01T00:00:00Z",
+        "closes_at": "2031-01-08T00:00:00Z",
+        "matters": [{"title": "事项", "category": "ordinary", "kind": "motion"}],
+    }
+    response = client.post(
+        f"/api/v1/communities/{cast.a.id}/meetings", json=body, headers=api(make, group.users[0])
+    )
+    assert response.status_code == 404
+    assert world.count(Meeting) == before
+
+
+def test_accounts_named_by_no_mandate_keep_their_scope(app, client, auth, cast, members):
+    """The rule only touches members of an ended mandate: other accounts are unaffected."""
+    m = services()
+    group = members(3)
+    start(app, m.appoint_preparatory_group, cast.a.id, cast["office_a"], group.ids, group.ids)
+    start(
+        app,
+        m.record_elected_committee,
+        cast.a.id,
+        cast["office_a"],
+        members(3, 4).ids,
+        term_ends_on=term(),
+    )
+    auth.login(cast["committee_a"])
+    assert client.get(f"/communities/{cast.a.id}").status_code == 200
+    auth.login(cast["committee_b"])
+    assert client.get(f"/communities/{cast.b.id}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("kind", "size", "reps", "code"),
+    [
+        ("appoint_preparatory_group", 4, 2, "PREP_GROUP_EVEN"),
+        ("appoint_preparatory_group", 3, 1, "PREP_GROUP_OWNER_REPS"),
+        ("set_up_management_committee", 5, 3, "PMC_SIZE"),
+        ("set_up_management_committee", 8, 4, "PMC_SIZE"),
+        ("set_up_management_committee", 7, 3, "PMC_OWNER_REPS"),
+        ("record_elected_committee", 2, 2, "SEATS_BELOW_MINIMUM"),
+        ("record_elected_committee", 4, 4, "SEATS_EVEN"),
+    ],
+)
+def test_compositions_the_law_refuses(app, cast, members, world, kind, size, reps, code):
+    people = members(size)
+    service = getattr(services(), kind)
+    args = (people.ids,) if kind == "record_elected_committee" else (people.ids, people.ids[:reps])
+    with pytest.raises(SupervisionError) as refused:
+        start(app, service, cast.a.id, cast["office_a"], *args, term_ends_on=term())
+    assert code in [p.code for p in refused.value.problems]
+    assert world.count(CommitteeMandate) == 0
+
+
+def test_a_management_committee_of_seven_with_four_owner_reps(app, cast, members, world):
+    people = members(7)
+    mid = start(
+        app,
+        services().set_up_management_committee,
+        cast.a.id,
+        cast["office_a"],
+        people.ids,
+        people.ids[:4],
+    )
+    with app.app_context():
+        mandate = db.session.get(CommitteeMandate, mid)
+        assert mandate.kind == "management_committee" and len(mandate.owner_reps) == 4
+        assert db.session.get(Community, cast.a.id).committee_kind == "management_committee"
+
+
+def test_refusals_leave_nothing_behind(app, cast, members, world, make):
+    m = services()
+    people = members(3)
+    stranger = make.user("committee", "elsewhere", community=cast.b)
+    attempts = [
+        (m.appoint_preparatory_group, cast["committee_a"], (people.ids, people.ids), {}, 403),
+        (m.appoint_preparatory_group, cast["office_b"], (people.ids, people.ids), {}, 403),
+        (m.appoint_preparatory_group, cast["admin"], (people.ids, people.ids), {}, 403),
+        (
+            m.appoint_preparatory_group,
+            cast["office_a"],
+            ([*people.ids[:2], stranger.id], people.ids[:2]),
+            {},
+            422,
+        ),
+        (m.appoint_preparatory_group, cast["office_a"], (people.ids, [stranger.id]), {}, 422),
+        (m.appoint_preparatory_group, cast["office_a"], ([], []), {}, 422),
+        (m.appoint_preparatory_group, cast["office_a"], ("1,2,3", []), {}, 422),
+        (m.record_elected_committee, cast["office_a"], (people.ids,), {}, 422),
+        (
+            m.record_elected_committee,
+            cast["office_a"],
+            (people.ids,),
+            {"term_ends_on": term(365 * 6)},
+            422,
+        ),
+        (
+            m.record_elected_committee,
+            cast["office_a"],
+            (people.ids,),
+            {"term_ends_on": term(), "meeting_id": 999},
+            422,
+        ),
+    ]
+    events = world.count(AuditEvent)
+    for service, user, args, kwargs, status in attempts:
+        with pytest.raises(SupervisionError) as refused:
+            start(app, service, cast.a.id, user, *args, **kwargs)
+        assert refused.value.status == status, (service.__name__, user.username)
+    assert world.count(CommitteeMandate) == 0 and world.count(AuditEvent) == events
+    with app.app_context():
+        assert db.session.get(Community, cast.a.id).committee_kind == "owners_committee"
+
+
+def test_an_elected_committee_is_not_replaced_by_a_group(app, cast, members, world):
+    m = services()
+    start(
+        app,
+        m.record_elected_committee,
+        cast.a.id,
+        cast["office_a"],
+        members(3).ids,
+        term_ends_on=term(),
+    )
+    people = members(3, 4)
+    with pytest.raises(SupervisionError) as refused:
+        start(app, m.appoint_preparatory_group, cast.a.id, cast["office_a"], people.ids, people.ids)
+    assert refused.value.status == 409 and world.count(CommitteeMandate) == 1
+
+
+def test_ending_a_mandate_ends_its_members_powers(app, client, auth, cast, members, world):
+    m = services()
+    group = members(3)
+    mid = start(app, m.appoint_preparatory_group, cast.a.id, cast["office_a"], group.ids, group.ids)
+    from voting.auth.models import User
+
+    def end(reason, user):
+        with app.app_context():
+            mandate = db.session.get(CommitteeMandate, mid)
+            m.end_mandate(mandate, db.session.get(User, user.id), reason)
+            db.session.commit()
+
+    for reason, user, status in (("", cast["office_a"], 422), ("解散", cast["office_b"], 403)):
+        with pytest.raises(SupervisionError) as refused:
+            end(reason, user)
+        assert refused.value.status == status
+    auth.login(group.users[1])
+    assert client.get(f"/communities/{cast.a.id}").status_code == 200
+    end("筹备组工作结束", cast["office_a"])
+    assert client.get(f"/communities/{cast.a.id}").status_code == 404
+    with pytest.raises(SupervisionError):
+        end("again", cast["office_a"])
+
+
+def test_a_committee_recorded_from_the_published_election(app, cast, members, world):
+    from voting.meetings.models import Meeting
+    from voting.results.models import Result
+
+    meeting_id = world.plan(cast.a.id, state="draft")
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        document = {
+            "matters": [
+                {"id": "1", "kind": "election", "outcome": {"status": "elected", "winners": ["1"]}}
+            ]
+        }
+        now = utcnow()
+        meeting.submitted_at = meeting.approved_at = meeting.announced_at = now
+        meeting.opened_at = meeting.closed_at = meeting.tallied_at = meeting.published_at = now
+        db.session.add(
+            Result(
+                meeting_id=meeting.id,
+                community_id=cast.a.id,
+                version=1,
+                document=document,
+                document_hash="0" * 64,
+                signatures=[],
+                board_json="{}",
+                entries=0,
+                merkle_root="0" * 64,
+                published_at=now,
+                published_by="user:x",
+                published_seq=1,
+            )
+        )
+        db.session.commit()
+    mid = start(
+        app,
+        services().record_elected_committee,
+        cast.a.id,
+        cast["office_a"],
+        members(3).ids,
+        term_ends_on=term(),
+        meeting_id=meeting_id,
+    )
+    with app.app_context():
+        assert db.session.get(CommitteeMandate, mid).meeting_id == meeting_id
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.type == "mandate.recorded"))
+        assert event.data["meeting_id"] == meeting_id

@@ -1,0 +1,246 @@
+"""API v1 endpoints of supervision: the office dashboard, a meeting's anomalies and timeline,
+committee mandates. Thin: the same services as the pages."""
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask import jsonify
+
+from voting.api import ApiError, bp, json_body, require_user
+from voting.auth.access import get_community_or_404
+from voting.auth.services import can_see_community
+from voting.db import db
+from voting.meetings.models import Meeting
+from voting.rosters.models import Community, Office
+from voting.supervision import mandates
+from voting.supervision.anomalies import anomalies_for_meeting, thresholds
+from voting.supervision.dashboard import office_dashboard
+from voting.supervision.errors import SupervisionError
+from voting.supervision.labels import anomaly_sentence
+from voting.supervision.models import CommitteeMandate
+from voting.supervision.records import meeting_timeline
+from voting.web import current_lang
+
+
+def _time(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _refused(error: SupervisionError) -> ApiError:
+    lang = current_lang()
+    details = [{"code": p.code, "message": p.text(lang)} for p in error.problems]
+    return ApiError(error.status, error.code.lower(), error.text(lang), details)
+
+
+def _meeting_in_scope(meeting_id: int) -> Meeting:
+    user = require_user()
+    meeting = db.session.get(Meeting, meeting_id)
+    community = db.session.get(Community, meeting.community_id) if meeting else None
+    if community is None or not can_see_community(user, community):
+        raise ApiError(404, "not_found", "no such meeting")
+    return meeting
+
+
+@bp.get("/offices/<int:office_id>/dashboard")
+def get_dashboard(office_id: int):
+    """The office's communities, meetings by state, live turnout, plans and results."""
+    user = require_user("admin", "office")
+    office = db.session.get(Office, office_id)
+    if office is None or (user.role == "office" and user.office_id != office.id):
+        raise ApiError(404, "not_found", "no such office")
+    board = office_dashboard(office)
+
+    def meeting(item) -> dict[str, Any]:
+        m = item.meeting
+        out = {
+            "id": m.id,
+            "community_id": m.community_id,
+            "community": item.community_name,
+            "title": m.title,
+            "state": item.state,
+            "opens_at": _time(m.opens_at),
+            "closes_at": _time(m.closes_at),
+        }
+        if item.owners is not None:
+            out["turnout"] = {
+                "owners": item.owners.as_dict(),
+                "area": item.area.as_dict(),
+                "seconds_left": int(item.time_left(board.now).total_seconds()),
+            }
+        if item.state == "published":
+            r = item.result
+            out["result"] = (
+                None
+                if r is None
+                else {
+                    "version": r.version,
+                    "status": r.status,
+                    "published_at": _time(r.published_at),
+                    "objections_close_at": _time(r.objections_close_at),
+                }
+            )
+        return out
+
+    return jsonify(
+        {
+            "office": {"id": office.id, "name": office.name},
+            "generated_at": _time(board.now),
+            "meetings_by_state": board.state_totals,
+            "communities": [
+                {
+                    "id": row.id,
+                    "name": row.name,
+                    "committee_kind": row.committee_kind,
+                    "term_started_at": _time(row.mandate_started_at),
+                    "term_ends_on": row.term_ends_on.isoformat() if row.term_ends_on else None,
+                    "meetings_by_state": row.states,
+                }
+                for row in board.communities
+            ],
+            "plans_awaiting_approval": [meeting(i) for i in board.plans],
+            "open_meetings": [meeting(i) for i in board.open_meetings],
+            "results_awaiting_countersignature": [meeting(i) for i in board.results],
+        }
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>/anomalies")
+def get_anomalies(meeting_id: int):
+    """The meeting's anomalies with their evidence (staff in scope)."""
+    meeting = _meeting_in_scope(meeting_id)
+    return jsonify(
+        {
+            "meeting_id": meeting.id,
+            "thresholds": thresholds(),
+            "anomalies": [
+                {
+                    "code": a.code,
+                    "subject": a.subject,
+                    "message": anomaly_sentence(a),
+                    "counts": a.counts,
+                    "first_at": _time(a.first_at),
+                    "last_at": _time(a.last_at),
+                    "evidence": [
+                        {"at": _time(e.at), "voter": e.voter, **e.detail} for e in a.evidence
+                    ],
+                }
+                for a in anomalies_for_meeting(meeting)
+            ],
+        }
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>/timeline")
+def get_timeline(meeting_id: int):
+    """The meeting's events from the audit log, and counts of the per-ballot ones."""
+    meeting = _meeting_in_scope(meeting_id)
+    events, bulk = meeting_timeline(meeting)
+    return jsonify(
+        {
+            "meeting_id": meeting.id,
+            "events": [
+                {"seq": e.seq, "at": _time(e.at), "type": e.type, "actor": e.actor, "data": e.data}
+                for e in events
+            ],
+            "counts": bulk,
+        }
+    )
+
+
+def mandate_json(mandate: CommitteeMandate) -> dict[str, Any]:
+    """A mandate as the API shows it."""
+    return {
+        "id": mandate.id,
+        "community_id": mandate.community_id,
+        "kind": mandate.kind,
+        "members": mandate.members,
+        "owner_reps": mandate.owner_reps,
+        "meeting_id": mandate.meeting_id,
+        "started_at": _time(mandate.started_at),
+        "term_ends_on": mandate.term_ends_on.isoformat() if mandate.term_ends_on else None,
+        "appointed_by": mandate.appointed_by,
+        "current": mandate.is_current,
+        "ended_at": _time(mandate.ended_at),
+        "end_reason": mandate.end_reason,
+    }
+
+
+@bp.get("/communities/<int:community_id>/mandates")
+def list_mandates(community_id: int):
+    """The community's mandates, the newest first (staff in scope)."""
+    require_user()
+    community = get_community_or_404(community_id)
+    return jsonify({"mandates": [mandate_json(m) for m in mandates.mandates_of(community.id)]})
+
+
+def _date(data: dict, name: str) -> date | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+@bp.post("/communities/<int:community_id>/mandates")
+def create_mandate(community_id: int):
+    """Appoint a preparatory group or 物管会, or record the elected committee (office)."""
+    user = require_user()
+    community = get_community_or_404(community_id)
+    data = json_body()
+    kind = data.get("kind")
+    term = data.get("term_ends_on")
+    term_ends_on = _date(data, "term_ends_on")
+    if term is not None and term_ends_on is None:
+        raise ApiError(
+            422, "invalid", "term_ends_on must be a date (YYYY-MM-DD)", [{"field": "term_ends_on"}]
+        )
+    try:
+        if kind == "owners_committee":
+            mandate = mandates.record_elected_committee(
+                community,
+                user,
+                data.get("members"),
+                term_ends_on=term_ends_on,
+                meeting_id=data.get("meeting_id"),
+            )
+        elif kind in ("preparatory_group", "management_committee"):
+            start = (
+                mandates.appoint_preparatory_group
+                if kind == "preparatory_group"
+                else mandates.set_up_management_committee
+            )
+            mandate = start(
+                community,
+                user,
+                data.get("members"),
+                data.get("owner_reps", []),
+                term_ends_on=term_ends_on,
+            )
+        else:
+            mandates.require_office(user, community)
+            raise ApiError(
+                422,
+                "invalid",
+                "kind must be preparatory_group, management_committee or owners_committee",
+                [{"field": "kind"}],
+            )
+    except SupervisionError as error:
+        raise _refused(error) from None
+    return jsonify(mandate_json(mandate)), 201
+
+
+@bp.post("/mandates/<int:mandate_id>/end")
+def end_mandate(mandate_id: int):
+    """End a mandate with a reason (office); its members lose their committee powers."""
+    user = require_user()
+    mandate = db.session.get(CommitteeMandate, mandate_id)
+    if mandate is None:
+        raise ApiError(404, "not_found", "no such mandate")
+    get_community_or_404(mandate.community_id)
+    try:
+        mandates.end_mandate(mandate, user, json_body().get("reason"))
+    except SupervisionError as error:
+        raise _refused(error) from None
+    return jsonify(mandate_json(mandate))

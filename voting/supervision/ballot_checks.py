@@ -1,0 +1,201 @@
+"""Checks on ballots: bursts from one address, busy proxy holders, refused second ballots,
+ballots outside the window or logged after the close, ballots that differ from the log."""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from voting.ballots.models import Ballot, BallotConflict, ProxyAuthorisation
+from voting.db import db
+from voting.meetings.models import Meeting, Voter
+from voting.rosters.identity import mask_name
+from voting.supervision.evidence import (
+    Anomaly,
+    Evidence,
+    make_anomaly,
+    short_source,
+    voter_label,
+    voters_by_id,
+)
+from voting.supervision.records import (
+    closed_seq,
+    event_time,
+    logged_ballot_entries,
+    meeting_events,
+)
+
+#: Audit events that a ballot, an entry or a proxy leaves; none should follow the close.
+BALLOT_EVENTS = (
+    "ballot.cast",
+    "paper.entered",
+    "paper.discarded",
+    "ballot.conflict",
+    "proxy.recorded",
+)
+
+
+def burst_anomalies(meeting: Meeting, limits: dict[str, int]) -> list[Anomaly]:
+    """N or more ballots within M minutes from one address."""
+    size, window = limits["VOTING_ANOMALY_BURST_BALLOTS"], limits["VOTING_ANOMALY_BURST_MINUTES"]
+    rows = db.session.execute(
+        select(Ballot.source_hash, Ballot.cast_at, Ballot.channel, Ballot.voter_id)
+        .where(Ballot.meeting_id == meeting.id, Ballot.source_hash.is_not(None))
+        .order_by(Ballot.source_hash, Ballot.cast_at)
+    ).all()
+    by_source: dict[str, list] = defaultdict(list)
+    for row in rows:
+        by_source[row.source_hash].append(row)
+    found = []
+    for source, ballots in sorted(by_source.items()):
+        best: tuple[int, int] = (0, 0)
+        start = 0
+        for end in range(len(ballots)):
+            while ballots[end].cast_at - ballots[start].cast_at > timedelta(minutes=window):
+                start += 1
+            if end - start + 1 > best[1] - best[0]:
+                best = (start, end + 1)
+        burst = ballots[best[0] : best[1]]
+        if len(burst) < size:
+            continue
+        voters = voters_by_id(meeting, {b.voter_id for b in burst})
+        evidence = [
+            Evidence(b.cast_at, voter_label(voters.get(b.voter_id)), {"channel": b.channel})
+            for b in burst
+        ]
+        counts = {
+            "ballots": len(burst),
+            "minutes": window,
+            "from_address": len(ballots),
+            "threshold": size,
+        }
+        found.append(make_anomaly("ballot_burst", short_source(source), counts, evidence))
+    return found
+
+
+def proxy_anomalies(meeting: Meeting, limits: dict[str, int]) -> list[Anomaly]:
+    """One proxy holder carrying more principals than the setting allows."""
+    limit = limits["VOTING_ANOMALY_PROXIES"]
+    proxies = db.session.scalars(
+        select(ProxyAuthorisation)
+        .where(ProxyAuthorisation.meeting_id == meeting.id)
+        .order_by(ProxyAuthorisation.recorded_at)
+    ).all()
+    by_agent: dict[str, list[ProxyAuthorisation]] = defaultdict(list)
+    for proxy in proxies:
+        by_agent["".join(proxy.agent_name.split()).casefold()].append(proxy)
+    found = []
+    for rows in by_agent.values():
+        principals = {p.voter_id for p in rows}
+        if len(principals) <= limit:
+            continue
+        voters = voters_by_id(meeting, principals)
+        evidence = [
+            Evidence(
+                p.recorded_at,
+                voter_label(voters.get(p.voter_id)),
+                {"proxy_id": p.id, "recorded_by": p.recorded_by},
+            )
+            for p in rows
+        ]
+        counts = {"principals": len(principals), "threshold": limit}
+        found.append(
+            make_anomaly("proxy_holder", mask_name(rows[0].agent_name.strip()), counts, evidence)
+        )
+    return found
+
+
+def conflict_anomalies(meeting: Meeting) -> list[Anomaly]:
+    """Refused second ballots: paper against online, or any channel twice."""
+    conflicts = db.session.scalars(
+        select(BallotConflict)
+        .where(BallotConflict.meeting_id == meeting.id)
+        .order_by(BallotConflict.attempted_at)
+    ).all()
+    if not conflicts:
+        return []
+    voters = voters_by_id(meeting, {c.voter_id for c in conflicts})
+    evidence = [
+        Evidence(
+            c.attempted_at,
+            voter_label(voters.get(c.voter_id)),
+            {"channel": c.channel, "attempted_by": c.attempted_by, "reason": c.reason},
+        )
+        for c in conflicts
+    ]
+    counts = {"conflicts": len(conflicts), "voters": len(voters)}
+    return [make_anomaly("ballot_conflicts", meeting.title, counts, evidence)]
+
+
+def late_anomalies(meeting: Meeting) -> list[Anomaly]:
+    """Ballots outside the window or after the close, and ballot events logged after it."""
+    found = []
+    late = select(Ballot).where(Ballot.meeting_id == meeting.id)
+    outside = (Ballot.channel == "online") & (
+        (Ballot.cast_at >= meeting.closes_at) | (Ballot.cast_at < meeting.opens_at)
+    )
+    if meeting.closed_at is not None:
+        outside = outside | (Ballot.cast_at >= meeting.closed_at)
+    ballots = db.session.scalars(late.where(outside).order_by(Ballot.cast_at)).all()
+    if ballots:
+        voters = voters_by_id(meeting, {b.voter_id for b in ballots})
+        evidence = [
+            Evidence(
+                b.cast_at,
+                voter_label(voters.get(b.voter_id)),
+                {"channel": b.channel, "entered_by": b.entered_by},
+            )
+            for b in ballots
+        ]
+        found.append(
+            make_anomaly(
+                "ballots_outside_window", meeting.title, {"ballots": len(ballots)}, evidence
+            )
+        )
+    seq = closed_seq(meeting)
+    if seq is not None:
+        events = [e for e in meeting_events(meeting, BALLOT_EVENTS) if e.seq > seq]
+        if events:
+            evidence = [
+                Evidence(event_time(e.at), None, {"seq": e.seq, "type": e.type, "actor": e.actor})
+                for e in events
+            ]
+            found.append(
+                make_anomaly(
+                    "logged_after_close",
+                    meeting.title,
+                    {"events": len(events), "closed_seq": seq},
+                    evidence,
+                )
+            )
+    return found
+
+
+def changed_ballot_anomalies(meeting: Meeting) -> list[Anomaly]:
+    """Ballots that differ from what the audit log recorded when they were cast."""
+    from voting.ballots.services import board_entry
+    from voting.crypto.canonical import canonical, sha256_hex
+
+    logged = logged_ballot_entries(meeting)
+    rows = db.session.execute(
+        select(Ballot, Voter)
+        .join(Voter, Voter.id == Ballot.voter_id)
+        .where(Ballot.meeting_id == meeting.id)
+        .order_by(Ballot.cast_at)
+    ).all()
+    unmatched = []
+    for ballot, voter in rows:
+        entry = sha256_hex(canonical(board_entry(ballot, voter)))
+        if logged.get(entry, 0) > 0:
+            logged[entry] -= 1
+        else:
+            unmatched.append((ballot, voter))
+    orphans = sum(logged.values())
+    if not unmatched and not orphans:
+        return []
+    evidence = [
+        Evidence(b.cast_at, voter_label(v), {"channel": b.channel, "entered_by": b.entered_by})
+        for b, v in unmatched
+    ]
+    counts = {"ballots": len(unmatched), "logged_without_ballot": orphans, "total": len(rows)}
+    return [make_anomaly("ballots_changed", meeting.title, counts, evidence)]

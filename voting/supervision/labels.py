@@ -1,0 +1,148 @@
+"""The words of the supervision pages: kinds of committee, anomaly sentences, timeline events.
+
+Whole sentences with named values, so that translators see each one entire.
+"""
+
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from voting.supervision.anomalies import Anomaly
+
+KIND_LABELS = {
+    "preparatory_group": _l("筹备组"),
+    "management_committee": _l("物业管理委员会"),
+    "owners_committee": _l("业主委员会"),
+}
+
+ANOMALY_TITLES = {
+    "reissues_voter": _l("同一业主的链接多次补发"),
+    "reissues_meeting": _l("本次会议补发链接过多"),
+    "failed_checks_link": _l("同一链接多次核对身份错误"),
+    "failed_checks_address": _l("同一网络地址多次核对身份错误"),
+    "ballot_burst": _l("同一网络地址短时间内集中投票"),
+    "proxy_holder": _l("一位受托人代理的业主过多"),
+    "ballot_conflicts": _l("重复投票被拒绝"),
+    "ballots_outside_window": _l("表决期之外的选票"),
+    "logged_after_close": _l("表决结束后仍有选票记录"),
+    "ballots_changed": _l("选票与审计日志不一致"),
+}
+
+EVENT_LABELS = {
+    "meeting.created": _l("拟定会议方案"),
+    "meeting.updated": _l("修改会议方案"),
+    "meeting.matter_added": _l("添加表决事项"),
+    "meeting.matter_removed": _l("删除表决事项"),
+    "meeting.document_added": _l("添加会议文件"),
+    "meeting.document_removed": _l("删除会议文件"),
+    "meeting.submitted": _l("报街道审核"),
+    "meeting.approved": _l("街道批准会议方案"),
+    "meeting.returned": _l("街道退回会议方案"),
+    "meeting.announced": _l("发布会议公告"),
+    "meeting.opened": _l("开始表决"),
+    "meeting.closed": _l("结束表决"),
+    "meeting.tallied": _l("完成计票"),
+    "meeting.tally_failed": _l("计票失败"),
+    "meeting.voided": _l("会议作废"),
+    "meeting.credentials_exported": _l("导出业主链接"),
+    "result.prepared": _l("准备结果文件"),
+    "result.published": _l("签名公布结果"),
+    "result.countersigned": _l("街道会签结果"),
+    "result.returned": _l("街道退回结果"),
+    "ballot.conflict": _l("重复投票被拒绝"),
+    "objection.answered": _l("答复业主异议"),
+    "mandate.recorded": _l("登记业主委员会"),
+}
+
+BULK_LABELS = {
+    "ballot.cast": _l("选票"),
+    "paper.entered": _l("纸质票录入"),
+    "paper.discarded": _l("作废的录入"),
+    "proxy.recorded": _l("委托书"),
+    "credential.revoked": _l("作废链接"),
+    "credential.reissued": _l("补发链接"),
+    "credential.locked": _l("锁定链接"),
+    "roster.error_reported": _l("业主报告名册有误"),
+    "roster.error_resolved": _l("处理名册问题"),
+    "objection.filed": _l("业主异议"),
+}
+
+CHANNEL_LABELS = {"online": _l("网络投票"), "paper": _l("纸质票"), "proxy": _l("委托投票")}
+
+
+SENTENCES = {
+    "reissues_voter": _l(
+        "%(subject)s 的投票链接补发了 %(reissues)s 次（提示线：%(threshold)s 次）。"
+    ),
+    "reissues_meeting": _l(
+        "本次会议共补发链接 %(reissues)s 次，涉及 %(voters)s 位业主（提示线：%(threshold)s 次）。"
+    ),
+    "failed_checks_link": _l(
+        "%(subject)s 的链接身份核对错误 %(failed_checks)s 次（提示线：%(threshold)s 次）。"
+    ),
+    "failed_checks_link_locked": _l(
+        "%(subject)s 的链接身份核对错误 %(failed_checks)s 次，链接已被锁定。"
+    ),
+    "failed_checks_address": _l(
+        "同一网络地址（%(subject)s）身份核对错误 %(failures)s 次，"
+        "涉及 %(links)s 个链接（提示线：%(threshold)s 次）。"
+    ),
+    "ballot_burst": _l(
+        "同一网络地址（%(subject)s）在 %(minutes)s 分钟内投出 %(ballots)s 张选票，"
+        "该地址共投 %(from_address)s 张（提示线：%(threshold)s 张）。"
+    ),
+    "proxy_holder": _l(
+        "受托人 %(subject)s 接受了 %(principals)s 位业主的委托（提示线：超过 %(threshold)s 位）。"
+    ),
+    "ballot_conflicts": _l("有 %(conflicts)s 次重复投票被拒绝，涉及 %(voters)s 位业主。"),
+    "ballots_outside_window": _l("有 %(ballots)s 张选票的时间在表决期之外或表决结束之后。"),
+    "logged_after_close": _l("表决结束后，审计日志又记录了 %(events)s 条选票相关事件。"),
+    "ballots_changed": _l(
+        "有 %(ballots)s 张选票与投票时审计日志记下的不一致，"
+        "另有 %(logged_without_ballot)s 条日志记录找不到对应的选票。"
+    ),
+}
+
+
+def anomaly_sentence(anomaly: Anomaly) -> str:
+    """What the anomaly says, with its counts, in the user's language."""
+    key = anomaly.code
+    if key == "failed_checks_link" and anomaly.counts.get("locked"):
+        key = "failed_checks_link_locked"
+    sentence = SENTENCES.get(key)
+    return str(sentence) % {"subject": anomaly.subject, **anomaly.counts} if sentence else key
+
+
+def evidence_text(detail: dict) -> str:
+    """The details of one piece of evidence as a short line."""
+    parts = []
+    if "credential_id" in detail:
+        parts.append(_("链接 #%(id)s", id=detail["credential_id"]))
+    if detail.get("locked"):
+        parts.append(_("链接被锁定"))
+    if "source" in detail:
+        parts.append(_("地址 %(source)s", source=detail["source"]))
+    if "channel" in detail:
+        parts.append(str(CHANNEL_LABELS.get(detail["channel"], detail["channel"])))
+    for key, label in (("entered_by", _l("录入")), ("attempted_by", _l("录入")),
+                       ("recorded_by", _l("登记")), ("actor", _l("操作者"))):  # fmt: skip
+        if detail.get(key):
+            parts.append(f"{label}：{detail[key]}")
+    if "type" in detail:
+        parts.append(_("日志第 %(seq)s 条：%(type)s", seq=detail["seq"], type=detail["type"]))
+    if detail.get("reason"):
+        parts.append(_("原因：%(reason)s", reason=detail["reason"]))
+    return " · ".join(str(p) for p in parts)
+
+
+def time_left(delta: timedelta) -> str:
+    """Time until voting closes, as people say it."""
+    if delta.total_seconds() <= 0:
+        return _("已过截止时间，待委员会结束表决")
+    days, seconds = delta.days, delta.seconds
+    if days:
+        return _("还剩 %(d)s 天 %(h)s 小时", d=days, h=seconds // 3600)
+    if seconds >= 3600:
+        return _("还剩 %(h)s 小时 %(m)s 分钟", h=seconds // 3600, m=seconds % 3600 // 60)
+    return _("还剩 %(m)s 分钟", m=max(1, seconds // 60))

@@ -1,0 +1,133 @@
+"""Staff pages of the street office: the dashboard, approving or returning plans, and a
+meeting's anomalies and timeline. Committee mandates are in ``views_mandates``."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from voting.auth.access import acting_user
+from voting.db import db, utcnow
+from voting.meetings import services as meetings
+from voting.meetings.access import get_meeting_or_404
+from voting.meetings.common import STATE_LABELS
+from voting.meetings.errors import MeetingError
+from voting.meetings.models import Meeting
+from voting.rosters.models import Community, Office
+from voting.supervision import labels
+from voting.supervision.access import get_office_or_404
+from voting.supervision.anomalies import anomalies_for_meeting, thresholds
+from voting.supervision.dashboard import office_dashboard
+from voting.supervision.forms import ActionForm, ReasonForm
+from voting.supervision.records import meeting_timeline
+from voting.web import add_community_nav, current_lang
+
+bp = Blueprint("supervision", __name__)
+
+
+@bp.record_once
+def _setup(state) -> None:
+    from voting.ballots.services import identity_check_failed
+    from voting.supervision.records import note_failed_check
+
+    add_community_nav(state.app, _l("街道监督"), "supervision.community")
+    identity_check_failed.connect(note_failed_check, weak=False)
+
+
+@bp.context_processor
+def _labels() -> dict:
+    return {"labels": STATE_LABELS, "kind_labels": labels.KIND_LABELS, "sv": labels}
+
+
+@bp.get("/supervision")
+def index():
+    """Office staff go to their dashboard, committees to their community, admins choose."""
+    user = acting_user()
+    if user.role == "office":
+        return redirect(url_for("supervision.dashboard", office_id=user.office_id))
+    if user.role == "committee":
+        return redirect(url_for("supervision.community", community_id=user.community_id))
+    offices = list(db.session.scalars(select(Office).order_by(Office.id)))
+    return render_template("supervision/index.html", offices=offices)
+
+
+def _dashboard_page(office: Office, status: int = 200, error: str | None = None, **forms):
+    return render_template(
+        "supervision/dashboard.html",
+        board=office_dashboard(office),
+        action_form=ActionForm(formdata=None),
+        reason_form=forms.get("reason_form") or ReasonForm(formdata=None),
+        failed_id=forms.get("failed_id"),
+        error=error,
+        can_act=acting_user().role == "office",
+    ), status
+
+
+@bp.get("/supervision/offices/<int:office_id>")
+def dashboard(office_id: int):
+    """Every community of the office, live turnout, plans to approve, results to sign."""
+    return _dashboard_page(get_office_or_404(office_id))
+
+
+def _office_meeting(meeting_id: int) -> tuple[Meeting, Office]:
+    """A meeting in the acting office's scope (404 outside it); only office staff act (403)."""
+    meeting = get_meeting_or_404(meeting_id)
+    if acting_user().role != "office":
+        abort(403)
+    community = db.session.get(Community, meeting.community_id)
+    return meeting, db.session.get(Office, community.office_id)
+
+
+@bp.post("/supervision/meetings/<int:meeting_id>/approve")
+def approve(meeting_id: int):
+    """Approve a submitted plan, then back to the dashboard."""
+    meeting, office = _office_meeting(meeting_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        meetings.approve_meeting(meeting)
+    except MeetingError as error:
+        db.session.rollback()
+        return _dashboard_page(office, 409, error.text(current_lang()))
+    flash(_("已批准「%(title)s」的会议方案。", title=meeting.title), "success")
+    return redirect(url_for("supervision.dashboard", office_id=office.id, _anchor="plans"))
+
+
+@bp.post("/supervision/meetings/<int:meeting_id>/return")
+def return_plan(meeting_id: int):
+    """Return a plan to the committee with the office's reason."""
+    meeting, office = _office_meeting(meeting_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        error = _("请写明退回的原因（最多 1000 字）。")
+        return _dashboard_page(office, 422, error, reason_form=form, failed_id=meeting.id)
+    try:
+        meetings.return_meeting(meeting, form.reason.data)
+    except MeetingError as error:
+        db.session.rollback()
+        return _dashboard_page(office, 409, error.text(current_lang()))
+    flash(
+        _("已退回「%(title)s」的会议方案，委员会将看到退回原因。", title=meeting.title), "success"
+    )
+    return redirect(url_for("supervision.dashboard", office_id=office.id, _anchor="plans"))
+
+
+@bp.get("/supervision/meetings/<int:meeting_id>")
+def meeting(meeting_id: int):
+    """A meeting's anomalies with their evidence, and its timeline from the audit log."""
+    meeting = get_meeting_or_404(meeting_id)
+    community = db.session.get(Community, meeting.community_id)
+    events, bulk = meeting_timeline(meeting)
+    return render_template(
+        "supervision/meeting.html",
+        meeting=meeting,
+        community=community,
+        anomalies=anomalies_for_meeting(meeting),
+        limits=thresholds(),
+        events=events,
+        bulk=bulk,
+        now=utcnow(),
+    )
+
+
+from voting.supervision import views_mandates  # noqa: E402,F401  (routes on this blueprint)
