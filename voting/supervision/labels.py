@@ -125,8 +125,8 @@ def evidence_text(detail: dict) -> str:
         parts.append(_("地址 %(source)s", source=detail["source"]))
     if "channel" in detail:
         parts.append(str(CHANNEL_LABELS.get(detail["channel"], detail["channel"])))
-    for key, label in (("entered_by", _l("录入")), ("attempted_by", _l("录入")),
-                       ("recorded_by", _l("登记")), ("actor", _l("操作者"))):  # fmt: skip
+    for key, label in (("entered_by", _l("录入人")), ("attempted_by", _l("录入人")),
+                       ("recorded_by", _l("登记人")), ("actor", _l("操作者"))):  # fmt: skip
         if detail.get(key):
             parts.append(f"{label}：{detail[key]}")
     if "type" in detail:
