@@ -8,7 +8,6 @@ from voting.consultations.models import (
     Consultation,
     ConsultationAnswerSet,
     ConsultationComment,
-    ConsultationParticipant,
 )
 from voting.db import db
 
@@ -153,14 +152,8 @@ def test_owner_calls_need_the_identity_check_and_count_failures(app, client, com
     assert missing.get_json()["error"]["code"] == "verification_required"
     wrong = client.post(f"{url}/comments", json={"body": "意见", "verification": "1111"})
     assert wrong.status_code == 403 and wrong.get_json()["error"]["code"] == "verification_failed"
-    with app.app_context():
-        person = db.session.scalar(
-            select(ConsultationParticipant).where(
-                ConsultationParticipant.token_hash.is_not(None),
-                ConsultationParticipant.units == [["2号楼", "101"]],
-            )
-        )
-        assert person.failed_checks == 1
+    person = topics.participant(topic, "2号楼", "101")
+    assert person.failed_checks == 1
     ok = client.post(f"{url}/comments", json={"body": "意见", "verification": "0002"})
     assert ok.status_code == 201 and ok.get_json()["body"] == "意见"
     bad_parent = client.post(

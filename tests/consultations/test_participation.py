@@ -195,5 +195,4 @@ def test_identity_checks_are_rate_limited(app_config, community, topics):
     ]
     assert codes == [403, 403, 403, 429]
     with app.app_context():
-        assert db.session.get(ConsultationParticipant, 1).failed_checks >= 0
         db.engine.dispose()
