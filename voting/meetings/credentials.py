@@ -150,7 +150,9 @@ def revoke_credential(credential: Credential, reason: str, now: datetime | None 
             "meeting_id": meeting.id,
             "credential_id": credential.id,
             "voter_id": credential.voter_id,
-            "reason": reason,
+            # The reason may name a person and the log becomes public: keep only its hash;
+            # the text stays on the credential row for staff.
+            "reason_sha256": hashlib.sha256(reason.encode()).hexdigest(),
         },
         community_id=meeting.community_id,
         actor=actor(),
@@ -215,7 +217,7 @@ def reissue_credential(
             "voter_id": credential.voter_id,
             "revoked_credential_id": credential.id,
             "credential_id": new.id,
-            "reason": reason,
+            "reason_sha256": hashlib.sha256(reason.encode()).hexdigest(),
         },
         community_id=meeting.community_id,
         actor=actor(),
