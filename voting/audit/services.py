@@ -2,8 +2,9 @@
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm.util import identity_key
 
 from voting.audit.models import AuditChain, AuditEvent
 from voting.crypto.audit import GENESIS, event_hash, verify_chain
@@ -26,24 +27,27 @@ def current_actor() -> str:
     return "system"
 
 
-def _lock_chain(name: str) -> AuditChain:
-    """Lock the chain's head row (creating it on first use) so appends never fork."""
+def _lock_chain(name: str) -> tuple[int, str]:
+    """Lock the chain's head row (creating it on first use) so appends never fork.
+
+    Returns the head's (seq, hash). Columns, not an entity: the head is advanced with one
+    statement below, and no stale copy is left in the session.
+    """
     session = db.session
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            pg_insert(AuditChain)
-            .values(name=name, seq=0, head=GENESIS)
-            .on_conflict_do_nothing(index_elements=["name"])
-        )
-        return session.execute(
-            select(AuditChain).where(AuditChain.name == name).with_for_update()
-        ).scalar_one()
-    # SQLite: every write transaction already holds the database lock (BEGIN IMMEDIATE).
-    chain = session.get(AuditChain, name)
-    if chain is None:
-        chain = AuditChain(name=name, seq=0, head=GENESIS)
-        session.add(chain)
-    return chain
+    postgres = session.get_bind().dialect.name == "postgresql"
+    locked = select(AuditChain.seq, AuditChain.head).where(AuditChain.name == name)
+    if postgres:
+        locked = locked.with_for_update()
+    row = session.execute(locked).first()
+    if row is None:
+        # SQLite: every write transaction already holds the database lock (BEGIN IMMEDIATE).
+        create = pg_insert(AuditChain) if postgres else insert(AuditChain)
+        create = create.values(name=name, seq=0, head=GENESIS)
+        if postgres:
+            create = create.on_conflict_do_nothing(index_elements=["name"])
+        session.execute(create)
+        row = session.execute(locked).first()
+    return row.seq, row.head
 
 
 def record_event(
@@ -56,21 +60,30 @@ def record_event(
 ) -> AuditEvent:
     """Append one event to its chain; ``data`` must hold no unmasked identity data."""
     name = chain_name(community_id, office_id)
-    chain = _lock_chain(name)
+    seq, head = _lock_chain(name)
     body = {
-        "seq": chain.seq + 1,
+        "seq": seq + 1,
         "at": utcnow().strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         "type": type,
         "actor": actor or current_actor(),
         "data": data,
-        "prev": chain.head,
+        "prev": head,
     }
     digest = event_hash(body)
-    event = AuditEvent(chain=name, community_id=community_id, hash=digest, **body)
-    chain.seq, chain.head = body["seq"], digest
-    db.session.add(event)
-    db.session.flush()
-    return event
+    session = db.session
+    advance = update(AuditChain).where(AuditChain.name == name).values(seq=body["seq"], head=digest)
+    append = insert(AuditEvent).values(chain=name, community_id=community_id, hash=digest, **body)
+    # The head row stays locked until commit: on PostgreSQL advance it and append the event in
+    # one round trip, to keep that time short (every ballot of a community passes here).
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(append.add_cte(advance.cte("advance_chain")))
+    else:
+        session.execute(advance)
+        session.execute(append)
+    loaded = session.identity_map.get(identity_key(AuditChain, name))
+    if loaded is not None:
+        session.expire(loaded)
+    return AuditEvent(chain=name, community_id=community_id, hash=digest, **body)
 
 
 def chain_events(name: str, upto_seq: int | None = None) -> list[AuditEvent]:
