@@ -12,7 +12,7 @@ from voting.auth.access import get_community_or_404
 from voting.ballots.errors import BallotError
 from voting.ballots.models import Ballot
 from voting.ballots.paper import enter_paper_ballot, record_proxy, voter_by_key
-from voting.ballots.services import cast_ballot
+from voting.ballots.services import cast_ballot, commit_ballot
 from voting.db import db, utcnow
 from voting.extensions import limiter
 from voting.meetings.models import Meeting
@@ -57,6 +57,7 @@ def cast():
         ballot = cast_ballot(token, data.get("answers"), verification, source=request.remote_addr)
     except BallotError as error:
         raise _api_error(error) from None
+    commit_ballot()  # durable before the receipt is sent; see commit_ballot
     return jsonify({"receipt": ballot.receipt}), 201
 
 

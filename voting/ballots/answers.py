@@ -5,8 +5,10 @@ or, on an entered paper ballot only, "invalid". A matter left out is not taken p
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from voting.ballots.errors import BallotError
@@ -41,8 +43,25 @@ class MatterForm:
         return self.seats if self.kind == "election" else 1
 
 
-def ballot_form(meeting_id: int) -> dict[str, MatterForm]:
-    """The meeting's matters in order, keyed by matter id, in one query."""
+def ballot_form(meeting_id: int, frozen_at: datetime | None = None) -> dict[str, MatterForm]:
+    """The meeting's matters in order, keyed by matter id, in one query.
+
+    Matters cannot change after the notice: pass the meeting's ``announced_at`` and the form
+    is kept for the app's lifetime (a few hundred meetings at most).
+    """
+    cache = current_app.extensions.setdefault("ballot_forms", {})
+    key = (meeting_id, frozen_at)
+    if frozen_at is not None and key in cache:
+        return cache[key]
+    form = _load_form(meeting_id)
+    if frozen_at is not None:
+        if len(cache) >= 500:
+            cache.clear()
+        cache[key] = form
+    return form
+
+
+def _load_form(meeting_id: int) -> dict[str, MatterForm]:
     rows = db.session.execute(
         select(Matter.id, Matter.position, Matter.kind, Matter.seats, Option.code)
         .join(Option, Option.matter_id == Matter.id)

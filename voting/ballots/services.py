@@ -13,7 +13,7 @@ from datetime import datetime
 
 from blinker import Namespace
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from voting.audit.services import record_event
@@ -22,7 +22,7 @@ from voting.ballots.errors import BallotError
 from voting.ballots.models import Ballot, RosterErrorReport
 from voting.crypto.canonical import canonical, sha256_hex
 from voting.db import db, utcnow
-from voting.meetings.credentials import credential_for_token
+from voting.meetings.credentials import credential_for_token, token_hash
 from voting.meetings.models import Credential, Meeting, Voter
 from voting.rosters.identity import check_last4
 from voting.rules.numbers import fmt_area
@@ -214,9 +214,18 @@ def board_entry(ballot: Ballot, voter: Voter) -> dict:
 
 def insert_ballot(ballot: Ballot, voter: Voter, community_id: int, actor: str) -> Ballot:
     """Insert a ballot under the one-ballot-per-voter constraint and log its board entry."""
+    values = {
+        "meeting_id": ballot.meeting_id, "community_id": ballot.community_id,
+        "voter_id": ballot.voter_id, "channel": ballot.channel, "receipt": ballot.receipt,
+        "answers": ballot.answers, "invalid_reasons": ballot.invalid_reasons or {},
+        "cast_at": ballot.cast_at, "entered_by": ballot.entered_by, "proxy_id": ballot.proxy_id,
+        "source_hash": ballot.source_hash,
+    }  # fmt: skip
     try:
-        with db.session.begin_nested():
-            db.session.add(ballot)
+        # A plain INSERT: a second ballot of the voter fails on the unique constraint, and the
+        # refusal rolls the whole transaction back, so no savepoint is needed.
+        statement = insert(Ballot).values(**values).returning(Ballot.id)
+        ballot.id = db.session.execute(statement).scalar_one()
     except IntegrityError:
         raise refusal("already_voted") from None
     entry = sha256_hex(canonical(board_entry(ballot, voter)))
@@ -227,6 +236,19 @@ def insert_ballot(ballot: Ballot, voter: Voter, community_id: int, actor: str) -
         actor=actor,
     )
     return ballot
+
+
+def _credential_voter_meeting(token: str) -> tuple[Credential, Voter, Meeting] | None:
+    """The token's credential with its voter and meeting, in one query."""
+    if not isinstance(token, str) or not 16 <= len(token) <= 64:
+        return None
+    row = db.session.execute(
+        select(Credential, Voter, Meeting)
+        .join(Voter, Voter.id == Credential.voter_id)
+        .join(Meeting, Meeting.id == Credential.meeting_id)
+        .where(Credential.token_hash == token_hash(token))
+    ).first()
+    return None if row is None else (row[0], row[1], row[2])
 
 
 def cast_ballot(
@@ -240,25 +262,24 @@ def cast_ballot(
 ) -> Ballot:
     """Cast an online ballot with a resident's link; ``verified`` if the page checked identity."""
     now = now or utcnow()
-    credential = credential_for_token(token)
-    if credential is None:
+    found = _credential_voter_meeting(token)
+    if found is None:
         raise refusal("unknown_token")
+    credential, voter, meeting = found
     if credential.revoked_at is not None:
         raise refusal("revoked")
     if credential.locked_at is not None:
         raise refusal("locked")
-    meeting = db.session.get(Meeting, credential.meeting_id)
     state = window_state(meeting, now)
     if state != "ready":
         raise refusal(state)
-    voter = db.session.get(Voter, credential.voter_id)
     if not voter.can_vote:
         raise refusal("cannot_vote")
     if needs_identity(voter) and not verified:
         if verification is None:
             raise refusal("verification_required")
         check_identity(credential, voter, verification, now)
-    clean = check_answers(ballot_form(meeting.id), answers)
+    clean = check_answers(ballot_form(meeting.id, frozen_at=meeting.announced_at), answers)
     ballot = Ballot(
         meeting_id=meeting.id,
         community_id=meeting.community_id,
@@ -271,6 +292,27 @@ def cast_ballot(
         source_hash=source_hash(source),
     )
     return insert_ballot(ballot, voter, meeting.community_id, RESIDENT)
+
+
+def commit_ballot() -> None:
+    """Commit a cast ballot and return once it is on disk, without holding the audit head.
+
+    Casting appends to the community's audit chain, whose head row stays locked until commit,
+    so every ballot of the community waits for the one before it. On PostgreSQL the commit
+    itself is asynchronous (the lock is released before the WAL is flushed); a second, tiny
+    synchronous transaction then waits until the WAL is flushed past it, and so past the
+    ballot: the flush is shared with concurrent ballots, and nothing is acknowledged before
+    it is durable. A later transaction that read the new head commits after it in the WAL, so
+    a crash can never keep it while losing the ballot it chained to.
+    """
+    session = db.session
+    if session.get_bind().dialect.name != "postgresql":
+        session.commit()
+        return
+    session.execute(text("SET LOCAL synchronous_commit = off"))
+    session.commit()
+    session.execute(text("SELECT txid_current()"))
+    session.commit()
 
 
 def report_roster_error(link: Link, message: str, now: datetime | None = None) -> RosterErrorReport:

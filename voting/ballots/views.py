@@ -28,6 +28,7 @@ from voting.ballots.services import (
     Link,
     cast_ballot,
     check_identity,
+    commit_ballot,
     format_receipt,
     needs_identity,
     open_link,
@@ -236,6 +237,7 @@ def confirm(token: str):
         if error.code == "invalid_answers":
             return _ballot_page(link, chosen, error.details, 422)
         return _refused(link, error)
+    commit_ballot()  # durable before the receipt is shown
     return redirect(url_for("ballots.receipt", token=token))
 
 

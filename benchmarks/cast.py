@@ -1,0 +1,293 @@
+"""Online ballots per second under gunicorn on PostgreSQL, against a bare insert endpoint.
+
+Run: python benchmarks/cast.py [--database-url URL] [--voters N] [--clients 16]
+                                [--workers 4] [--threads 4] [--seconds 20]
+
+The database (default: the local ``test_ballots``) is emptied and migrated, a community of
+N owners is seeded and a meeting opened through the services, then the app runs under
+gunicorn on 127.0.0.1 with ``VOTING_BENCHMARK`` on (it enables the benchmark-only endpoint
+POST /api/v1/_bench/insert) and rate limits off. Concurrent clients on loopback first post
+to the bare endpoint (the same stack inserting one row), then cast one ballot per distinct
+credential. Each phase is bounded by a request count and by --seconds. Prints requests/s
+and p50/p99 latency of both; the target is ≥ 40% of the bare throughput and p99 < 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import queue
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test_ballots"
+BENCH_TABLE = (
+    "CREATE TABLE IF NOT EXISTS bench_rows "
+    "(id BIGSERIAL PRIMARY KEY, note VARCHAR(64) NOT NULL, at TIMESTAMPTZ NOT NULL)"
+)
+
+
+@dataclass
+class Phase:
+    """What one phase measured."""
+
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def add(self, status: int, latency: float) -> None:
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+        self.latencies.append(latency)
+
+    @property
+    def ok(self) -> int:
+        return sum(n for status, n in self.statuses.items() if status == 201)
+
+    @property
+    def rate(self) -> float:
+        return self.ok / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        if not ordered:
+            return float("nan")
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+    def line(self) -> str:
+        statuses = dict(sorted(self.statuses.items()))
+        return (
+            f"{self.name:<6} {self.ok:>6} ok {self.rate:>8.1f}/s   "
+            f"p50 {self.percentile(50):6.1f} ms   p99 {self.percentile(99):6.1f} ms   "
+            f"statuses {statuses}"
+        )
+
+
+def reset_and_seed(url: str, voters: int, secret: str) -> tuple[int, list[str], list[str]]:
+    """Empty and migrate the database, seed N owners, open a meeting; its id, tokens, matters."""
+    from flask_migrate import upgrade
+    from sqlalchemy import create_engine, select, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+    from voting import create_app
+    from voting.db import db, utcnow
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secret})
+    with app.app_context():
+        upgrade()
+        db.session.execute(text(BENCH_TABLE))
+        db.session.commit()
+        from voting.meetings import services
+        from voting.meetings.credentials import credential_token
+        from voting.meetings.models import Credential
+        from voting.rosters.services import (
+            create_community,
+            create_office,
+            import_roster,
+            update_procedure,
+        )
+
+        office = create_office("基准测试街道")
+        community = create_community("基准小区", office.id, "owners_committee")
+        update_procedure(community, {"parking_policy": "include"})
+        rows = [
+            f"{n % 40 + 1}号楼,{n},dwelling,{80 + n % 50}.50,业主{n},k{n}" for n in range(voters)
+        ]
+        roster = "building,unit,unit_type,registered_area,owner,owner_key\n" + "\n".join(rows)
+        import_roster(community, roster.encode(), "roster.csv")
+        now = utcnow()
+        opens, closes = now - timedelta(hours=1), now + timedelta(days=10)
+        matters = [
+            {"title": "调整物业服务收费标准", "category": "ordinary", "kind": "motion"},
+            {
+                "title": "选聘物业服务企业",
+                "category": "ordinary",
+                "kind": "selection",
+                "options": [{"label": "甲"}, {"label": "乙"}, {"label": "丙"}],
+            },
+        ]
+        meeting = services.create_meeting(community, "基准会议", opens, closes, matters)
+        services.submit_meeting(meeting, now=opens - timedelta(days=30))
+        services.approve_meeting(meeting, now=opens - timedelta(days=25))
+        services.announce_meeting(meeting, now=opens - timedelta(days=20))
+        services.open_meeting(meeting, now=now)
+        db.session.commit()
+        tokens = [
+            credential_token(c)
+            for c in db.session.scalars(
+                select(Credential).where(Credential.meeting_id == meeting.id)
+            )
+        ]
+        ids = [m.public_id for m in meeting.matters]
+        codes = [o.code for o in meeting.matters[1].options]
+        db.engine.dispose()
+    return meeting.id, tokens, [ids[0], ids[1], *codes]
+
+
+def start_gunicorn(
+    url: str, secret: str, workers: int, threads: int
+) -> tuple[subprocess.Popen, int]:
+    """gunicorn on a free loopback port, the app built with the benchmark settings."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "VOTING_DATABASE_URL": url,
+        "VOTING_SECRET_KEY": secret,
+        "VOTING_INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-cast-"),
+    }
+    factory = "voting:create_app({'VOTING_BENCHMARK': True, 'RATELIMIT_ENABLED': False})"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--preload",
+            factory,
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/api/v1/openapi.json")
+            if connection.getresponse().status == 200:
+                return process, port
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def run_phase(
+    name: str, port: int, clients: int, bodies: queue.Queue, path: str, seconds: float
+) -> Phase:
+    """Post queued bodies from ``clients`` keep-alive connections until empty or time is up."""
+    phase = Phase(name)
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+    barrier = threading.Barrier(clients + 1)
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Content-Type": "application/json"}
+        barrier.wait()
+        while time.monotonic() < stop:
+            try:
+                body = bodies.get_nowait()
+            except queue.Empty:
+                return
+            started = time.perf_counter()
+            connection.request("POST", path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            elapsed = time.perf_counter() - started
+            with lock:
+                phase.add(response.status, elapsed)
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join(timeout=seconds + 60)
+    phase.seconds = time.perf_counter() - began
+    return phase
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database-url", default=os.environ.get("VOTING_BENCH_DATABASE_URL", DEFAULT_URL)
+    )
+    parser.add_argument("--voters", type=int, default=3000)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    args = parser.parse_args()
+    secret = secrets.token_hex(16)
+
+    started = time.perf_counter()
+    meeting_id, tokens, (motion, selection, *codes) = reset_and_seed(
+        args.database_url, args.voters, secret
+    )
+    print(
+        f"seeded {len(tokens)} voters and opened meeting {meeting_id} "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    process, port = start_gunicorn(args.database_url, secret, args.workers, args.threads)
+    try:
+        warm = min(len(tokens) // 10, 4 * args.workers * args.threads)
+        warm_tokens, tokens = tokens[:warm], tokens[warm:]
+        ballots: queue.Queue = queue.Queue()
+        for n, token in enumerate(tokens):
+            answers = {motion: [["agree"], ["disagree"], []][n % 3], selection: [codes[n % 3]]}
+            ballots.put(json.dumps({"token": token, "answers": answers}))
+        bare: queue.Queue = queue.Queue()
+        for n in range(len(tokens)):
+            bare.put(json.dumps({"note": f"row {n}"}))
+        # Warm every worker's connections and caches on both endpoints; not counted.
+        warm_bare: queue.Queue = queue.Queue()
+        warm_cast: queue.Queue = queue.Queue()
+        for token in warm_tokens:
+            warm_bare.put(json.dumps({"note": "warm"}))
+            warm_cast.put(json.dumps({"token": token, "answers": {motion: []}}))
+        run_phase("warm", port, args.clients, warm_bare, "/api/v1/_bench/insert", 10)
+        run_phase("warm", port, args.clients, warm_cast, "/api/v1/ballots", 10)
+
+        base = run_phase("bare", port, args.clients, bare, "/api/v1/_bench/insert", args.seconds)
+        cast = run_phase("cast", port, args.clients, ballots, "/api/v1/ballots", args.seconds)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    print(
+        f"gunicorn {args.workers} workers x {args.threads} threads, {args.clients} clients, "
+        f"PostgreSQL, loopback"
+    )
+    print(base.line())
+    print(cast.line())
+    share = cast.rate / base.rate if base.rate else 0.0
+    p99 = cast.percentile(99)
+    print(
+        f"cast/bare throughput {share:.0%} (target ≥ 40%); cast p99 {p99:.1f} ms "
+        f"(target < 100 ms): {'MET' if share >= 0.4 and p99 < 100 else 'NOT MET'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
