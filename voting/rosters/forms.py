@@ -4,18 +4,19 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 COMMITTEE_KIND_CHOICES = [
-    ("owners_committee", _l("业主委员会（业委会）")),
-    ("management_committee", _l("物业管理委员会（物管会）")),
-    ("preparatory_group", _l("筹备组")),
+    SelectChoice("owners_committee", _l("业主委员会（业委会）")),
+    SelectChoice("management_committee", _l("物业管理委员会（物管会）")),
+    SelectChoice("preparatory_group", _l("筹备组")),
 ]
 UNIT_TYPE_CHOICES = [
-    ("dwelling", _l("住宅")),
-    ("commercial", _l("商业")),
-    ("parking", _l("车位")),
-    ("stall", _l("摊位")),
+    SelectChoice("dwelling", _l("住宅")),
+    SelectChoice("commercial", _l("商业")),
+    SelectChoice("parking", _l("车位")),
+    SelectChoice("stall", _l("摊位")),
 ]
 
 
@@ -55,10 +56,10 @@ class ProcedureForm(FlaskForm):
     parking_policy = SelectField(
         _l("车位、摊位是否计入"),
         choices=[
-            ("", _l("— 请选择（必选）—")),
-            ("include", _l("计入面积和人数")),
-            ("exclude_area_only", _l("不计面积，只计人数")),
-            ("exclude_entirely", _l("面积和人数都不计")),
+            SelectChoice("", _l("— 请选择（必选）—")),
+            SelectChoice("include", _l("计入面积和人数")),
+            SelectChoice("exclude_area_only", _l("不计面积，只计人数")),
+            SelectChoice("exclude_entirely", _l("面积和人数都不计")),
         ],
         validators=[DataRequired(message=_l("请选择车位政策。"))],
     )
@@ -66,21 +67,28 @@ class ProcedureForm(FlaskForm):
     ranking_rule = SelectField(
         _l("选举排名规则"),
         choices=[
-            ("HEAD_THEN_AREA", _l("先比人数，再比面积")),
-            ("AREA_THEN_HEAD", _l("先比面积，再比人数")),
-            ("SUM_OF_RATIOS", _l("人数比例与面积比例之和")),
+            SelectChoice("HEAD_THEN_AREA", _l("先比人数，再比面积")),
+            SelectChoice("AREA_THEN_HEAD", _l("先比面积，再比人数")),
+            SelectChoice("SUM_OF_RATIOS", _l("人数比例与面积比例之和")),
         ],
     )
     tie_resolution = SelectField(
-        _l("票数相同时"), choices=[("runoff", _l("再次投票")), ("lot", _l("抽签"))]
+        _l("票数相同时"),
+        choices=[SelectChoice("runoff", _l("再次投票")), SelectChoice("lot", _l("抽签"))],
     )
     notice_rule = SelectField(
         _l("公告期计算"),
-        choices=[("CLEAR_15", _l("满 15 日（不含公告当日和会议当日）")), ("PLAIN_15", _l("15 日"))],
+        choices=[
+            SelectChoice("CLEAR_15", _l("满 15 日（不含公告当日和会议当日）")),
+            SelectChoice("PLAIN_15", _l("15 日")),
+        ],
     )
     duplicate_policy = SelectField(
         _l("重复投票"),
-        choices=[("first_valid", _l("以第一张有效票为准")), ("reject_all", _l("全部无效"))],
+        choices=[
+            SelectChoice("first_valid", _l("以第一张有效票为准")),
+            SelectChoice("reject_all", _l("全部无效")),
+        ],
     )
     window_days_min = IntegerField(
         _l("投票期最短天数"), validators=[NumberRange(1, 365)], default=5

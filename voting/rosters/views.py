@@ -4,6 +4,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from voting.audit.services import record_event
 from voting.auth.access import get_community_or_404, require_role
@@ -51,7 +52,7 @@ def new_community():
     offices = select(Office).order_by(Office.id)
     if current_user.role == "office":
         offices = offices.where(Office.id == current_user.office_id)
-    form.office_id.choices = [(o.id, o.name) for o in db.session.scalars(offices)]
+    form.office_id.choices = [SelectChoice(o.id, o.name) for o in db.session.scalars(offices)]
     if form.validate_on_submit():
         community = services.create_community(
             form.name.data, form.office_id.data, form.committee_kind.data
