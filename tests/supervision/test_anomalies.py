@@ -251,3 +251,15 @@ def test_a_ballot_changed_behind_the_log(app, world, opened):
     assert anomaly.counts == {"ballots": 1, "logged_without_ballot": 1, "total": 3}
     assert anomaly.evidence[0].voter == "1号楼 102（业**）"
     assert "answers" not in anomaly.evidence[0].detail
+
+
+def test_thresholds_are_settings_from_the_environment(app, monkeypatch):
+    from voting.config import load_config
+    from voting.supervision.anomalies import thresholds
+
+    monkeypatch.setenv("VOTING_ANOMALY_PROXIES", "7")
+    assert load_config()["VOTING_ANOMALY_PROXIES"] == 7
+    app.config["VOTING_ANOMALY_BURST_MINUTES"] = 30
+    with app.app_context():
+        limits = thresholds()
+    assert limits["VOTING_ANOMALY_BURST_MINUTES"] == 30 and limits["VOTING_ANOMALY_REISSUES"] == 3

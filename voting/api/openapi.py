@@ -460,6 +460,168 @@ PATHS["/communities/{community_id}/audit"]["get"].update({
 })  # fmt: skip
 
 
+# --- supervision: the office dashboard, anomalies, timelines, committee mandates -------------
+_STATES = ["draft", "submitted", "approved", "announced", "open", "closed", "tallied",
+           "published", "countersigned", "voided"]
+_BY_STATE = {"type": "object", "description": "meetings counted by state",
+             "propertyNames": {"enum": _STATES}, "additionalProperties": {"type": "integer"}}
+_TIME = {"type": "string", "format": "date-time"}
+_KINDS = ["preparatory_group", "management_committee", "owners_committee"]
+_LINE = {"type": "object", "required": ["voted", "total", "needed", "ratio", "quorum_met"],
+         "properties": {"voted": {"type": "string"}, "total": {"type": "string"},
+                        "needed": {"type": "string", "description": "two thirds of the total"},
+                        "ratio": {"type": "string"}, "quorum_met": {"type": "boolean"}}}
+_WATCHED = {
+    "type": "object",
+    "required": ["id", "community_id", "community", "title", "state", "opens_at", "closes_at"],
+    "properties": {
+        "id": {"type": "integer"}, "community_id": {"type": "integer"},
+        "community": {"type": "string"}, "title": {"type": "string"},
+        "state": {"enum": ["submitted", "open", "published"]},
+        "opens_at": _TIME, "closes_at": _TIME,
+        "turnout": {"type": "object", "description": "open meetings: ballots so far",
+                    "required": ["owners", "area", "seconds_left"],
+                    "properties": {"owners": _LINE, "area": _LINE,
+                                   "seconds_left": {"type": "integer"}}},
+        "result": {"type": ["object", "null"], "description": "published meetings",
+                   "properties": {"version": {"type": "integer"},
+                                  "status": {"enum": ["preliminary", "published"]},
+                                  "published_at": _TIME,
+                                  "objections_close_at": {"type": ["string", "null"]}}}}}
+_MANDATE = {
+    "type": "object",
+    "required": ["id", "community_id", "kind", "members", "owner_reps", "started_at", "current"],
+    "properties": {
+        "id": {"type": "integer"}, "community_id": {"type": "integer"}, "kind": {"enum": _KINDS},
+        "members": {"type": "array", "items": {"type": "integer"}, "description": "user ids"},
+        "owner_reps": {"type": "array", "items": {"type": "integer"}},
+        "meeting_id": {"type": ["integer", "null"]}, "started_at": _TIME,
+        "term_ends_on": {"type": ["string", "null"], "format": "date"},
+        "appointed_by": {"type": "string"}, "current": {"type": "boolean"},
+        "ended_at": {"type": ["string", "null"]}, "end_reason": {"type": ["string", "null"]}}}
+_EVIDENCE = {"type": "object", "required": ["at", "voter"],
+             "description": "when, whom (units and masked name), and details such as "
+                            "credential_id, source (8 characters of a keyed address hash), "
+                            "channel, entered_by, reason, seq and type",
+             "properties": {"at": {"type": ["string", "null"]},
+                            "voter": {"type": ["string", "null"]}}}
+_ANOMALY_CODES = ["reissues_voter", "reissues_meeting", "failed_checks_link",
+                  "failed_checks_address", "ballot_burst", "proxy_holder", "ballot_conflicts",
+                  "ballots_outside_window", "logged_after_close", "ballots_changed"]
+PATHS.update({
+    "/offices/{office_id}/dashboard": {
+        "get": {
+            "summary": "The office dashboard (office staff of the office, admin)",
+            "description": ("Every community of the office with its committee kind and term, "
+                            "meetings by state, plans awaiting approval, open meetings with "
+                            "turnout against the 2/3 quorum lines (ballots returned, by owners "
+                            "and area), and published results awaiting countersignature."),
+            "security": BEARER, "parameters": [_id("office_id")],
+            "responses": _ok("the dashboard", {
+                "type": "object",
+                "required": ["office", "generated_at", "meetings_by_state", "communities",
+                             "plans_awaiting_approval", "open_meetings",
+                             "results_awaiting_countersignature"],
+                "properties": {
+                    "office": {"type": "object", "required": ["id", "name"]},
+                    "generated_at": _TIME, "meetings_by_state": _BY_STATE,
+                    "communities": {"type": "array", "items": {
+                        "type": "object",
+                        "required": ["id", "name", "committee_kind", "meetings_by_state"],
+                        "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                                       "committee_kind": {"enum": _KINDS},
+                                       "term_started_at": {"type": ["string", "null"]},
+                                       "term_ends_on": {"type": ["string", "null"]},
+                                       "meetings_by_state": _BY_STATE}}},
+                    "plans_awaiting_approval": {"type": "array", "items": _WATCHED},
+                    "open_meetings": {"type": "array", "items": _WATCHED},
+                    "results_awaiting_countersignature": {"type": "array", "items": _WATCHED}}}),
+        }
+    },
+    "/meetings/{meeting_id}/anomalies": {
+        "get": {
+            "summary": "A meeting's anomalies with their evidence (staff in scope)",
+            "description": ("Thresholds are the VOTING_ANOMALY_* settings. Evidence never "
+                            "shows how anyone voted."),
+            "security": BEARER, "parameters": [_id("meeting_id")],
+            "responses": _ok("anomalies", {
+                "type": "object", "required": ["meeting_id", "thresholds", "anomalies"],
+                "properties": {
+                    "meeting_id": {"type": "integer"},
+                    "thresholds": {"type": "object",
+                                   "additionalProperties": {"type": "integer"}},
+                    "anomalies": {"type": "array", "items": {
+                        "type": "object",
+                        "required": ["code", "subject", "message", "counts", "evidence"],
+                        "properties": {
+                            "code": {"enum": _ANOMALY_CODES}, "subject": {"type": "string"},
+                            "message": {"type": "string"},
+                            "counts": {"type": "object",
+                                       "additionalProperties": {"type": "integer"}},
+                            "first_at": {"type": ["string", "null"]},
+                            "last_at": {"type": ["string", "null"]},
+                            "evidence": {"type": "array", "items": _EVIDENCE}}}}}}),
+        }
+    },
+    "/meetings/{meeting_id}/timeline": {
+        "get": {
+            "summary": "A meeting's events from the audit log (staff in scope)",
+            "description": "Per-ballot events (ballots, entries, reissues) are counted only.",
+            "security": BEARER, "parameters": [_id("meeting_id")],
+            "responses": _ok("the timeline", {
+                "type": "object", "required": ["meeting_id", "events", "counts"],
+                "properties": {
+                    "meeting_id": {"type": "integer"},
+                    "events": {"type": "array", "items": {
+                        "type": "object", "required": ["seq", "at", "type", "actor", "data"]}},
+                    "counts": {"type": "object",
+                               "additionalProperties": {"type": "integer"}}}}),
+        }
+    },
+    "/communities/{community_id}/mandates": {
+        "get": {"summary": "The community's committee mandates, newest first (staff in scope)",
+                "security": BEARER, "parameters": [_id("community_id")],
+                "responses": _ok("mandates", {
+                    "type": "object", "required": ["mandates"],
+                    "properties": {"mandates": {"type": "array", "items": _MANDATE}}})},
+        "post": {
+            "summary": "Appoint a preparatory group or a 物管会, or record the elected committee "
+                       "(office staff of the community's office)",
+            "description": (
+                "members are committee accounts of the community. preparatory_group: odd, "
+                "owner_reps at least half; management_committee: 7 or more, odd, owner_reps "
+                "at least half; owners_committee: odd, at least 5 (3 at 100 households or "
+                "fewer), term_ends_on required (within five years), owner_reps ignored, "
+                "meeting_id optionally names the meeting whose final published result "
+                "elected it. Recording a committee ends the current group or 物管会: its "
+                "members who are not in the committee lose their committee powers. 409 when "
+                "a group or 物管会 would replace a recorded committee."),
+            "security": BEARER, "parameters": [_id("community_id")],
+            "requestBody": _json({
+                "type": "object", "required": ["kind", "members"],
+                "properties": {
+                    "kind": {"enum": _KINDS},
+                    "members": {"type": "array", "minItems": 1, "maxItems": 99,
+                                "uniqueItems": True, "items": {"type": "integer"}},
+                    "owner_reps": {"type": "array", "uniqueItems": True,
+                                   "items": {"type": "integer"}},
+                    "term_ends_on": {"type": "string", "format": "date"},
+                    "meeting_id": {"type": ["integer", "null"]}}}),
+            "responses": {**_ok("the new mandate", _MANDATE, "201"), "409": ERROR},
+        },
+    },
+    "/mandates/{mandate_id}/end": {
+        "post": {
+            "summary": "End a mandate with a reason (office); its members lose their powers",
+            "security": BEARER, "parameters": [_id("mandate_id")],
+            "requestBody": _json({"type": "object", "required": ["reason"],
+                                  "properties": {"reason": _REASON}}),
+            "responses": {**_ok("the ended mandate", _MANDATE), "409": ERROR},
+        }
+    },
+})  # fmt: skip
+
+
 def document() -> dict:
     """The whole OpenAPI document."""
     return {

@@ -10,6 +10,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from voting.supervision.labels import KIND_LABELS
@@ -32,7 +33,11 @@ def _optional_int(value: object) -> int | None:
 class MandateForm(FlaskForm):
     """Appoint a preparatory group or a 物管会, or record the elected committee."""
 
-    kind = SelectField(_l("类别"), choices=list(KIND_LABELS.items()), validators=[DataRequired()])
+    kind = SelectField(
+        _l("类别"),
+        choices=[SelectChoice(kind, label) for kind, label in KIND_LABELS.items()],
+        validators=[DataRequired()],
+    )
     members = SelectMultipleField(_l("成员"), coerce=int, choices=[])
     owner_reps = SelectMultipleField(_l("其中业主代表"), coerce=int, choices=[])
     term_ends_on = DateField(_l("任期届满日"), validators=[Optional()])

@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from voting.auth.access import acting_user, get_community_or_404
 from voting.db import db
@@ -65,13 +66,15 @@ def community(community_id: int):
     return _community_page(get_community_or_404(community_id))
 
 
-def _election_meetings(community: Community) -> list[tuple[int | None, str]]:
+def _election_meetings(community: Community) -> list[SelectChoice]:
     rows = db.session.scalars(
         select(Meeting)
         .where(Meeting.community_id == community.id, Meeting.published_at.is_not(None))
         .order_by(Meeting.id.desc())
     )
-    return [(None, _("（不关联会议，由街道录入）"))] + [(m.id, m.title) for m in rows]
+    return [SelectChoice("", _("（不关联会议，由街道录入）"))] + [
+        SelectChoice(m.id, m.title) for m in rows
+    ]
 
 
 @bp.route("/communities/<int:community_id>/supervision/mandates/new", methods=["GET", "POST"])
@@ -80,7 +83,7 @@ def new_mandate(community_id: int):
     community = _office_community(community_id)
     form = MandateForm()
     accounts = member_accounts(community.id)
-    choices = [(u.id, u.display_name or u.username) for u in accounts if u.is_enabled]
+    choices = [SelectChoice(u.id, u.display_name or u.username) for u in accounts if u.is_enabled]
     form.members.choices = form.owner_reps.choices = choices
     form.meeting_id.choices = _election_meetings(community)
     if request.method == "GET":
