@@ -11,7 +11,8 @@ from voting.api import ApiError, bp, json_body, require_user
 from voting.auth.access import get_community_or_404
 from voting.ballots.errors import BallotError
 from voting.ballots.models import Ballot
-from voting.ballots.paper import enter_paper_ballot, record_proxy, voter_by_key
+from voting.ballots.paper import enter_paper_ballot, voter_by_key
+from voting.ballots.proxies import record_proxy
 from voting.ballots.services import cast_ballot, commit_ballot
 from voting.db import db, utcnow
 from voting.extensions import limiter

@@ -5,12 +5,10 @@ closes it: ballot boxes are opened and keyed after online voting ends, and closi
 meeting tallies it, so entries still pending then do not count.
 """
 
-import hashlib
 import secrets
 from datetime import datetime
 
-from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from voting.audit.services import record_event
 from voting.auth.models import User
@@ -23,16 +21,12 @@ from voting.i18n import N_
 from voting.meetings.models import Meeting, Voter
 
 PAPER_CHANNELS = ("paper", "proxy")
-UPLOAD_TYPES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
 #: In zh-CN; pages show them through _() (N_ puts them in the catalog).
 CHANNEL_LABELS = {"online": N_("网络投票"), "paper": N_("纸质票"), "proxy": N_("委托投票")}
 
 
-def _actor(user: User) -> str:
+def actor_of(user: User) -> str:
+    """How a member is named in entries and the audit log."""
     return f"user:{user.username}"
 
 
@@ -89,7 +83,7 @@ def not_on_roster() -> BallotError:
     )
 
 
-def _require_voter(meeting: Meeting, voter: Voter) -> None:
+def require_voter(meeting: Meeting, voter: Voter) -> None:
     if voter.meeting_id != meeting.id:
         raise not_on_roster()
     if not voter.can_vote:
@@ -98,111 +92,6 @@ def _require_voter(meeting: Meeting, voter: Voter) -> None:
             "此专有部分业主不明，不能投票。",
             "The owner of this unit is unknown: it cannot vote.",
         )
-
-
-def record_proxy(
-    meeting: Meeting,
-    voter: Voter,
-    user: User,
-    *,
-    agent_name: str,
-    file_name: str,
-    data: bytes,
-    matters: list[str] | None = None,
-    instructions: str = "",
-    valid_until: datetime | None = None,
-    now: datetime | None = None,
-) -> ProxyAuthorisation:
-    """Record a written authorisation (委托书): agent, scope, term, and its scan."""
-    require_member(user, meeting)
-    require_entry_open(meeting)
-    _require_voter(meeting, voter)
-    now = now or utcnow()
-    agent = (agent_name or "").strip()
-    if not 1 <= len(agent) <= 100:
-        raise BallotError(
-            "agent_required",
-            "请填写受托人姓名（最多 100 字）。",
-            "The agent's name is required (at most 100 characters).",
-        )
-    form = ballot_form(meeting.id)
-    scope = list(matters or [])
-    if not all(isinstance(m, str) and m in form for m in scope) or len(set(scope)) != len(scope):
-        raise BallotError(
-            "proxy_matters",
-            "委托的事项不属于本次会议。",
-            "The authorised matters are not matters of this meeting.",
-        )
-    if not isinstance(instructions, str) or len(instructions) > 2000:
-        raise BallotError(
-            "proxy_instructions",
-            "委托人的指示最多 2000 字。",
-            "Instructions are at most 2000 characters.",
-        )
-    if valid_until is not None and valid_until <= now:
-        raise BallotError("proxy_expired", "委托书的有效期已过。", "The authorisation has expired.")
-    content_type = _upload_type(data)
-    limit = (meeting.procedure or {}).get("max_principals_per_agent")
-    if limit:
-        principals = db.session.scalar(
-            select(func.count(func.distinct(ProxyAuthorisation.voter_id))).where(
-                ProxyAuthorisation.meeting_id == meeting.id,
-                func.lower(ProxyAuthorisation.agent_name) == agent.lower(),
-                ProxyAuthorisation.voter_id != voter.id,
-            )
-        )
-        if principals >= limit:
-            raise BallotError(
-                "too_many_principals",
-                f"议事规则规定每位受托人最多接受 {limit} 位业主的委托，{agent} 已达上限。",
-                f"The rules allow at most {limit} principals per agent; {agent} has reached it.",
-            )
-    proxy = ProxyAuthorisation(
-        meeting_id=meeting.id,
-        community_id=meeting.community_id,
-        voter_id=voter.id,
-        agent_name=agent,
-        matters=sorted(scope, key=list(form).index),
-        instructions=instructions.strip(),
-        valid_until=valid_until,
-        file_name=_safe_name(file_name),
-        content_type=content_type,
-        sha256=hashlib.sha256(data).hexdigest(),
-        data=data,
-        recorded_by=_actor(user),
-        recorded_at=now,
-    )
-    db.session.add(proxy)
-    db.session.flush()
-    record_event(
-        "proxy.recorded",
-        {"meeting_id": meeting.id, "proxy_id": proxy.id, "sha256": proxy.sha256},
-        community_id=meeting.community_id,
-        actor=_actor(user),
-    )
-    return proxy
-
-
-def _upload_type(data: bytes) -> str:
-    limit = current_app.config.get("MAX_PROXY_BYTES", 5 * 1024 * 1024)
-    if not data or len(data) > limit:
-        raise BallotError(
-            "upload_size",
-            f"委托书扫描件不能为空，且不能超过 {limit // 1048576} MB。",
-            f"The scan must be 1 byte to {limit // 1048576} MB.",
-        )
-    kind = next((kind for magic, kind in UPLOAD_TYPES if data.startswith(magic)), None)
-    if kind is None:
-        raise BallotError(
-            "upload_type",
-            "委托书只能上传 PDF 文件或 PNG、JPEG 图片。",
-            "Only PDF, PNG and JPEG scans are accepted.",
-        )
-    return kind
-
-
-def _safe_name(name: str | None) -> str:
-    return (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255] or "authorisation"
 
 
 def enter_paper_ballot(
@@ -224,7 +113,7 @@ def enter_paper_ballot(
     """
     require_member(user, meeting)
     require_entry_open(meeting)
-    _require_voter(meeting, voter)
+    require_voter(meeting, voter)
     now = now or utcnow()
     if channel not in PAPER_CHANNELS:
         raise BallotError(
@@ -251,7 +140,7 @@ def enter_paper_ballot(
             .order_by(PaperEntry.id)
         )
     )
-    if any(e.entered_by == _actor(user) for e in entries):
+    if any(e.entered_by == actor_of(user) for e in entries):
         raise BallotError(
             "second_member",
             "您已录入过这张选票，第二次录入须由另一位委员完成。",
@@ -266,7 +155,7 @@ def enter_paper_ballot(
         answers=clean,
         invalid_reasons=reasons,
         proxy_id=proxy_id,
-        entered_by=_actor(user),
+        entered_by=actor_of(user),
         entered_at=now,
         status="pending",
     )
@@ -283,10 +172,10 @@ def enter_paper_ballot(
             answers=clean,
             invalid_reasons=reasons,
             cast_at=now,
-            entered_by=_actor(user),
+            entered_by=actor_of(user),
             proxy_id=proxy_id,
         )
-        insert_ballot(ballot, voter, meeting.community_id, _actor(user))
+        insert_ballot(ballot, voter, meeting.community_id, actor_of(user))
         for other in [*entries, entry]:
             other.ballot_id = ballot.id
         entry.status = match.status = "matched"
@@ -303,7 +192,7 @@ def enter_paper_ballot(
             "status": entry.status,
         },
         community_id=meeting.community_id,
-        actor=_actor(user),
+        actor=actor_of(user),
     )
     return entry
 
@@ -354,7 +243,7 @@ def _list_conflict(meeting, voter, user, channel, existing: Ballot, now: datetim
             community_id=meeting.community_id,
             voter_id=voter.id,
             channel=channel,
-            attempted_by=_actor(user),
+            attempted_by=actor_of(user),
             attempted_at=now,
             reason=f"该业主已有{label}选票，本次{CHANNEL_LABELS[channel]}未计入",
         )
@@ -364,7 +253,7 @@ def _list_conflict(meeting, voter, user, channel, existing: Ballot, now: datetim
         "ballot.conflict",
         {"meeting_id": meeting.id, "channel": channel},
         community_id=meeting.community_id,
-        actor=_actor(user),
+        actor=actor_of(user),
     )
     raise BallotError(
         "already_voted",
@@ -391,6 +280,6 @@ def discard_entries(meeting: Meeting, voter: Voter, user: User) -> int:
             "paper.discarded",
             {"meeting_id": meeting.id, "entries": count},
             community_id=meeting.community_id,
-            actor=_actor(user),
+            actor=actor_of(user),
         )
     return count

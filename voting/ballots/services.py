@@ -13,13 +13,13 @@ from datetime import datetime
 
 from blinker import Namespace
 from flask import current_app
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from voting.audit.services import record_event
 from voting.ballots.answers import ballot_form, check_answers
 from voting.ballots.errors import BallotError
-from voting.ballots.models import Ballot, RosterErrorReport
+from voting.ballots.models import Ballot
 from voting.crypto.canonical import canonical, sha256_hex
 from voting.db import db, utcnow
 from voting.meetings.credentials import credential_for_token, token_hash
@@ -33,7 +33,6 @@ identity_check_failed = Namespace().signal("identity-check-failed")
 
 #: Wrong identity checks after which a link is locked.
 MAX_FAILED_CHECKS = 5
-MAX_REPORTS_PER_VOTER = 10
 RESIDENT = "resident"
 
 _REFUSALS = {
@@ -313,69 +312,6 @@ def commit_ballot() -> None:
     session.commit()
     session.execute(text("SELECT txid_current()"))
     session.commit()
-
-
-def report_roster_error(link: Link, message: str, now: datetime | None = None) -> RosterErrorReport:
-    """Pass an owner's note that the roster counts them wrongly to the committee."""
-    if link.state in ("unknown_token", "revoked", "voided"):
-        raise link.error
-    text = (message or "").strip()
-    if not 1 <= len(text) <= 1000:
-        raise BallotError(
-            "report_length",
-            "请写下哪里有误（最多 1000 字）。",
-            "Say what is wrong (1 to 1000 characters).",
-        )
-    sent = db.session.scalar(
-        select(func.count()).where(
-            RosterErrorReport.meeting_id == link.meeting.id,
-            RosterErrorReport.voter_id == link.voter.id,
-        )
-    )
-    if sent >= MAX_REPORTS_PER_VOTER:
-        raise BallotError(
-            "too_many_reports",
-            "您已多次报告，请直接联系业委会。",
-            "You have reported many times: contact the committee directly.",
-            status=429,
-        )
-    report = RosterErrorReport(
-        meeting_id=link.meeting.id,
-        community_id=link.meeting.community_id,
-        voter_id=link.voter.id,
-        message=text,
-        reported_at=now or utcnow(),
-    )
-    db.session.add(report)
-    db.session.flush()
-    record_event(
-        "roster.error_reported",
-        {"meeting_id": link.meeting.id, "report_id": report.id},
-        community_id=link.meeting.community_id,
-        actor=RESIDENT,
-    )
-    return report
-
-
-def resolve_roster_report(report: RosterErrorReport, user, now: datetime | None = None) -> None:
-    """A committee member marks an owner's roster note as dealt with."""
-    if user is None or user.role != "committee" or user.community_id != report.community_id:
-        raise BallotError(
-            "forbidden",
-            "只有本小区业委会委员可以处理。",
-            "Only members of this community's committee can do this.",
-            status=403,
-        )
-    if report.resolved_at is not None:
-        return
-    report.resolved_at, report.resolved_by = now or utcnow(), f"user:{user.username}"
-    db.session.flush()
-    record_event(
-        "roster.error_resolved",
-        {"meeting_id": report.meeting_id, "report_id": report.id},
-        community_id=report.community_id,
-        actor=report.resolved_by,
-    )
 
 
 def format_receipt(receipt: str) -> list[str]:

@@ -25,10 +25,11 @@ from voting.ballots.paper import (
     CHANNEL_LABELS,
     discard_entries,
     enter_paper_ballot,
-    record_proxy,
     require_member,
 )
-from voting.ballots.services import format_receipt, resolve_roster_report
+from voting.ballots.proxies import record_proxy
+from voting.ballots.reports import resolve_roster_report
+from voting.ballots.services import format_receipt
 from voting.db import db
 from voting.meetings.models import Meeting, Voter
 from voting.web import add_community_nav, current_lang

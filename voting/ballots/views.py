@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from voting.ballots.answers import ABSTAIN, answers_from_form, ballot_form, check_answers
 from voting.ballots.errors import BallotError
 from voting.ballots.forms import ReportForm, VerifyForm
+from voting.ballots.reports import report_roster_error
 from voting.ballots.services import (
     Link,
     cast_ballot,
@@ -32,7 +33,6 @@ from voting.ballots.services import (
     format_receipt,
     needs_identity,
     open_link,
-    report_roster_error,
 )
 from voting.db import db, utcnow
 from voting.extensions import limiter
