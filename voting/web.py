@@ -1,6 +1,7 @@
 """Cross-cutting web behaviour: one commit per request, errors, headers, template helpers."""
 
 import logging
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -187,10 +188,19 @@ def handle_out_of_range(error: Exception):
     return error_response(422, "out_of_range", _("提交的数字超出范围。"))
 
 
+#: A path segment that may be a personal token (residents' links): never written to a log.
+_TOKEN_SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9_-]{16,}(?=/|$)")
+
+
+def loggable_path(path: str) -> str:
+    """The path with every segment that could be a personal token replaced by ``<token>``."""
+    return _TOKEN_SEGMENT.sub("<token>", path)
+
+
 def handle_unexpected(error: Exception):
     if isinstance(error, HTTPException):
         return handle_http_error(error)
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    log.exception("unhandled error on %s %s", request.method, loggable_path(request.path))
     if current_app.config.get("PROPAGATE_EXCEPTIONS") and current_app.testing:
         raise error
     return error_response(500, "internal", _("系统出错了，请稍后再试或联系业委会。"))

@@ -278,3 +278,17 @@ def test_a_link_before_the_window_opens_cannot_vote(app, client, kit, opened):
     kit.shift_window(opened, days=-2)  # opens in the future
     response = client.get(f"/v/{opened.tokens['o2']}")
     assert response.status_code == 409 and "投票尚未开始" in text(response)
+
+
+def test_an_unexpected_error_is_logged_without_the_token(client, opened, caplog, monkeypatch):
+    def broken(token):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr("voting.ballots.views.open_link", broken)
+    token = opened.tokens["o2"]
+    with caplog.at_level(logging.ERROR):
+        response = client.get(f"/v/{token}")
+    assert response.status_code == 500 and "Traceback" not in text(response)
+    logged = [record.getMessage() for record in caplog.records]
+    assert any("/v/<token>" in line for line in logged)
+    assert not any(token in line for line in logged)
