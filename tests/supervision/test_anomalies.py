@@ -61,7 +61,7 @@ def enter_paper(app, opened, owner: str, user, channel="paper", proxy_id=None, k
 
 def record_proxy(app, opened, owner: str, user, agent: str) -> int:
     from voting.auth.models import User
-    from voting.ballots.paper import record_proxy as record
+    from voting.ballots.proxies import record_proxy as record
 
     with app.app_context():
         meeting = db.session.get(Meeting, opened.meeting_id)
