@@ -62,11 +62,21 @@ def _consultation_json(consultation: Consultation, full: bool = True) -> dict:
 def _staff_consultation(consultation_id: int) -> Consultation:
     """The consultation if the caller's scope covers its community; else 404."""
     require_user()
-    consultation = db.session.get(Consultation, consultation_id)
+    consultation = (
+        db.session.get(Consultation, consultation_id)
+        if services.known_id(consultation_id)
+        else None
+    )
     community = db.session.get(Community, consultation.community_id) if consultation else None
     if community is None or not can_see_community(acting_user(), community):
         raise ApiError(404, "not_found", "no such consultation")
     return consultation
+
+
+def _community(community_id: int) -> Community:
+    if not services.known_id(community_id):
+        raise ApiError(404, "not_found", "no such community")
+    return get_community_or_404(community_id)
 
 
 def _refused(error: Exception):
@@ -77,7 +87,7 @@ def _refused(error: Exception):
 def list_consultations(community_id: int):
     """The community's consultations, newest first."""
     require_user()
-    community = get_community_or_404(community_id)
+    community = _community(community_id)
     rows = db.session.scalars(
         select(Consultation)
         .where(Consultation.community_id == community.id)
@@ -90,7 +100,7 @@ def list_consultations(community_id: int):
 def create_consultation(community_id: int):
     """Draft a consultation with its questions (committee, office)."""
     require_user("committee", "office")
-    community = get_community_or_404(community_id)
+    community = _community(community_id)
     data = json_body()
     deadline = data.get("deadline")
     try:

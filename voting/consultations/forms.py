@@ -31,8 +31,11 @@ CATEGORY_CHOICES = [
 
 
 def to_utc(value: datetime | None) -> datetime | None:
-    """A time typed in Asia/Shanghai, as an aware UTC datetime."""
-    return None if value is None else value.replace(tzinfo=SHANGHAI).astimezone(UTC)
+    """A time typed in Asia/Shanghai, as an aware UTC datetime (None if out of range)."""
+    try:
+        return None if value is None else value.replace(tzinfo=SHANGHAI).astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
 
 
 def to_local(value: datetime | None) -> datetime | None:

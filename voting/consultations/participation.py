@@ -152,7 +152,8 @@ def add_comment(
     text = clean_comment(body)
     parent = None
     if parent_id is not None:
-        parent = db.session.get(ConsultationComment, parent_id)
+        # Ids beyond BIGINT would be an error of the database, not a missing comment.
+        parent = db.session.get(ConsultationComment, parent_id) if 0 < parent_id < 2**63 else None
         if parent is None or parent.consultation_id != consultation.id:
             raise ConsultationError(_("要回复的评论不存在。"))
         if parent.hidden_at is not None:

@@ -35,7 +35,7 @@ from voting.consultations.participation import (
     submit_answers,
 )
 from voting.consultations.results import consultation_results
-from voting.consultations.services import STATE_LABELS, ConsultationError
+from voting.consultations.services import STATE_LABELS, ConsultationError, known_id
 from voting.consultations.tokens import participant_token
 from voting.consultations.views import send_document
 from voting.db import db
@@ -182,7 +182,7 @@ def document(token: str, document_id: int):
     participant, consultation = _load(token)
     if not _verified(participant):
         abort(403)
-    item = db.session.get(ConsultationDocument, document_id)
+    item = db.session.get(ConsultationDocument, document_id) if known_id(document_id) else None
     if item is None or item.consultation_id != consultation.id:
         abort(404)
     return send_document(item)

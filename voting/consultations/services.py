@@ -56,6 +56,11 @@ class ConsultationError(ValueError):
     """A consultation action refused; the message is a whole sentence for the user."""
 
 
+def known_id(value: int) -> bool:
+    """True for an id a table can hold (URLs accept integers of any size)."""
+    return 0 < value < 2**63
+
+
 def actor() -> str:
     """``user:<name>`` of the acting staff user (API token or login), else ``system``."""
     if has_request_context():
@@ -114,9 +119,13 @@ def _text(value: Any, limit: int, message: str, required: bool = True) -> str:
 def _deadline(deadline: Any, now: datetime) -> datetime:
     if not isinstance(deadline, datetime) or deadline.tzinfo is None:
         raise ConsultationError(_("请填写截止时间。"))
+    try:
+        deadline = deadline.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ConsultationError(_("截止时间无效。")) from None
     if deadline <= now:
         raise ConsultationError(_("截止时间必须晚于现在。"))
-    return deadline.astimezone(UTC)
+    return deadline
 
 
 def create_consultation(

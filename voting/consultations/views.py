@@ -38,9 +38,18 @@ ACTORS = ("committee", "office")
 bp.record_once(lambda state: add_community_nav(state.app, _l("协商议事"), "consultations.index"))
 
 
+def community_or_404(community_id: int):
+    """The community, if in the user's scope; else 404 (ids of any size)."""
+    if not services.known_id(community_id):
+        abort(404)
+    return get_community_or_404(community_id)
+
+
 def load(community_id: int, consultation_id: int):
     """The community in the user's scope and its consultation, else 404."""
-    community = get_community_or_404(community_id)
+    community = community_or_404(community_id)
+    if not services.known_id(consultation_id):
+        abort(404)
     consultation = db.session.get(Consultation, consultation_id)
     if consultation is None or consultation.community_id != community.id:
         abort(404)
@@ -48,8 +57,8 @@ def load(community_id: int, consultation_id: int):
 
 
 def child(consultation: Consultation, model, child_id: int):
-    """A question or document of the consultation, else 404."""
-    item = db.session.get(model, child_id)
+    """A question, document, participant or comment of the consultation, else 404."""
+    item = db.session.get(model, child_id) if services.known_id(child_id) else None
     if item is None or item.consultation_id != consultation.id:
         abort(404)
     return item
@@ -91,7 +100,7 @@ def back(community, consultation, message: str):
 @bp.get("/consultations")
 def index(community_id: int):
     """The community's consultations, newest first."""
-    community = get_community_or_404(community_id)
+    community = community_or_404(community_id)
     return index_page(community, SatisfactionForm(formdata=None, year=_this_year()))
 
 
@@ -115,7 +124,7 @@ def index_page(community, survey_form: SatisfactionForm, status: int = 200):
 @require_role(*ACTORS)
 def new(community_id: int):
     """Draft a new topic."""
-    community = get_community_or_404(community_id)
+    community = community_or_404(community_id)
     form = ConsultationForm()
     if form.validate_on_submit():
         try:
@@ -266,7 +275,7 @@ def close(community_id: int, consultation_id: int):
 @require_role(*ACTORS)
 def new_survey(community_id: int):
     """One click: the yearly satisfaction survey of the property firm's service."""
-    community = get_community_or_404(community_id)
+    community = community_or_404(community_id)
     form = SatisfactionForm()
     try:
         if not form.validate_on_submit():
@@ -284,7 +293,7 @@ def new_survey(community_id: int):
 @bp.get("/consultations/satisfaction")
 def satisfaction(community_id: int):
     """The satisfaction surveys side by side, year by year, by head and by area."""
-    community = get_community_or_404(community_id)
+    community = community_or_404(community_id)
     columns = satisfaction_comparison(community)
     return render_template("consultations/satisfaction.html", community=community,
                            columns=columns, rows=comparison_rows(columns))  # fmt: skip

@@ -33,12 +33,14 @@ LETTERS_PER_PAGE = 100
 TOPIC = "/consultations/<int:consultation_id>"
 
 
-def _participants(consultation, page: int = 1, per_page: int | None = None):
+def _participants(consultation, page: int = 1, per_page: int | None = None, able: bool = False):
     query = (
         select(ConsultationParticipant)
         .where(ConsultationParticipant.consultation_id == consultation.id)
         .order_by(ConsultationParticipant.building, ConsultationParticipant.id)
     )
+    if able:
+        query = query.where(ConsultationParticipant.can_take_part)
     if per_page:
         query = query.limit(per_page).offset((page - 1) * per_page)
     return list(db.session.scalars(query))
