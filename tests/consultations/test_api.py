@@ -182,14 +182,98 @@ def test_owner_lock_over_the_api(app, client, community, topics):
     assert _count(app, ConsultationAnswerSet) == 0
 
 
-def test_openapi_lists_the_consultation_calls(client):
+def test_every_consultation_route_is_documented(app, client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
-    assert set(paths["/communities/{community_id}/consultations"]) == {"get", "post"}
-    for path in (
-        "/consultations/{consultation_id}",
-        "/consultations/{consultation_id}/results",
-        "/participation/{token}",
-    ):
-        assert "get" in paths[path]
+    views = ("list_consultations", "create_consultation", "get_consultation", "get_results",
+             "owner_topic", "owner_comment", "owner_answers")  # fmt: skip
+    routes = {
+        (method.lower(), rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace("<", "{")
+         .replace(">", "}"))
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("api.") and rule.endpoint.split(".", 1)[1] in views
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }  # fmt: skip
+    assert len(routes) == 7
+    for method, path in routes:
+        assert method in paths[path], (method, path)
     for path in ("/participation/{token}/comments", "/participation/{token}/answers"):
-        assert "post" in paths[path] and paths[path]["post"]["security"] == []
+        assert paths[path]["post"]["security"] == []
+
+
+def _check(document: dict, method: str, path: str, response) -> None:
+    """The status is documented and the body fits the documented schema."""
+    import jsonschema_rs
+
+    documented = document["paths"][path][method]["responses"][str(response.status_code)]
+    if "$ref" in documented:
+        documented = document["components"]["responses"]["Error"]
+    schema = documented["content"]["application/json"]["schema"]
+    errors = [str(e) for e in jsonschema_rs.Draft202012Validator(schema).iter_errors(response.json)]
+    assert errors == [], (path, response.status_code, errors)
+
+
+def test_answers_match_the_documented_schemas(app, client, make, community, topics):
+    document = client.get("/api/v1/openapi.json").get_json()
+    topic = topics.make(community)
+    headers = _bearer(make.token(make.user("committee", community=community)))
+    listing = f"/communities/{community.id}/consultations"
+    calls = [
+        ("get", listing, client.get(f"/api/v1{listing}", headers=headers)),
+        ("post", listing, client.post(f"/api/v1{listing}", json=NEW, headers=headers)),
+        ("post", listing, client.post(f"/api/v1{listing}", json={}, headers=headers)),
+        ("get", listing, client.get(f"/api/v1{listing}")),
+    ]
+    token = topic.token("1号楼", "101")
+    owner = f"/api/v1/participation/{token}"
+    calls += [
+        (
+            "post",
+            "/participation/{token}/answers",
+            client.post(
+                f"{owner}/answers", json={"answers": {"q1": ["2"]}, "verification": "0021"}
+            ),
+        ),
+        (
+            "post",
+            "/participation/{token}/answers",
+            client.post(
+                f"{owner}/answers", json={"answers": {"q1": ["9"]}, "verification": "0021"}
+            ),
+        ),
+        (
+            "post",
+            "/participation/{token}/comments",
+            client.post(f"{owner}/comments", json={"body": "好", "verification": "0021"}),
+        ),
+        (
+            "post",
+            "/participation/{token}/comments",
+            client.post(f"{owner}/comments", json={"body": "好", "verification": "0000"}),
+        ),
+        ("get", "/participation/{token}", client.get(owner)),
+        ("get", "/participation/{token}", client.get("/api/v1/participation/nope")),
+    ]
+    for path in ("/consultations/{consultation_id}", "/consultations/{consultation_id}/results"):
+        url = "/api/v1" + path.replace("{consultation_id}", str(topic.id))
+        calls.append(("get", path, client.get(url, headers=headers)))
+    topics.close(topic)
+    calls.append(("get", "/participation/{token}", client.get(owner)))
+    assert [c[2].status_code for c in calls] == [
+        200,
+        201,
+        422,
+        401,
+        200,
+        422,
+        201,
+        403,
+        200,
+        404,
+        200,
+        200,
+        200,
+    ]
+    for method, path, response in calls:
+        if path.startswith("/communities/"):
+            path = "/communities/{community_id}/consultations"
+        _check(document, method, path, response)

@@ -113,16 +113,58 @@ _TOKEN = {"name": "token", "in": "path", "required": True,
           "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
 _VERIFY = {"type": "string", "minLength": 4, "maxLength": 4,
            "description": "last four characters of the ID number or phone, when required"}
+_TEXT = {"type": "string"}
+_TIME = {"type": ["string", "null"], "format": "date-time"}
+_AREA = {"type": "string", "pattern": "^[0-9]+\\.[0-9]{2}$"}
 _QUESTION = {"type": "object", "required": ["title", "kind"], "properties": {
     "title": {"type": "string", "minLength": 1, "maxLength": 300},
     "kind": {"enum": ["single", "multiple", "scale"]},
     "options": {"type": "array", "maxItems": 30,
                 "items": {"type": "string", "minLength": 1, "maxLength": 200}},
     "max_choices": {"type": ["integer", "null"], "minimum": 1}}}
+_SUMMARY = {"type": "object", "required": ["id", "community_id", "title", "kind", "state",
+                                            "deadline", "opened_at", "closed_at"],
+            "properties": {"id": {"type": "integer"}, "community_id": {"type": "integer"},
+                           "title": _TEXT, "kind": {"enum": ["general", "satisfaction"]},
+                           "survey_year": {"type": ["integer", "null"]},
+                           "state": {"enum": ["draft", "open", "closed"]},
+                           "deadline": _TIME, "opened_at": _TIME, "closed_at": _TIME}}
+_CONSULTATION = {**_SUMMARY, "required": [*_SUMMARY["required"], "body", "documents", "questions"],
+                 "properties": {**_SUMMARY["properties"], "body": _TEXT,
+                                "documents": {"type": "array", "items": {"type": "object"}},
+                                "questions": {"type": "array", "items": {
+                                    "type": "object", "required": ["code", "title", "kind",
+                                                                   "options"]}}}}
+_SHARE = {"type": "object", "required": ["heads", "area", "heads_ratio", "area_ratio",
+                                         "heads_percent", "area_percent"],
+          "properties": {"heads": {"type": "integer"}, "area": _AREA,
+                         "heads_ratio": {"type": "string", "pattern": "^[0-9]+/[0-9]+$"},
+                         "area_ratio": {"type": "string", "pattern": "^[0-9]+/[0-9]+$"},
+                         "heads_percent": _TEXT, "area_percent": _TEXT}}
+_RESULTS = {"type": "object",
+            "required": ["roster", "can_take_part", "answered", "comments", "questions"],
+            "properties": {"roster": {"type": "object", "required": ["heads", "area"]},
+                           "can_take_part": _SHARE, "answered": _SHARE,
+                           "comments": {"type": "object",
+                                        "required": ["total", "hidden", "commenters"]},
+                           "questions": {"type": "array", "items": {
+                               "type": "object",
+                               "required": ["code", "title", "kind", "respondents", "options"],
+                               "properties": {"respondents": _SHARE, "options": {
+                                   "type": "array", "items": _SHARE}}}}}}
+_COMMENT = {"type": "object", "required": ["id", "parent_id", "depth", "author", "created_at",
+                                           "hidden", "body"],
+            "properties": {"id": {"type": "integer"}, "parent_id": {"type": ["integer", "null"]},
+                           "depth": {"type": "integer", "minimum": 0},
+                           "author": {"enum": ["owner", "staff"]},
+                           "hidden": {"type": "boolean"}, "body": {"type": ["string", "null"]}}}
 PATHS.update({
     "/communities/{community_id}/consultations": {
         "get": {"summary": "The community's consultations", "security": BEARER,
-                "parameters": [_id("community_id")], "responses": _ok("consultations", OBJECT)},
+                "parameters": [_id("community_id")],
+                "responses": _ok("consultations", {
+                    "type": "object", "required": ["consultations"],
+                    "properties": {"consultations": {"type": "array", "items": _SUMMARY}}})},
         "post": {
             "summary": "Draft a consultation with opinion questions (committee, office)",
             "security": BEARER, "parameters": [_id("community_id")],
@@ -133,21 +175,31 @@ PATHS.update({
                                       "deadline": {"type": "string", "format": "date-time"},
                                       "questions": {"type": "array", "maxItems": 50,
                                                     "items": _QUESTION}}}),
-            "responses": _ok("the consultation", OBJECT, "201"),
+            "responses": _ok("the consultation", _CONSULTATION, "201"),
         },
     },
     "/consultations/{consultation_id}": {
         "get": {"summary": "A consultation with documents and questions", "security": BEARER,
-                "parameters": [_id("consultation_id")], "responses": _ok("consultation", OBJECT)}
+                "parameters": [_id("consultation_id")],
+                "responses": _ok("consultation", _CONSULTATION)}
     },
     "/consultations/{consultation_id}/results": {
         "get": {"summary": "Participation and answers by headcount and by area",
                 "security": BEARER, "parameters": [_id("consultation_id")],
-                "responses": _ok("results", OBJECT)}
+                "responses": _ok("results", {**_RESULTS, "required": [
+                    *_RESULTS["required"], "consultation_id", "state"]})}
     },
     "/participation/{token}": {
         "get": {"summary": "An owner's topic by personal token (no account)", "security": [],
-                "parameters": [_TOKEN], "responses": {**_ok("topic", OBJECT), "429": ERROR}}
+                "parameters": [_TOKEN],
+                "responses": {**_ok("topic", {
+                    "type": "object",
+                    "required": ["consultation", "units", "verification_required", "comments"],
+                    "properties": {"consultation": _CONSULTATION,
+                                   "units": {"type": "array", "items": _TEXT},
+                                   "verification_required": {"type": "boolean"},
+                                   "comments": {"type": "array", "items": _COMMENT},
+                                   "results": _RESULTS}}), "429": ERROR}}
     },
     "/participation/{token}/comments": {
         "post": {"summary": "An owner's comment or reply (plain text, at most 2,000 characters)",
@@ -156,7 +208,7 @@ PATHS.update({
                      "body": {"type": "string", "minLength": 1, "maxLength": 2000},
                      "parent_id": {"type": ["integer", "null"], "minimum": 1},
                      "verification": _VERIFY}}),
-                 "responses": {**_ok("the comment", OBJECT, "201"), "429": ERROR}}
+                 "responses": {**_ok("the comment", _COMMENT, "201"), "429": ERROR}}
     },
     "/participation/{token}/answers": {
         "post": {"summary": "Submit or replace an owner's answers until the deadline",
@@ -165,7 +217,10 @@ PATHS.update({
                      "answers": {"type": "object", "additionalProperties": {
                          "type": "array", "items": {"type": "string", "maxLength": 32}}},
                      "verification": _VERIFY}}),
-                 "responses": {**_ok("the answers kept", OBJECT), "429": ERROR}}
+                 "responses": {**_ok("the answers kept", {
+                     "type": "object", "required": ["answers", "updated_at"],
+                     "properties": {"answers": {"type": "object"}, "updated_at": _TIME}}),
+                     "429": ERROR}}
     },
 })  # fmt: skip
 
