@@ -93,7 +93,7 @@ def test_approving_and_returning_plans_from_the_dashboard(app, client, auth, cas
         assert db.session.get(Meeting, second).returned_reason == reason
     timeline = client.get(f"/supervision/meetings/{second}").get_data(as_text=True)
     assert "报街道审核" in timeline and "街道退回会议方案" in timeline and reason in timeline
-    assert "user:office-a" in timeline
+    assert "office-a" in timeline
 
 
 def test_who_may_approve_or_return(app, client, auth, cast, world):

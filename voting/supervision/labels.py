@@ -146,3 +146,10 @@ def time_left(delta: timedelta) -> str:
     if seconds >= 3600:
         return _("还剩 %(h)s 小时 %(m)s 分钟", h=seconds // 3600, m=seconds % 3600 // 60)
     return _("还剩 %(m)s 分钟", m=max(1, seconds // 60))
+
+
+def actor_label(actor: str) -> str:
+    """Who acted, as the audit log names them: an account, the system, or a resident."""
+    if actor.startswith("user:"):
+        return actor.removeprefix("user:")
+    return {"system": _("系统"), "resident": _("业主")}.get(actor, actor)

@@ -1,0 +1,250 @@
+"""A street-office user approves a plan and countersigns a result in headless Chromium, on a
+375 px phone and on a desktop, with CSRF on and without any JavaScript of ours.
+
+The app runs in a thread on 127.0.0.1 over a file SQLite database; screenshots go to
+test-artifacts/supervision/. Skipped when Chromium is not installed, unless
+VOTING_REQUIRE_BROWSER=1.
+"""
+
+import base64
+import logging
+import os
+import shutil
+import tempfile
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from voting import create_app
+from voting.db import db, utcnow
+
+from .support import MOTION, last4, roster_csv
+
+CHROMIUM = os.environ.get("VOTING_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("VOTING_CHROMEDRIVER", "/usr/bin/chromedriver")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "supervision"
+PASSWORD = "office password 2031"
+PHONE = {"width": 375, "height": 667, "deviceScaleFactor": 2, "mobile": True}
+DESKTOP = {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False}
+
+
+def _browser_missing() -> str | None:
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        return f"{CHROMIUM} or {CHROMEDRIVER} is not installed"
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed"
+    return None
+
+
+@pytest.fixture
+def browser():
+    missing = _browser_missing()
+    if missing:
+        if os.environ.get("VOTING_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"VOTING_REQUIRE_BROWSER=1 but {missing}")
+        pytest.skip(missing)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="supervision-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--window-size=375,667",
+                 "--lang=zh-CN", f"--user-data-dir={profile}"):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+
+@pytest.fixture
+def served(tmp_path):
+    """The app on a free port of 127.0.0.1 with a migrated file SQLite database."""
+    from flask_migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'browser.db'}"
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser",
+                      "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False})  # fmt: skip
+    with app.app_context():
+        upgrade()
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def seed(app) -> dict:
+    """An office, a community with keys, a submitted plan, an open vote, a published result."""
+    from voting.auth.services import add_user
+    from voting.ballots.services import cast_ballot
+    from voting.meetings import services
+    from voting.meetings.credentials import credential_token, live_credentials
+    from voting.results.keys import create_signing_key
+    from voting.results.services import publish_result
+    from voting.rosters.services import (
+        create_community,
+        create_office,
+        import_roster,
+        update_procedure,
+    )
+
+    now = utcnow()
+
+    def opened(community, title, voters):
+        meeting = services.create_meeting(
+            community, title, now - timedelta(hours=2), now + timedelta(days=6, hours=3), [MOTION]
+        )
+        services.submit_meeting(meeting, now=now - timedelta(days=30))
+        services.approve_meeting(meeting, now=now - timedelta(days=25))
+        services.announce_meeting(meeting, now=now - timedelta(days=20))
+        services.open_meeting(meeting, now=now - timedelta(hours=1))
+        db.session.flush()
+        for voter, credential in live_credentials(meeting)[:voters]:
+            owner = voter.person_key
+            cast_ballot(
+                credential_token(credential),
+                {meeting.matters[0].public_id: ["agree"]},
+                last4(owner),
+                source=f"10.0.0.{owner[1:]}",
+            )
+        return meeting  # fmt: skip
+
+    with app.app_context():
+        office = create_office("望京街道办事处")
+        community = create_community("观澜苑", office.id, "owners_committee")
+        update_procedure(community, {"parking_policy": "include", "objection_days": 0})
+        import_roster(community, roster_csv(6), "roster.csv")
+        other = create_community("望京新城", office.id, "preparatory_group")
+        officer = add_user("office-wj", PASSWORD, "office", office_id=office.id,
+                           display_name="望京街道 李主任")  # fmt: skip
+        member = add_user("committee-gl", PASSWORD, "committee", community_id=community.id)
+        for number, name in enumerate(("张建国", "王秀英", "刘洋"), start=1):
+            add_user(f"wjxc-{number}", PASSWORD, "committee", community_id=other.id,
+                     display_name=name)  # fmt: skip
+        create_signing_key(community, "user:committee-gl")
+        create_signing_key(office, "user:office-wj")
+        plan = services.create_meeting(community, "2031 年续聘物业服务企业",
+                                       now + timedelta(days=20), now + timedelta(days=27),
+                                       [MOTION])  # fmt: skip
+        services.submit_meeting(plan)
+        live = opened(community, "选聘新物业服务企业", voters=4)
+        done = opened(community, "调整物业费", voters=6)
+        services.close_meeting(done)
+        publish_result(done, member)
+        db.session.commit()
+        return {"office": office.id, "community": community.id, "other": other.id,
+                "plan": plan.id, "live": live.id, "done": done.id,
+                "officer": officer.username}  # fmt: skip
+
+
+def shoot(driver, name: str) -> None:
+    """Save the viewport and the whole page."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+    full = driver.execute_cdp_cmd("Page.captureScreenshot",
+                                  {"captureBeyondViewport": True, "fromSurface": True})  # fmt: skip
+    (ARTIFACTS / f"{name}-full.png").write_bytes(base64.b64decode(full["data"]))
+
+
+def fits(driver) -> bool:
+    """Nothing wider than the screen: no sideways scrolling on a phone."""
+    return driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def state(app, meeting_id: int) -> str:
+    from voting.meetings.models import Meeting
+
+    with app.app_context():
+        return db.session.get(Meeting, meeting_id).state
+
+
+def test_an_office_approves_a_plan_and_countersigns_a_result(browser, served):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    app, base = served
+    ids = seed(app)
+    wait = WebDriverWait(browser, 15)
+
+    browser.get(f"{base}/login?next=/supervision")
+    browser.find_element(By.NAME, "username").send_keys(ids["officer"])
+    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+    shoot(browser, "01-login-phone")
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait.until(ec.title_contains("监督工作台"))
+    assert browser.execute_script("return window.innerWidth") == 375
+    live = browser.find_element(By.CSS_SELECTOR, f"[data-meeting='{ids['live']}']").text
+    assert "4 / 6 人（66%）" in live and "已达三分之二" in live and "还剩 6 天" in live
+    assert fits(browser)
+    shoot(browser, "02-dashboard-phone")
+
+    plan = browser.find_element(
+        By.CSS_SELECTOR, f"[data-testid=plan][data-meeting='{ids['plan']}']"
+    )
+    plan.find_element(By.CSS_SELECTOR, "button[data-action=approve]").click()
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".flash.success")))
+    assert "已批准" in browser.find_element(By.CSS_SELECTOR, ".flash.success").text
+    assert state(app, ids["plan"]) == "approved"
+    assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid=plan]")
+    shoot(browser, "03-plan-approved-phone")
+
+    result = browser.find_element(
+        By.CSS_SELECTOR, f"[data-testid=result][data-meeting='{ids['done']}']"
+    )
+    result.find_element(By.CSS_SELECTOR, "a[data-action=countersign]").click()
+    wait.until(ec.presence_of_element_located((By.XPATH, "//button[text()='会签']")))
+    assert fits(browser)
+    shoot(browser, "04-result-to-countersign-phone")
+    browser.find_element(By.XPATH, "//button[text()='会签']").click()
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".flash.success")))
+    assert "已会签" in browser.find_element(By.CSS_SELECTOR, ".flash.success").text
+    assert state(app, ids["done"]) == "countersigned"
+    shoot(browser, "05-countersigned-phone")
+
+    browser.get(f"{base}/supervision/meetings/{ids['done']}")
+    timeline = browser.find_element(By.CSS_SELECTOR, "[data-testid=timeline]").text
+    for step in ("报街道审核", "发布会议公告", "结束表决", "签名公布结果", "街道会签结果"):
+        assert step in timeline
+    assert browser.find_elements(By.CSS_SELECTOR, "[data-testid=no-anomalies]")
+    assert fits(browser)
+    shoot(browser, "06-timeline-phone")
+
+    browser.get(f"{base}/communities/{ids['other']}/supervision/mandates/new")
+    assert fits(browser)
+    shoot(browser, "07-mandate-form-phone")
+    browser.get(f"{base}/supervision/offices/{ids['office']}")
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=plans-count]").text == "0"
+    assert browser.execute_script("return document.scripts.length") == 0
+    shoot(browser, "08-dashboard-after-phone")
+
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", DESKTOP)
+    browser.get(f"{base}/supervision/offices/{ids['office']}")
+    assert fits(browser)
+    shoot(browser, "09-dashboard-desktop")
+    browser.get(f"{base}/communities/{ids['community']}/supervision")
+    shoot(browser, "10-community-desktop")
+    browser.get(f"{base}/supervision/meetings/{ids['done']}")
+    shoot(browser, "11-timeline-desktop")
+    browser.get(f"{base}/communities/{ids['other']}/supervision/mandates/new")
+    shoot(browser, "12-mandate-form-desktop")
