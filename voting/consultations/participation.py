@@ -47,15 +47,15 @@ def _fold(text: str) -> str:
 def find_participant(consultation: Consultation, building: str, number: str):
     """The participant holding unit ``building``/``number`` in this consultation, else None."""
     wanted = (_fold(building), _fold(number))
-    rows = db.session.scalars(
-        select(ConsultationParticipant).where(
+    rows = db.session.execute(
+        select(ConsultationParticipant.id, ConsultationParticipant.units).where(
             ConsultationParticipant.consultation_id == consultation.id,
             ConsultationParticipant.can_take_part,
         )
     )
-    for participant in rows:
-        if any((_fold(b), _fold(n)) == wanted for b, n in participant.units):
-            return participant
+    for participant_id, units in rows:
+        if any((_fold(b), _fold(n)) == wanted for b, n in units):
+            return db.session.get(ConsultationParticipant, participant_id)
     return None
 
 
