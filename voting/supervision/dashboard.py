@@ -9,9 +9,11 @@ office, one aggregate of their ballots, and their current results.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import load_only
 
 from voting.ballots.models import Ballot
 from voting.db import db, utcnow
@@ -24,6 +26,11 @@ from voting.supervision.models import CommitteeMandate
 
 #: Meeting states in which the office has something to do or watch.
 WATCHED = ("submitted", "open", "published")
+#: What the dashboard reads of those meetings and their results (not their documents).
+MEETING_COLUMNS = ("id", "community_id", "title", "opens_at", "closes_at", "submitted_at",
+                   "published_at")  # fmt: skip
+RESULT_COLUMNS = ("id", "meeting_id", "version", "is_preliminary", "objections_close_at",
+                  "published_at", "countersigned_at", "returned_at", "superseded_at")  # fmt: skip
 
 
 def state_expression():
@@ -70,10 +77,17 @@ class QuorumLine:
         value = self.value if value is None else value
         return fmt_area(value) if self.is_area else str(value)
 
+    @cached_property
+    def text(self) -> dict[str, str]:
+        """The figures as shown: voted, total, needed and still missing."""
+        return {"voted": self.shown(), "total": self.shown(self.total),
+                "needed": self.shown(self.needed),
+                "missing": self.shown(max(self.needed - self.value, 0))}  # fmt: skip
+
     def as_dict(self) -> dict[str, Any]:
         """The line for the API."""
-        return {"voted": self.shown(), "total": self.shown(self.total),
-                "needed": self.shown(self.needed), "ratio": fmt_ratio(self.value, self.total),
+        return {"voted": self.text["voted"], "total": self.text["total"],
+                "needed": self.text["needed"], "ratio": fmt_ratio(self.value, self.total),
                 "quorum_met": self.met}  # fmt: skip
 
 
@@ -165,6 +179,7 @@ def _watched(office: Office) -> list[tuple[Meeting, str, str, int | None, int | 
     return list(
         db.session.execute(
             select(Meeting, Community.name, state, RosterSnapshot.owners, RosterSnapshot.area)
+            .options(load_only(*(getattr(Meeting, c) for c in MEETING_COLUMNS)))
             .join(Community, Community.id == Meeting.community_id)
             .outerjoin(RosterSnapshot, RosterSnapshot.meeting_id == Meeting.id)
             .where(Community.office_id == office.id, state.in_(WATCHED))
@@ -189,7 +204,9 @@ def _current_results(meeting_ids: list[int]) -> dict[int, Result]:
     if not meeting_ids:
         return {}
     rows = db.session.scalars(
-        select(Result).where(Result.meeting_id.in_(meeting_ids), Result.superseded_at.is_(None))
+        select(Result)
+        .options(load_only(*(getattr(Result, c) for c in RESULT_COLUMNS)))
+        .where(Result.meeting_id.in_(meeting_ids), Result.superseded_at.is_(None))
     )
     return {r.meeting_id: r for r in rows}
 

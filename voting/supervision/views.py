@@ -51,10 +51,39 @@ def index():
     return render_template("supervision/index.html", offices=offices)
 
 
+def _urls(endpoint: str, key: str, ids) -> dict[int, str]:
+    """The URL of each id, building the route once (a page of 200 rows would build it 200
+    times): the largest id a route takes marks where each id goes."""
+    marker = str(2**31 - 1)
+    pattern = url_for(endpoint, **{key: marker})
+    return {i: pattern.replace(marker, str(i)) for i in ids}
+
+
 def _dashboard_page(office: Office, status: int = 200, error: str | None = None, **forms):
+    board = office_dashboard(office)
+    meetings = [item.meeting for item in (*board.plans, *board.open_meetings, *board.results)]
+    ids, communities = [m.id for m in meetings], [row.id for row in board.communities]
+    urls = {
+        "community": _urls("supervision.community", "community_id", communities),
+        "results": _urls("results.manage", "community_id", communities),
+        "show": _urls("meetings.show", "meeting_id", ids),
+        "turnout": _urls("meetings.turnout", "meeting_id", ids),
+        "watch": _urls("supervision.meeting", "meeting_id", ids),
+        "approve": _urls("supervision.approve", "meeting_id", ids),
+        "return": _urls("supervision.return_plan", "meeting_id", ids),
+    }
     return render_template(
         "supervision/dashboard.html",
-        board=office_dashboard(office),
+        board=board,
+        urls=urls,
+        # Patterns translated once and filled in for each line of the page.
+        patterns={
+            "percent": _("（%(n)s%%）"),
+            "met": _("已达三分之二（%(n)s %(u)s）"),
+            "missing": _("还差 %(n)s %(u)s"),
+        },  # fmt: skip
+        state_names={state: _(label) for state, label in STATE_LABELS.items()},
+        kind_names={kind: str(label) for kind, label in labels.KIND_LABELS.items()},
         action_form=ActionForm(formdata=None),
         reason_form=forms.get("reason_form") or ReasonForm(formdata=None),
         failed_id=forms.get("failed_id"),
