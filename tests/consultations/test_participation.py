@@ -102,6 +102,12 @@ def test_topic_qr_code_lets_owners_in_by_unit_and_last_four(app, client, communi
     assert response.status_code == 302
     assert response.location.endswith(f"/c/{topic.token('1号楼', '101')}")
     assert "方案一：北门" in client.get(response.location).get_data(as_text=True)
+    # 陈伟's parking space is listed under his flat's building: found all the same.
+    garage = client.post(
+        f"/t/{key}", data={"building": "地下车库", "unit": "b1-001", "last4": "0315"}
+    )
+    assert garage.status_code == 302
+    assert garage.location.endswith(f"/c/{topic.token('1号楼', '201')}")
 
 
 def test_topic_qr_code_refuses_owners_without_identity_data(app, client, community, topics):

@@ -47,15 +47,16 @@ def _fold(text: str) -> str:
 def find_participant(consultation: Consultation, building: str, number: str):
     """The participant holding unit ``building``/``number`` in this consultation, else None."""
     wanted = (_fold(building), _fold(number))
-    rows = db.session.execute(
-        select(ConsultationParticipant.id, ConsultationParticipant.units).where(
-            ConsultationParticipant.consultation_id == consultation.id,
-            ConsultationParticipant.can_take_part,
-        )
+    query = select(ConsultationParticipant.id, ConsultationParticipant.units).where(
+        ConsultationParticipant.consultation_id == consultation.id,
+        ConsultationParticipant.can_take_part,
     )
-    for participant_id, units in rows:
-        if any((_fold(b), _fold(n)) == wanted for b, n in units):
-            return db.session.get(ConsultationParticipant, participant_id)
+    # Most owners hold units in one building, listed first: look there, then everywhere
+    # (a parking space in the garage, a flat typed with another spelling of the building).
+    for rows in (query.where(ConsultationParticipant.building == building), query):
+        for participant_id, units in db.session.execute(rows):
+            if any((_fold(b), _fold(n)) == wanted for b, n in units):
+                return db.session.get(ConsultationParticipant, participant_id)
     return None
 
 
