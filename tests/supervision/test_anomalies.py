@@ -263,3 +263,20 @@ def test_thresholds_are_settings_from_the_environment(app, monkeypatch):
     with app.app_context():
         limits = thresholds()
     assert limits["VOTING_ANOMALY_BURST_MINUTES"] == 30 and limits["VOTING_ANOMALY_REISSUES"] == 3
+
+
+def test_the_office_and_the_committee_see_anomalies_with_their_evidence(
+    app, client, auth, make, cast, world, opened
+):
+    member = committee_member(make, cast, "wang")
+    world.vote(opened, "o1", source="10.0.0.1")
+    enter_paper(app, opened, "o1", member, keep=True)
+    for role in ("office_a", "committee_a"):
+        auth.login(cast[role])
+        page = client.get(f"/supervision/meetings/{opened.meeting_id}").get_data(as_text=True)
+        assert 'data-code="ballot_conflicts"' in page and "有 1 次重复投票被拒绝" in page
+        assert "1号楼 101（业**）" in page and "录入人：user:wang" in page
+        community = client.get(f"/communities/{cast.a.id}/supervision").get_data(as_text=True)
+        assert "⚠ 1 项异常" in community
+    auth.login(cast["committee_b"])
+    assert client.get(f"/supervision/meetings/{opened.meeting_id}").status_code == 404

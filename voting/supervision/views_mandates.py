@@ -12,6 +12,7 @@ from voting.db import db
 from voting.meetings.models import Meeting
 from voting.rosters.models import Community
 from voting.supervision import mandates
+from voting.supervision.anomalies import anomalies_for_meeting
 from voting.supervision.errors import SupervisionError
 from voting.supervision.forms import MandateForm, MemberForm, ReasonForm
 from voting.supervision.members import add_member_account, member_accounts
@@ -19,6 +20,8 @@ from voting.supervision.models import CommitteeMandate
 from voting.supervision.views import bp
 from voting.web import current_lang
 
+#: States in which a meeting's anomalies are checked on the community page.
+WATCHED = ("open", "closed", "tallied", "published")
 SERVICES = {
     "preparatory_group": mandates.appoint_preparatory_group,
     "management_committee": mandates.set_up_management_committee,
@@ -44,15 +47,18 @@ def _office_community(community_id: int) -> Community:
 
 
 def _community_page(community: Community, status: int = 200, error: str | None = None, **forms):
-    meetings = db.session.scalars(
-        select(Meeting).where(Meeting.community_id == community.id).order_by(Meeting.id.desc())
+    meetings = list(
+        db.session.scalars(
+            select(Meeting).where(Meeting.community_id == community.id).order_by(Meeting.id.desc())
+        )
     )
     return render_template(
         "supervision/community.html",
         community=community,
+        warnings={m.id: len(anomalies_for_meeting(m)) for m in meetings if m.state in WATCHED},
         mandates=mandates.mandates_of(community.id),
         accounts={u.id: u for u in member_accounts(community.id)},
-        meetings=list(meetings),
+        meetings=meetings,
         can_act=_is_office_of(community),
         member_form=forms.get("member_form") or MemberForm(formdata=None),
         reason_form=forms.get("reason_form") or ReasonForm(formdata=None),
