@@ -516,53 +516,104 @@ PATHS["/communities/{community_id}/audit"]["get"].update({
 
 
 # --- supervision: the office dashboard, anomalies, timelines, committee mandates -------------
-_STATES = ["draft", "submitted", "approved", "announced", "open", "closed", "tallied",
-           "published", "countersigned", "voided"]
-_BY_STATE = {"type": "object", "description": "meetings counted by state",
-             "propertyNames": {"enum": _STATES}, "additionalProperties": {"type": "integer"}}
+_STATES = [
+    "draft",
+    "submitted",
+    "approved",
+    "announced",
+    "open",
+    "closed",
+    "tallied",
+    "published",
+    "countersigned",
+    "voided",
+]
+_BY_STATE = {
+    "type": "object",
+    "description": "meetings counted by state",
+    "propertyNames": {"enum": _STATES},
+    "additionalProperties": {"type": "integer"},
+}
 _TIME = {"type": "string", "format": "date-time"}
 _KINDS = ["preparatory_group", "management_committee", "owners_committee"]
-_LINE = {"type": "object", "required": ["voted", "total", "needed", "ratio", "quorum_met"],
-         "properties": {"voted": {"type": "string"}, "total": {"type": "string"},
-                        "needed": {"type": "string", "description": "two thirds of the total"},
-                        "ratio": {"type": "string"}, "quorum_met": {"type": "boolean"}}}
+_LINE = {
+    "type": "object",
+    "required": ["voted", "total", "needed", "ratio", "quorum_met"],
+    "properties": {
+        "voted": {"type": "string"},
+        "total": {"type": "string"},
+        "needed": {"type": "string", "description": "two thirds of the total"},
+        "ratio": {"type": "string"},
+        "quorum_met": {"type": "boolean"},
+    },
+}
 _WATCHED = {
     "type": "object",
     "required": ["id", "community_id", "community", "title", "state", "opens_at", "closes_at"],
     "properties": {
-        "id": {"type": "integer"}, "community_id": {"type": "integer"},
-        "community": {"type": "string"}, "title": {"type": "string"},
+        "id": {"type": "integer"},
+        "community_id": {"type": "integer"},
+        "community": {"type": "string"},
+        "title": {"type": "string"},
         "state": {"enum": ["submitted", "open", "published"]},
-        "opens_at": _TIME, "closes_at": _TIME,
-        "turnout": {"type": "object", "description": "open meetings: ballots so far",
-                    "required": ["owners", "area", "seconds_left"],
-                    "properties": {"owners": _LINE, "area": _LINE,
-                                   "seconds_left": {"type": "integer"}}},
-        "result": {"type": ["object", "null"], "description": "published meetings",
-                   "properties": {"version": {"type": "integer"},
-                                  "status": {"enum": ["preliminary", "published"]},
-                                  "published_at": _TIME,
-                                  "objections_close_at": {"type": ["string", "null"]}}}}}
+        "opens_at": _TIME,
+        "closes_at": _TIME,
+        "turnout": {
+            "type": "object",
+            "description": "open meetings: ballots so far",
+            "required": ["owners", "area", "seconds_left"],
+            "properties": {"owners": _LINE, "area": _LINE, "seconds_left": {"type": "integer"}},
+        },
+        "result": {
+            "type": ["object", "null"],
+            "description": "published meetings",
+            "properties": {
+                "version": {"type": "integer"},
+                "status": {"enum": ["preliminary", "published"]},
+                "published_at": _TIME,
+                "objections_close_at": {"type": ["string", "null"]},
+            },
+        },
+    },
+}
 _MANDATE = {
     "type": "object",
     "required": ["id", "community_id", "kind", "members", "owner_reps", "started_at", "current"],
     "properties": {
-        "id": {"type": "integer"}, "community_id": {"type": "integer"}, "kind": {"enum": _KINDS},
+        "id": {"type": "integer"},
+        "community_id": {"type": "integer"},
+        "kind": {"enum": _KINDS},
         "members": {"type": "array", "items": {"type": "integer"}, "description": "user ids"},
         "owner_reps": {"type": "array", "items": {"type": "integer"}},
-        "meeting_id": {"type": ["integer", "null"]}, "started_at": _TIME,
+        "meeting_id": {"type": ["integer", "null"]},
+        "started_at": _TIME,
         "term_ends_on": {"type": ["string", "null"], "format": "date"},
-        "appointed_by": {"type": "string"}, "current": {"type": "boolean"},
-        "ended_at": {"type": ["string", "null"]}, "end_reason": {"type": ["string", "null"]}}}
-_EVIDENCE = {"type": "object", "required": ["at", "voter"],
-             "description": "when, whom (units and masked name), and details such as "
-                            "credential_id, source (8 characters of a keyed address hash), "
-                            "channel, entered_by, reason, seq and type",
-             "properties": {"at": {"type": ["string", "null"]},
-                            "voter": {"type": ["string", "null"]}}}
-_ANOMALY_CODES = ["reissues_voter", "reissues_meeting", "failed_checks_link",
-                  "failed_checks_address", "ballot_burst", "proxy_holder", "ballot_conflicts",
-                  "ballots_outside_window", "logged_after_close", "ballots_changed"]
+        "appointed_by": {"type": "string"},
+        "current": {"type": "boolean"},
+        "ended_at": {"type": ["string", "null"]},
+        "end_reason": {"type": ["string", "null"]},
+    },
+}
+_EVIDENCE = {
+    "type": "object",
+    "required": ["at", "voter"],
+    "description": "when, whom (units and masked name), and details such as "
+    "credential_id, source (8 characters of a keyed address hash), "
+    "channel, entered_by, reason, seq and type",
+    "properties": {"at": {"type": ["string", "null"]}, "voter": {"type": ["string", "null"]}},
+}
+_ANOMALY_CODES = [
+    "reissues_voter",
+    "reissues_meeting",
+    "failed_checks_link",
+    "failed_checks_address",
+    "ballot_burst",
+    "proxy_holder",
+    "ballot_conflicts",
+    "ballots_outside_window",
+    "logged_after_close",
+    "ballots_changed",
+]
 PATHS.update({
     "/offices/{office_id}/dashboard": {
         "get": {
