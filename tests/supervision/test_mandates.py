@@ -89,10 +89,19 @@ def test_a_preparatory_group_acts_until_the_elected_committee_is_recorded(
         assert client.get(f"/communities/{cast.a.id}").status_code == 200
 
 
-def test_a_refused_former_member_cannot_plan_or_publish(app, client, make, cast, members, world):
+def test_a_refused_former_member_cannot_plan_or_enter_ballots(
+    app, client, make, cast, members, world
+):
+    from voting.ballots.models import PaperEntry
+
     group = members(3)
     m = services()
     start(app, m.appoint_preparatory_group, cast.a.id, cast["office_a"], group.ids, group.ids)
+    opened = world.open(cast.a.id)
+    headers = api(make, group.users[0])
+    paper = f"/api/v1/meetings/{opened.meeting_id}/paper-ballots"
+    body = {"owner_key": "o1", "answers": {opened.matter_id: ["agree"]}}
+    assert client.post(paper, json=body, headers=headers).status_code == 202
     start(
         app,
         m.record_elected_committee,
@@ -110,11 +119,12 @@ def test_a_refused_former_member_cannot_plan_or_publish(app, client, make, cast,
         "closes_at": "2031-01-08T00:00:00Z",
         "matters": [{"title": "事项", "category": "ordinary", "kind": "motion"}],
     }
-    response = client.post(
-        f"/api/v1/communities/{cast.a.id}/meetings", json=body, headers=api(make, group.users[0])
-    )
+    response = client.post(f"/api/v1/communities/{cast.a.id}/meetings", json=body, headers=headers)
     assert response.status_code == 404
     assert world.count(Meeting) == before
+    body["owner_key"] = "o2"
+    assert client.post(paper, json=body, headers=headers).status_code == 404
+    assert world.count(PaperEntry) == 1
 
 
 def test_accounts_named_by_no_mandate_keep_their_scope(app, client, auth, cast, members):
