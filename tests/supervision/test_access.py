@@ -1,11 +1,14 @@
 """Every role on every supervision page and API call: an office sees only its own
 communities, a committee only its own, anonymous visitors are sent to the login page."""
 
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import select
 
 from voting.auth.models import User
-from voting.db import db
+from voting.db import db, utcnow
 from voting.supervision.models import CommitteeMandate
 
 from .support import api
@@ -111,6 +114,8 @@ def test_the_office_appoints_a_group_through_the_pages(client, auth, cast, membe
     page = client.get(f"/communities/{cast.a.id}/supervision").get_data(as_text=True)
     assert "筹备组" in page and "m1" not in page.split('data-testid="current-body"')[0]
     assert page.count('<span class="tag">业主代表</span>') == 2
+    due = (utcnow().astimezone(ZoneInfo("Asia/Shanghai")).date() + timedelta(days=60)).isoformat()
+    assert f'data-testid="first-meeting-due">{due}<' in page
     mandate_id = world.run(lambda: db.session.scalar(select(CommitteeMandate.id)))
     form = client.get(path + "?kind=owners_committee").get_data(as_text=True)
     assert '<option selected value="owners_committee">' in form and "不关联会议" in form

@@ -1,13 +1,15 @@
 """Committee mandates (who holds committee powers for a community, and until when) and the
 failed identity checks that the anomaly checks read."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from voting.db import Base, bigpk, intpk
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: 筹备组, 物业管理委员会 (物管会), 业主委员会 (elected): the kinds of Community.committee_kind.
 MANDATE_KINDS = ("preparatory_group", "management_committee", "owners_committee")
 
@@ -42,6 +44,14 @@ class CommitteeMandate(Base):
     def is_current(self) -> bool:
         """True until the mandate is ended."""
         return self.ended_at is None
+
+    @property
+    def first_meeting_due(self) -> date | None:
+        """A preparatory group holds the first meeting within 60 days of forming (Beijing
+        art. 32): the last day, in Beijing time; None for other bodies."""
+        if self.kind != "preparatory_group":
+            return None
+        return self.started_at.astimezone(SHANGHAI).date() + timedelta(days=60)
 
 
 class IdentityCheckFailure(Base):
