@@ -1,5 +1,6 @@
 """Forms of the ballots feature; the ballot's own fields are built from the meeting's matters."""
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -64,9 +65,9 @@ class ProxyForm(FlaskForm):
 
 
 def invalid_reason_choices() -> list[SelectChoice]:
-    """Choices for ruling a paper ballot or matter invalid."""
+    """Choices for ruling a paper ballot or matter invalid, in the reader's language."""
     return [SelectChoice("", "—")] + [
-        SelectChoice(code, zh) for code, (zh, _en) in INVALID_REASONS.items()
+        SelectChoice(code, gettext(zh)) for code, (zh, _en) in INVALID_REASONS.items()
     ]
 
 

@@ -344,4 +344,4 @@ def owner_names(unit: Unit) -> str:
         gettext("%(name)s（代表）", name=h.owner.name) if h.is_representative else h.owner.name
         for h in unit.holdings
     ]
-    return "、".join(names)
+    return gettext("、").join(names)
