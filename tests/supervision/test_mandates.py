@@ -313,3 +313,52 @@ def test_a_committee_recorded_from_the_published_election(app, cast, members, wo
         assert db.session.get(CommitteeMandate, mid).meeting_id == meeting_id
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.type == "mandate.recorded"))
         assert event.data["meeting_id"] == meeting_id
+
+
+def test_two_offices_appointing_at_once_leave_one_current_mandate(
+    app, cast, members, world, monkeypatch
+):
+    """The second appointment waits for the first and replaces it; without the lock both
+    would read "no current mandate" and both become current."""
+    import threading
+
+    import voting.supervision.mandates as module
+    from voting.auth.models import User
+
+    first, second = members(3), members(3, start=4)
+    officers = [cast["office_a"], cast.make.user("office", "office-a2", office=cast.office_a)]
+    barrier = threading.Barrier(2, timeout=2)
+    reading = module.current_mandate
+
+    def current_then_wait(community_id):
+        found = reading(community_id)
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:
+            pass  # the other appointment is held at the lock: go on alone
+        return found
+
+    monkeypatch.setattr(module, "current_mandate", current_then_wait)
+    errors = []
+
+    def appoint(officer, group):
+        try:
+            with app.test_request_context("/", method="POST"):
+                community = db.session.get(Community, cast.a.id)
+                user = db.session.get(User, officer.id)
+                module.appoint_preparatory_group(community, user, group.ids, group.ids)
+                db.session.commit()
+        except Exception as error:  # reported below, with the thread's failure
+            errors.append(error)
+
+    threads = [
+        threading.Thread(target=appoint, args=pair)
+        for pair in zip(officers, (first, second), strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert world.count(CommitteeMandate) == 2
+    assert world.count(CommitteeMandate, CommitteeMandate.ended_at.is_(None)) == 1

@@ -176,6 +176,12 @@ def _composition(kind: str, community: Community, members: int, reps: int) -> No
         raise SupervisionError(errors(problems))
 
 
+def _lock(community: Community) -> None:
+    """Hold the community's row so that two offices' appointments cannot both become current
+    (PostgreSQL; SQLite's writers already queue on the database lock)."""
+    db.session.execute(select(Community.id).where(Community.id == community.id).with_for_update())
+
+
 def _end(mandate: CommitteeMandate, user: User, reason: str, now: datetime) -> None:
     mandate.ended_at, mandate.ended_by, mandate.end_reason = now, actor_of(user), reason
     record_event(
@@ -198,6 +204,7 @@ def _start(
     now: datetime | None = None,
 ) -> CommitteeMandate:
     user = require_office(user, community)
+    _lock(community)
     now = now or utcnow()
     if kind not in MANDATE_KINDS:
         raise refuse("KIND", "委员会类别无效。", "Unknown kind of committee.")
@@ -280,6 +287,8 @@ def end_mandate(
     """The office ends a mandate early (dissolves a group, or a committee's term ends)."""
     community = db.session.get(Community, mandate.community_id)
     user = require_office(user, community)
+    _lock(community)
+    db.session.refresh(mandate)
     if mandate.ended_at is not None:
         raise refuse("ALREADY_ENDED", "该任期已经结束。", "This mandate has already ended.", 409)
     text = reason.strip() if isinstance(reason, str) else ""
