@@ -128,7 +128,7 @@ def evidence_text(detail: dict) -> str:
     for key, label in (("entered_by", _l("录入人")), ("attempted_by", _l("录入人")),
                        ("recorded_by", _l("登记人")), ("actor", _l("操作者"))):  # fmt: skip
         if detail.get(key):
-            parts.append(f"{label}：{detail[key]}")
+            parts.append(_("%(label)s：%(value)s", label=label, value=detail[key]))
     if "type" in detail:
         parts.append(_("日志第 %(seq)s 条：%(type)s", seq=detail["seq"], type=detail["type"]))
     if detail.get("reason"):
