@@ -203,3 +203,26 @@ def test_an_owner_votes_in_english(app, client):
     voted = main_text(client.get(cast.headers["Location"]))
     assert "Your receipt code" in voted and chinese_in(voted) == []
     assert kit.counts()["ballots"] == 1
+
+
+def test_texts_for_the_owners_are_kept_in_chinese_whoever_writes_them(app, client, staff_english):
+    from sqlalchemy import select
+
+    from voting.consultations.models import Consultation
+
+    response = client.post(
+        f"/communities/{staff_english}/consultations/satisfaction",
+        data={"year": "2025", "deadline": "2099-01-01T10:00"},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        survey = db.session.scalars(select(Consultation)).one()
+        assert survey.title == "2025 年度物业服务满意度调查"
+        assert survey.questions[0].title == "您对小区保洁（公共区域清洁、垃圾清运）的满意程度"
+        assert [o.label for o in survey.questions[0].options][0] == "很不满意"
+        survey_id = survey.id
+    # The staff page shows the stored texts as they are, and the scale in English.
+    page = client.get(f"/communities/{staff_english}/consultations/{survey_id}")
+    html = page.get_data(as_text=True)
+    assert "<li>Very dissatisfied</li>" in html and "<li>很不满意</li>" not in html
+    assert "您对小区保洁" in html

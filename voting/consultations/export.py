@@ -104,7 +104,8 @@ def _questions(sheet: _Sheet, results: ConsultationResults) -> None:
         question = result.question
         sheet.row(question.code, question.title, _("（回答本题）"), *_share(result.respondents))
         for _code, label, share in result.options:
-            sheet.row(question.code, question.title, label, *_share(share))
+            shown = _(label) if question.kind == "scale" else label
+            sheet.row(question.code, question.title, shown, *_share(share))
         if question.kind == "scale":
             sheet.row(question.code, question.title, _("满意（4–5 分）"), *_share(result.satisfied))
             sheet.row(question.code, question.title, _("平均分（按人数）"), result.mean_by_heads)

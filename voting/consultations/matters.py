@@ -6,6 +6,8 @@ the committee chooses it when it turns a question into a matter.
 
 from datetime import datetime
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from voting.consultations.models import Consultation, ConsultationQuestion
@@ -30,9 +32,11 @@ def matter_from_consultation(
     kind = KIND_OF.get(question.kind)
     if kind is None:
         raise ConsultationError(_("评分题不能转为表决事项，请改用单选或多选题。"))
-    description = _(
-        "本事项来自协商议题「%(title)s」（征求意见截止后整理）。", title=consultation.title
-    )
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        # Part of the owners' notice: in the source language, whatever the staff reads.
+        description = _(
+            "本事项来自协商议题「%(title)s」（征求意见截止后整理）。", title=consultation.title
+        )
     matter = {
         "title": question.title,
         "description": description,

@@ -7,6 +7,8 @@ figures line up with the last year's by code, never by wording.
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -56,20 +58,22 @@ def create_satisfaction_survey(community: Community, year: int, deadline: dateti
     )
     if taken is not None:
         raise ConsultationError(_("%(year)d 年度的满意度调查已经存在。", year=year))
-    consultation = create_consultation(
-        community,
-        _("%(year)d 年度物业服务满意度调查", year=year),
-        deadline,
-        body=_(
-            "请您对本小区物业服务企业 %(year)d 年度的服务打分：1 分为很不满意，5 分为很满意。"
-            "调查结果用于了解业主意见，不是业主大会的表决。欢迎在下方留言提出具体意见。",
-            year=year,
-        ),
-        kind="satisfaction",
-        survey_year=year,
-    )
-    for code, title in QUESTIONS:
-        add_question(consultation, str(title), "scale", code=code)
+    # The survey speaks to the owners: written in the source language, whatever the staff reads.
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        consultation = create_consultation(
+            community,
+            _("%(year)d 年度物业服务满意度调查", year=year),
+            deadline,
+            body=_(
+                "请您对本小区物业服务企业 %(year)d 年度的服务打分：1 分为很不满意，5 分为很满意。"
+                "调查结果用于了解业主意见，不是业主大会的表决。欢迎在下方留言提出具体意见。",
+                year=year,
+            ),
+            kind="satisfaction",
+            survey_year=year,
+        )
+        for code, title in QUESTIONS:
+            add_question(consultation, str(title), "scale", code=code)
     log(consultation, "template_applied",
         {"template": TEMPLATE_VERSION, "codes": [code for code, _t in QUESTIONS]})  # fmt: skip
     return consultation

@@ -27,6 +27,7 @@ from voting.consultations.models import (
 )
 from voting.consultations.roster import participant_rows
 from voting.db import db, utcnow
+from voting.i18n import N_
 from voting.rosters.models import Community
 from voting.rules.persons import AreaUnresolved
 from voting.rules.procedure import Procedure, ProcedureError
@@ -45,9 +46,10 @@ DOCUMENT_TYPES = (
     (b"\xff\xd8\xff", "image/jpeg"),
 )
 #: The points of a scale question: 1 (worst) to 5 (best).
+#: Stored in zh-CN whatever the staff reads; pages show them through _().
 SCALE = (
-    ("1", _l("很不满意")), ("2", _l("不满意")), ("3", _l("一般")), ("4", _l("满意")),
-    ("5", _l("很满意")),
+    ("1", N_("很不满意")), ("2", N_("不满意")), ("3", N_("一般")), ("4", N_("满意")),
+    ("5", N_("很满意")),
 )  # fmt: skip
 STATE_LABELS = {"draft": _l("草稿"), "open": _l("征求意见中"), "closed": _l("已截止")}
 
