@@ -6,9 +6,8 @@ Create Date: 2026-11-21 23:46:16.034953
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0006"

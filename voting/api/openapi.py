@@ -270,8 +270,10 @@ _MEETING = {
                            "options": {"type": "array", "items": _OPTION_OUT}}}},
         "issues": {"type": "array", "description": "staff only: what blocks the next step",
                    "items": {"type": "object", "required": ["code", "message", "severity"]}},
-        "tally": {"type": ["array", "null"],
-                  "description": "staff only, once tallied: the MATTER list of FORMATS.md §4"}}}  # fmt: skip
+        "tally": {
+            "type": ["array", "null"],
+            "description": "staff only, once tallied: the MATTER list of FORMATS.md §4",
+        }}}  # fmt: skip
 _STEP = {**_ok("the meeting in its new state", _MEETING), "409": ERROR}
 _TURNOUT_LINE = {"type": "object", "required": ["voted", "total", "needed", "ratio", "quorum_met"]}
 
