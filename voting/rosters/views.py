@@ -196,4 +196,4 @@ def procedure(community_id: int):
             return redirect(url_for("rosters.community", community_id=community.id))
     return render_template(
         "rosters/procedure.html", form=form, community=community, errors=errors
-    ), (422 if errors else 200)
+    ), (422 if errors or form.errors else 200)
