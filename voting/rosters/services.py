@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, func, or_, select
 
 from voting.audit.services import current_actor, record_event
 from voting.db import db, utcnow
@@ -167,15 +167,12 @@ def _replace_roster(community, rows: list[RosterRow], owners: dict, unit_owners:
     session.execute(delete(Holding).where(Holding.community_id == cid))
     session.execute(delete(Unit).where(Unit.community_id == cid))
     session.execute(delete(Owner).where(Owner.community_id == cid))
-    session.execute(
-        insert(Unit.__table__),
-        [
-            {"community_id": cid, "building": r.building, "number": r.unit,
-             "unit_type": r.unit_type, "registered_area": r.registered_area,
-             "surveyed_area": r.surveyed_area, "contract_area": r.contract_area,
-             "is_developer_held": r.is_developer_held}
-            for r in rows
-        ],
+    _bulk_insert(
+        Unit.__table__,
+        ("community_id", "building", "number", "unit_type", "registered_area", "surveyed_area",
+         "contract_area", "is_developer_held"),
+        [(cid, r.building, r.unit, r.unit_type, r.registered_area, r.surveyed_area,
+          r.contract_area, r.is_developer_held) for r in rows],
     )  # fmt: skip
     ids = dict(
         ((building, number), unit_id)
@@ -186,20 +183,33 @@ def _replace_roster(community, rows: list[RosterRow], owners: dict, unit_owners:
     unit_ids = [ids[(r.building, r.unit)] for r in rows]
     owner_ids = {}
     if owners:
-        session.execute(insert(Owner.__table__), [_owner_row(cid, d) for d in owners.values()])
+        owner_rows = [_owner_row(cid, d) for d in owners.values()]
+        _bulk_insert(Owner.__table__, tuple(owner_rows[0]), [tuple(r.values()) for r in owner_rows])
         owner_ids = dict(
             session.execute(select(Owner.key, Owner.id).where(Owner.community_id == cid)).all()
         )
     holdings = [
-        {"community_id": cid, "unit_id": unit_id, "owner_id": owner_ids[key],
-         "is_representative": is_rep}
+        (cid, unit_id, owner_ids[key], is_rep)
         for unit_id, pairs in zip(unit_ids, unit_owners, strict=True)
         for key, is_rep in pairs
-    ]  # fmt: skip
+    ]
     if holdings:
-        session.execute(insert(Holding.__table__), holdings)
+        columns = ("community_id", "unit_id", "owner_id", "is_representative")
+        _bulk_insert(Holding.__table__, columns, holdings)
     session.expire_all()
     return unit_ids
+
+
+def _bulk_insert(table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT many plain rows through the driver's executemany: a 50,000-unit roster is
+    written in a fraction of the time the per-row parameter processing would take."""
+    connection = db.session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(mark for _ in columns)})"
+    )
+    connection.exec_driver_sql(sql, rows)
 
 
 def _owner_row(community_id: int, draft: _OwnerDraft) -> dict:
