@@ -1,13 +1,16 @@
 """Append to and check the audit chains."""
 
+import secrets
+
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import insert, select, update
+from sqlalchemy import JSON, bindparam, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm.util import identity_key
 
 from voting.audit.models import AuditChain, AuditEvent
 from voting.crypto.audit import GENESIS, event_hash, verify_chain
+from voting.crypto.canonical import canonical
 from voting.db import db, utcnow
 
 
@@ -27,27 +30,71 @@ def current_actor() -> str:
     return "system"
 
 
-def _lock_chain(name: str) -> tuple[int, str]:
-    """Lock the chain's head row (creating it on first use) so appends never fork.
-
-    Returns the head's (seq, hash). Columns, not an entity: the head is advanced with one
-    statement below, and no stale copy is left in the session.
-    """
+def _create_chain(name: str) -> None:
+    """The chain's head row at genesis, unless it exists (first event of a chain)."""
     session = db.session
-    postgres = session.get_bind().dialect.name == "postgresql"
-    locked = select(AuditChain.seq, AuditChain.head).where(AuditChain.name == name)
-    if postgres:
-        locked = locked.with_for_update()
-    row = session.execute(locked).first()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            pg_insert(AuditChain)
+            .values(name=name, seq=0, head=GENESIS)
+            .on_conflict_do_nothing(index_elements=["name"])
+        )
+    else:
+        session.execute(insert(AuditChain).values(name=name, seq=0, head=GENESIS))
+
+
+#: PostgreSQL: lock the head, hash the event and append it in one statement. The canonical
+#: bytes are made here with two random marks where seq and prev go; the database puts the
+#: head's values in their place, so that the head is locked for one round trip only.
+_APPEND = text("""
+WITH head AS (
+    SELECT seq, head FROM audit_chains WHERE name = :chain FOR UPDATE
+), event AS (
+    SELECT head.seq + 1 AS seq, head.head AS prev,
+           encode(sha256(convert_to(replace(replace(CAST(:template AS TEXT), :seq_mark,
+               CAST(head.seq + 1 AS TEXT)), :prev_mark, head.head), 'UTF8')), 'hex') AS hash
+    FROM head
+), advance AS (
+    UPDATE audit_chains SET seq = event.seq, head = event.hash FROM event
+    WHERE audit_chains.name = :chain
+)
+INSERT INTO audit_events (chain, community_id, seq, at, type, actor, data, prev, hash)
+SELECT :chain, :community_id, event.seq, :at, :type, :actor, CAST(:data AS JSON), event.prev,
+       event.hash
+FROM event
+RETURNING seq, prev, hash
+""").bindparams(bindparam("data", type_=JSON))
+
+
+def _append_postgres(name: str, community_id: int | None, body: dict) -> tuple[int, str, str]:
+    """Append on PostgreSQL (see _APPEND); returns the event's seq, prev and hash."""
+    seq_mark, prev_mark = f"seq:{secrets.token_hex(16)}", f"prev:{secrets.token_hex(16)}"
+    template = canonical({**body, "seq": seq_mark, "prev": prev_mark}).decode()
+    params = {"chain": name, "community_id": community_id, "template": template,
+              "seq_mark": f'"{seq_mark}"', "prev_mark": prev_mark, **body}  # fmt: skip
+    row = db.session.execute(_APPEND, params).first()
     if row is None:
-        # SQLite: every write transaction already holds the database lock (BEGIN IMMEDIATE).
-        create = pg_insert(AuditChain) if postgres else insert(AuditChain)
-        create = create.values(name=name, seq=0, head=GENESIS)
-        if postgres:
-            create = create.on_conflict_do_nothing(index_elements=["name"])
-        session.execute(create)
-        row = session.execute(locked).first()
-    return row.seq, row.head
+        _create_chain(name)
+        row = db.session.execute(_APPEND, params).first()
+    return row.seq, row.prev, row.hash
+
+
+def _append_sqlite(name: str, community_id: int | None, body: dict) -> tuple[int, str, str]:
+    """Append on SQLite, whose write transactions already hold the database lock."""
+    session = db.session
+    current = select(AuditChain.seq, AuditChain.head).where(AuditChain.name == name)
+    row = session.execute(current).first()
+    if row is None:
+        _create_chain(name)
+        row = session.execute(current).first()
+    seq, prev = row.seq + 1, row.head
+    digest = event_hash({**body, "seq": seq, "prev": prev})
+    session.execute(update(AuditChain).where(AuditChain.name == name).values(seq=seq, head=digest))
+    session.execute(
+        insert(AuditEvent).values(chain=name, community_id=community_id, seq=seq, prev=prev,
+                                  hash=digest, **body)
+    )  # fmt: skip
+    return seq, prev, digest
 
 
 def record_event(
@@ -58,32 +105,33 @@ def record_event(
     office_id: int | None = None,
     actor: str | None = None,
 ) -> AuditEvent:
-    """Append one event to its chain; ``data`` must hold no unmasked identity data."""
+    """Append one event to its chain; ``data`` must hold no unmasked identity data.
+
+    The chain's head row stays locked until commit, so appends never fork; every state change
+    of a community (each ballot above all) passes here, so the lock is held as briefly as the
+    database allows.
+    """
     name = chain_name(community_id, office_id)
-    seq, head = _lock_chain(name)
     body = {
-        "seq": seq + 1,
         "at": utcnow().strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         "type": type,
         "actor": actor or current_actor(),
         "data": data,
-        "prev": head,
     }
-    digest = event_hash(body)
     session = db.session
-    advance = update(AuditChain).where(AuditChain.name == name).values(seq=body["seq"], head=digest)
-    append = insert(AuditEvent).values(chain=name, community_id=community_id, hash=digest, **body)
-    # The head row stays locked until commit: on PostgreSQL advance it and append the event in
-    # one round trip, to keep that time short (every ballot of a community passes here).
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(append.add_cte(advance.cte("advance_chain")))
+        seq, prev, digest = _append_postgres(name, community_id, body)
+        event = {**body, "seq": seq, "prev": prev}
+        if event_hash(event) != digest:
+            # Never commit an event whose hash the verifier would not recompute.
+            raise RuntimeError(f"audit event {name} #{seq}: the database hashed it differently")
     else:
-        session.execute(advance)
-        session.execute(append)
+        seq, prev, digest = _append_sqlite(name, community_id, body)
     loaded = session.identity_map.get(identity_key(AuditChain, name))
     if loaded is not None:
         session.expire(loaded)
-    return AuditEvent(chain=name, community_id=community_id, hash=digest, **body)
+    return AuditEvent(chain=name, community_id=community_id, seq=seq, prev=prev, hash=digest,
+                      **body)  # fmt: skip
 
 
 def chain_events(name: str, upto_seq: int | None = None) -> list[AuditEvent]:
