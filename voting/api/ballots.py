@@ -13,7 +13,7 @@ from voting.ballots.errors import BallotError
 from voting.ballots.models import Ballot
 from voting.ballots.paper import enter_paper_ballot, voter_by_key
 from voting.ballots.proxies import record_proxy
-from voting.ballots.services import cast_ballot, commit_ballot
+from voting.ballots.services import cast_ballot, durable_ballot
 from voting.db import db, utcnow
 from voting.extensions import limiter
 from voting.meetings.models import Meeting
@@ -55,10 +55,10 @@ def cast():
         raise ApiError(422, "invalid", "token is required", [{"field": "token"}])
     verification = _optional_text(data, "verification")
     try:
-        ballot = cast_ballot(token, data.get("answers"), verification, source=request.remote_addr)
+        with durable_ballot():  # committed and on disk before the receipt is sent
+            ballot = cast_ballot(token, data.get("answers"), verification, request.remote_addr)
     except BallotError as error:
         raise _api_error(error) from None
-    commit_ballot()  # durable before the receipt is sent; see commit_ballot
     return jsonify({"receipt": ballot.receipt}), 201
 
 

@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +16,7 @@ from blinker import Namespace
 from flask import current_app
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import load_only
 
 from voting.audit.services import record_event
 from voting.ballots.answers import ballot_form, check_answers
@@ -223,8 +225,9 @@ def insert_ballot(ballot: Ballot, voter: Voter, community_id: int, actor: str) -
     try:
         # A plain INSERT: a second ballot of the voter fails on the unique constraint, and the
         # refusal rolls the whole transaction back, so no savepoint is needed.
-        statement = insert(Ballot).values(**values).returning(Ballot.id)
-        ballot.id = db.session.execute(statement).scalar_one()
+        table = Ballot.__table__
+        statement = insert(table).returning(table.c.id)
+        ballot.id = db.session.execute(statement, values).scalar_one()
     except IntegrityError:
         raise refusal("already_voted") from None
     entry = sha256_hex(canonical(board_entry(ballot, voter)))
@@ -237,6 +240,16 @@ def insert_ballot(ballot: Ballot, voter: Voter, community_id: int, actor: str) -
     return ballot
 
 
+#: What casting reads of the voter and the meeting (every ballot loads them: keep it lean).
+_VOTER_COLUMNS = (Voter.meeting_id, Voter.community_id, Voter.area, Voter.can_vote, Voter.salt,
+                  Voter.id_last4_hash, Voter.phone_last4_hash)  # fmt: skip
+_MEETING_COLUMNS = (
+    Meeting.community_id, Meeting.opens_at, Meeting.closes_at, Meeting.submitted_at,
+    Meeting.approved_at, Meeting.announced_at, Meeting.opened_at, Meeting.closed_at,
+    Meeting.tallied_at, Meeting.published_at, Meeting.countersigned_at, Meeting.voided_at,
+)  # fmt: skip
+
+
 def _credential_voter_meeting(token: str) -> tuple[Credential, Voter, Meeting] | None:
     """The token's credential with its voter and meeting, in one query."""
     if not isinstance(token, str) or not 16 <= len(token) <= 64:
@@ -246,6 +259,7 @@ def _credential_voter_meeting(token: str) -> tuple[Credential, Voter, Meeting] |
         .join(Voter, Voter.id == Credential.voter_id)
         .join(Meeting, Meeting.id == Credential.meeting_id)
         .where(Credential.token_hash == token_hash(token))
+        .options(load_only(*_VOTER_COLUMNS), load_only(*_MEETING_COLUMNS))
     ).first()
     return None if row is None else (row[0], row[1], row[2])
 
@@ -293,25 +307,32 @@ def cast_ballot(
     return insert_ballot(ballot, voter, meeting.community_id, RESIDENT)
 
 
-def commit_ballot() -> None:
-    """Commit a cast ballot and return once it is on disk, without holding the audit head.
+@contextmanager
+def durable_ballot():
+    """Cast a ballot in the block; leave it committed and on disk, without holding the audit head.
 
     Casting appends to the community's audit chain, whose head row stays locked until commit,
-    so every ballot of the community waits for the one before it. On PostgreSQL the commit
-    itself is asynchronous (the lock is released before the WAL is flushed); a second, tiny
+    so every ballot of the community waits for the one before it. On PostgreSQL the ballot's
+    commit is asynchronous (the lock is released before the WAL is flushed); a second, tiny
     synchronous transaction then waits until the WAL is flushed past it, and so past the
-    ballot: the flush is shared with concurrent ballots, and nothing is acknowledged before
+    ballot: flushes are shared between concurrent ballots, and nothing is acknowledged before
     it is durable. A later transaction that read the new head commits after it in the WAL, so
-    a crash can never keep it while losing the ballot it chained to.
+    a crash can never keep that one and lose the ballot it chained to. If the block raises,
+    nothing is committed (the caller rolls back as after any refusal).
     """
     session = db.session
-    if session.get_bind().dialect.name != "postgresql":
-        session.commit()
-        return
-    session.execute(text("SET LOCAL synchronous_commit = off"))
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        # Set first, so that nothing of it happens while the audit head is locked.
+        session.execute(text("SET LOCAL synchronous_commit = off"))
+    yield
     session.commit()
-    session.execute(text("SELECT txid_current()"))
-    session.commit()
+    if postgres:
+        # In autocommit: the statement's own commit is the synchronous one (one round trip).
+        with db.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+                "SELECT txid_current()"
+            )
 
 
 def format_receipt(receipt: str) -> list[str]:

@@ -29,7 +29,7 @@ from voting.ballots.services import (
     Link,
     cast_ballot,
     check_identity,
-    commit_ballot,
+    durable_ballot,
     format_receipt,
     needs_identity,
     open_link,
@@ -229,15 +229,14 @@ def confirm(token: str):
     chosen = _chosen(form, request.form)
     if request.form.get("action") != "cast":
         return _ballot_page(link, chosen)
+    answers = answers_from_form(form, request.form)
     try:
-        cast_ballot(
-            token, answers_from_form(form, request.form), source=request.remote_addr, verified=True
-        )
+        with durable_ballot():  # committed and on disk before the receipt is shown
+            cast_ballot(token, answers, source=request.remote_addr, verified=True)
     except BallotError as error:
         if error.code == "invalid_answers":
             return _ballot_page(link, chosen, error.details, 422)
         return _refused(link, error)
-    commit_ballot()  # durable before the receipt is shown
     return redirect(url_for("ballots.receipt", token=token))
 
 
