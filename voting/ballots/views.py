@@ -20,6 +20,8 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from voting.ballots.answers import ABSTAIN, answers_from_form, ballot_form, check_answers
 from voting.ballots.errors import BallotError
@@ -56,7 +58,17 @@ def _render(template: str, link: Link, **context) -> str:
     if link.meeting is not None:
         community = db.session.get(Community, link.meeting.community_id)
     token = request.view_args.get("token", "")
-    return render_template(template, link=link, link_token=token, community=community, **context)
+    documents = []
+    if link.meeting is not None:
+        # Names and sizes only: the files themselves are sent one by one, on request.
+        documents = db.session.scalars(
+            select(MeetingDocument)
+            .options(defer(MeetingDocument.data))
+            .where(MeetingDocument.meeting_id == link.meeting.id)
+            .order_by(MeetingDocument.id)
+        ).all()
+    return render_template(template, link=link, link_token=token, community=community,
+                           documents=documents, **context)  # fmt: skip
 
 
 def _refused(link: Link, error: BallotError):
