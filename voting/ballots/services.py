@@ -1,7 +1,10 @@
 """Use cases of the resident's link: what a link may do, the identity check, casting.
 
 The audit log becomes public, so nothing written to it joins a voter to choices: a cast
-ballot is logged with the hash of its (anonymous) board entry only, by actor "resident".
+ballot is logged, by actor "resident", with a seal of its board entry only — a keyed hash
+(``entry_seal``), so that the committee and the office can check that no ballot changed
+after it was cast, while a reader of the public log cannot match an event's time to a
+board entry (and so to whoever was seen voting at that minute).
 """
 
 import hashlib
@@ -22,7 +25,7 @@ from voting.audit.services import record_event
 from voting.ballots.answers import ballot_form, check_answers
 from voting.ballots.errors import BallotError
 from voting.ballots.models import Ballot
-from voting.crypto.canonical import canonical, sha256_hex
+from voting.crypto.canonical import canonical
 from voting.db import db, utcnow
 from voting.meetings.credentials import credential_for_token, token_hash
 from voting.meetings.models import Credential, Meeting, Voter
@@ -202,6 +205,13 @@ def source_hash(address: str | None) -> str | None:
     return hmac.new(secret, b"ballot-source:" + address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def entry_seal(entry: dict) -> str:
+    """Keyed SHA-256 (HMAC) of a board entry's canonical bytes, under the instance secret."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    key = hmac.new(secret, b"gongyi/ballot-entry-seal/v1", hashlib.sha256).digest()
+    return hmac.new(key, canonical(entry), hashlib.sha256).hexdigest()
+
+
 def board_entry(ballot: Ballot, voter: Voter) -> dict:
     """The ballot as its bulletin-board entry (FORMATS.md §3): no name, no unit."""
     return {
@@ -230,7 +240,7 @@ def insert_ballot(ballot: Ballot, voter: Voter, community_id: int, actor: str) -
         ballot.id = db.session.execute(statement, values).scalar_one()
     except IntegrityError:
         raise refusal("already_voted") from None
-    entry = sha256_hex(canonical(board_entry(ballot, voter)))
+    entry = entry_seal(board_entry(ballot, voter))
     record_event(
         "ballot.cast",
         {"meeting_id": ballot.meeting_id, "channel": ballot.channel, "entry": entry},

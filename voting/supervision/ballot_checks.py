@@ -173,8 +173,7 @@ def late_anomalies(meeting: Meeting) -> list[Anomaly]:
 
 def changed_ballot_anomalies(meeting: Meeting) -> list[Anomaly]:
     """Ballots that differ from what the audit log recorded when they were cast."""
-    from voting.ballots.services import board_entry
-    from voting.crypto.canonical import canonical, sha256_hex
+    from voting.ballots.services import board_entry, entry_seal
 
     logged = logged_ballot_entries(meeting)
     rows = db.session.execute(
@@ -185,7 +184,7 @@ def changed_ballot_anomalies(meeting: Meeting) -> list[Anomaly]:
     ).all()
     unmatched = []
     for ballot, voter in rows:
-        entry = sha256_hex(canonical(board_entry(ballot, voter)))
+        entry = entry_seal(board_entry(ballot, voter))
         if logged.get(entry, 0) > 0:
             logged[entry] -= 1
         else:
