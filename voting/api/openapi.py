@@ -109,55 +109,117 @@ PATHS: dict[str, dict] = {
 }  # fmt: skip
 
 # --- consultations (协商议事 / 征求意见) ---------------------------------------------------------
-_TOKEN = {"name": "token", "in": "path", "required": True,
-          "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
-_VERIFY = {"type": "string", "minLength": 4, "maxLength": 4,
-           "description": "last four characters of the ID number or phone, when required"}
+_TOKEN = {
+    "name": "token",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 64},
+}
+_VERIFY = {
+    "type": "string",
+    "minLength": 4,
+    "maxLength": 4,
+    "description": "last four characters of the ID number or phone, when required",
+}
 _TEXT = {"type": "string"}
 _TIME = {"type": ["string", "null"], "format": "date-time"}
 _AREA = {"type": "string", "pattern": "^[0-9]+\\.[0-9]{2}$"}
-_QUESTION = {"type": "object", "required": ["title", "kind"], "properties": {
-    "title": {"type": "string", "minLength": 1, "maxLength": 300},
-    "kind": {"enum": ["single", "multiple", "scale"]},
-    "options": {"type": "array", "maxItems": 30,
-                "items": {"type": "string", "minLength": 1, "maxLength": 200}},
-    "max_choices": {"type": ["integer", "null"], "minimum": 1}}}
-_SUMMARY = {"type": "object", "required": ["id", "community_id", "title", "kind", "state",
-                                            "deadline", "opened_at", "closed_at"],
-            "properties": {"id": {"type": "integer"}, "community_id": {"type": "integer"},
-                           "title": _TEXT, "kind": {"enum": ["general", "satisfaction"]},
-                           "survey_year": {"type": ["integer", "null"]},
-                           "state": {"enum": ["draft", "open", "closed"]},
-                           "deadline": _TIME, "opened_at": _TIME, "closed_at": _TIME}}
-_CONSULTATION = {**_SUMMARY, "required": [*_SUMMARY["required"], "body", "documents", "questions"],
-                 "properties": {**_SUMMARY["properties"], "body": _TEXT,
-                                "documents": {"type": "array", "items": {"type": "object"}},
-                                "questions": {"type": "array", "items": {
-                                    "type": "object", "required": ["code", "title", "kind",
-                                                                   "options"]}}}}
-_SHARE = {"type": "object", "required": ["heads", "area", "heads_ratio", "area_ratio",
-                                         "heads_percent", "area_percent"],
-          "properties": {"heads": {"type": "integer"}, "area": _AREA,
-                         "heads_ratio": {"type": "string", "pattern": "^[0-9]+/[0-9]+$"},
-                         "area_ratio": {"type": "string", "pattern": "^[0-9]+/[0-9]+$"},
-                         "heads_percent": _TEXT, "area_percent": _TEXT}}
-_RESULTS = {"type": "object",
-            "required": ["roster", "can_take_part", "answered", "comments", "questions"],
-            "properties": {"roster": {"type": "object", "required": ["heads", "area"]},
-                           "can_take_part": _SHARE, "answered": _SHARE,
-                           "comments": {"type": "object",
-                                        "required": ["total", "hidden", "commenters"]},
-                           "questions": {"type": "array", "items": {
-                               "type": "object",
-                               "required": ["code", "title", "kind", "respondents", "options"],
-                               "properties": {"respondents": _SHARE, "options": {
-                                   "type": "array", "items": _SHARE}}}}}}
-_COMMENT = {"type": "object", "required": ["id", "parent_id", "depth", "author", "created_at",
-                                           "hidden", "body"],
-            "properties": {"id": {"type": "integer"}, "parent_id": {"type": ["integer", "null"]},
-                           "depth": {"type": "integer", "minimum": 0},
-                           "author": {"enum": ["owner", "staff"]},
-                           "hidden": {"type": "boolean"}, "body": {"type": ["string", "null"]}}}
+_QUESTION = {
+    "type": "object",
+    "required": ["title", "kind"],
+    "properties": {
+        "title": {"type": "string", "minLength": 1, "maxLength": 300},
+        "kind": {"enum": ["single", "multiple", "scale"]},
+        "options": {
+            "type": "array",
+            "maxItems": 30,
+            "items": {"type": "string", "minLength": 1, "maxLength": 200},
+        },
+        "max_choices": {"type": ["integer", "null"], "minimum": 1},
+    },
+}
+_SUMMARY = {
+    "type": "object",
+    "required": [
+        "id",
+        "community_id",
+        "title",
+        "kind",
+        "state",
+        "deadline",
+        "opened_at",
+        "closed_at",
+    ],
+    "properties": {
+        "id": {"type": "integer"},
+        "community_id": {"type": "integer"},
+        "title": _TEXT,
+        "kind": {"enum": ["general", "satisfaction"]},
+        "survey_year": {"type": ["integer", "null"]},
+        "state": {"enum": ["draft", "open", "closed"]},
+        "deadline": _TIME,
+        "opened_at": _TIME,
+        "closed_at": _TIME,
+    },
+}
+_CONSULTATION = {
+    **_SUMMARY,
+    "required": [*_SUMMARY["required"], "body", "documents", "questions"],
+    "properties": {
+        **_SUMMARY["properties"],
+        "body": _TEXT,
+        "documents": {"type": "array", "items": {"type": "object"}},
+        "questions": {
+            "type": "array",
+            "items": {"type": "object", "required": ["code", "title", "kind", "options"]},
+        },
+    },
+}
+_SHARE = {
+    "type": "object",
+    "required": ["heads", "area", "heads_ratio", "area_ratio", "heads_percent", "area_percent"],
+    "properties": {
+        "heads": {"type": "integer"},
+        "area": _AREA,
+        "heads_ratio": {"type": "string", "pattern": "^[0-9]+/[0-9]+$"},
+        "area_ratio": {"type": "string", "pattern": "^[0-9]+/[0-9]+$"},
+        "heads_percent": _TEXT,
+        "area_percent": _TEXT,
+    },
+}
+_RESULTS = {
+    "type": "object",
+    "required": ["roster", "can_take_part", "answered", "comments", "questions"],
+    "properties": {
+        "roster": {"type": "object", "required": ["heads", "area"]},
+        "can_take_part": _SHARE,
+        "answered": _SHARE,
+        "comments": {"type": "object", "required": ["total", "hidden", "commenters"]},
+        "questions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["code", "title", "kind", "respondents", "options"],
+                "properties": {
+                    "respondents": _SHARE,
+                    "options": {"type": "array", "items": _SHARE},
+                },
+            },
+        },
+    },
+}
+_COMMENT = {
+    "type": "object",
+    "required": ["id", "parent_id", "depth", "author", "created_at", "hidden", "body"],
+    "properties": {
+        "id": {"type": "integer"},
+        "parent_id": {"type": ["integer", "null"]},
+        "depth": {"type": "integer", "minimum": 0},
+        "author": {"enum": ["owner", "staff"]},
+        "hidden": {"type": "boolean"},
+        "body": {"type": ["string", "null"]},
+    },
+}
 PATHS.update({
     "/communities/{community_id}/consultations": {
         "get": {"summary": "The community's consultations", "security": BEARER,
@@ -363,9 +425,13 @@ PATHS.update({
 
 
 # --- ballots (FORMATS.md §3, §7): online ballots, paper and proxy entry ---------------------
-_CHOICES = {"type": "array", "uniqueItems": True, "maxItems": 60,
-            "items": {"type": "string", "minLength": 1, "maxLength": 32},
-            "description": "chosen option ids of the matter; [] abstains (弃权)"}
+_CHOICES = {
+    "type": "array",
+    "uniqueItems": True,
+    "maxItems": 60,
+    "items": {"type": "string", "minLength": 1, "maxLength": 32},
+    "description": "chosen option ids of the matter; [] abstains (弃权)",
+}
 _RECEIPT = {"type": "string", "pattern": "^[0-9a-f]{32}$"}
 _REFUSALS = {"409": ERROR, "410": ERROR, "429": ERROR}
 PATHS.update({
@@ -450,21 +516,41 @@ PATHS.update({
 })  # fmt: skip
 
 # --- results (FORMATS.md §4, §7): signed results, the bulletin board, keys -------------------
-_VERSION = {"name": "version", "in": "query", "required": False,
-            "description": "an earlier version of the result (default: the one in force)",
-            "schema": {"type": "integer", "minimum": 1}}
-_SIG = {"type": "object", "required": ["role", "key_id", "public_key", "signature", "signed_at"],
-        "properties": {"role": {"enum": ["committee", "office"]},
-                       "key_id": {"type": "string", "pattern": "^[0-9a-f]{16}$"},
-                       "public_key": {"type": "string"}, "signature": {"type": "string"},
-                       "signed_at": {"type": "string", "format": "date-time"}}}
-_RESULT = {"type": "object", "required": ["document", "signatures"],
-           "properties": {"document": {"type": "object", "description": "DOC of FORMATS.md §4"},
-                          "signatures": {"type": "array", "items": _SIG}}}
-_BOARD = {"type": "object", "required": ["format", "meeting_id", "entries"],
-          "properties": {"format": {"const": "gongyi-board/1"},
-                         "meeting_id": {"type": "string"},
-                         "entries": {"type": "array", "items": {"type": "object"}}}}
+_VERSION = {
+    "name": "version",
+    "in": "query",
+    "required": False,
+    "description": "an earlier version of the result (default: the one in force)",
+    "schema": {"type": "integer", "minimum": 1},
+}
+_SIG = {
+    "type": "object",
+    "required": ["role", "key_id", "public_key", "signature", "signed_at"],
+    "properties": {
+        "role": {"enum": ["committee", "office"]},
+        "key_id": {"type": "string", "pattern": "^[0-9a-f]{16}$"},
+        "public_key": {"type": "string"},
+        "signature": {"type": "string"},
+        "signed_at": {"type": "string", "format": "date-time"},
+    },
+}
+_RESULT = {
+    "type": "object",
+    "required": ["document", "signatures"],
+    "properties": {
+        "document": {"type": "object", "description": "DOC of FORMATS.md §4"},
+        "signatures": {"type": "array", "items": _SIG},
+    },
+}
+_BOARD = {
+    "type": "object",
+    "required": ["format", "meeting_id", "entries"],
+    "properties": {
+        "format": {"const": "gongyi-board/1"},
+        "meeting_id": {"type": "string"},
+        "entries": {"type": "array", "items": {"type": "object"}},
+    },
+}
 _REASON = {"type": "string", "minLength": 1, "maxLength": 1000}
 PATHS.update({
     "/meetings/{meeting_id}/result": {
