@@ -4,9 +4,11 @@ starts from it empty (SQLite: a copy of the migrated file; PostgreSQL: tables tr
 """
 
 import functools
+import logging
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ import pytest
 os.environ.setdefault("VOTING_INSTANCE_PATH", tempfile.mkdtemp(prefix="voting-test-instance-"))
 
 from sqlalchemy import create_engine, text  # noqa: E402
+from werkzeug.serving import WSGIRequestHandler, make_server  # noqa: E402
 
 from voting import create_app  # noqa: E402
 from voting.db import db  # noqa: E402
@@ -197,3 +200,31 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Request lines carry tokens: the browser tests' server logs none of them."""
+
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+
+@pytest.fixture
+def served(tmp_path):
+    """The app on a free port of 127.0.0.1 with a migrated file SQLite database (browser tests)."""
+    from flask_migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'browser.db'}"
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser",
+                      "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False})  # fmt: skip
+    with app.app_context():
+        upgrade()
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    with app.app_context():
+        db.engine.dispose()

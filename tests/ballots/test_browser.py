@@ -5,19 +5,15 @@ go to test-artifacts/. Skipped when Chromium is not installed, unless VOTING_REQ
 """
 
 import base64
-import logging
 import os
 import re
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import WSGIRequestHandler, make_server
 
-from voting import create_app
 from voting.db import db
 
 from .support import MeetingKit, election, motion, selection, six_owners
@@ -64,34 +60,6 @@ def browser():
     yield driver
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """Request lines carry tokens: this server logs none of them."""
-
-    def log_request(self, *args, **kwargs) -> None:
-        pass
-
-
-@pytest.fixture
-def served(tmp_path):
-    """The app on a free port of 127.0.0.1 with a migrated file SQLite database."""
-    from flask_migrate import upgrade
-
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser",
-                      "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False})  # fmt: skip
-    with app.app_context():
-        upgrade()
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
-        db.engine.dispose()
 
 
 def shoot(driver, name: str) -> None:

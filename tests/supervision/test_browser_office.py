@@ -7,18 +7,14 @@ VOTING_REQUIRE_BROWSER=1.
 """
 
 import base64
-import logging
 import os
 import shutil
 import tempfile
-import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
 
-from voting import create_app
 from voting.db import db, utcnow
 
 from .support import MOTION, last4, roster_csv
@@ -65,32 +61,6 @@ def browser():
     yield driver
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs) -> None:
-        pass
-
-
-@pytest.fixture
-def served(tmp_path):
-    """The app on a free port of 127.0.0.1 with a migrated file SQLite database."""
-    from flask_migrate import upgrade
-
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser",
-                      "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False})  # fmt: skip
-    with app.app_context():
-        upgrade()
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
-        db.engine.dispose()
 
 
 def seed(app) -> dict:
