@@ -1,9 +1,17 @@
 """The audit log is hash-chained: any edit in the database is found by the chain check."""
 
+import pytest
 from sqlalchemy import select, text, update
 
+from tests.conftest import PG_URL
+from voting.audit import services as audit
 from voting.audit.models import AuditEvent
-from voting.audit.services import chain_name, record_event, verify_live_chain
+from voting.audit.services import (
+    chain_name,
+    record_event,
+    record_event_at_commit,
+    verify_live_chain,
+)
 from voting.db import db
 
 
@@ -76,3 +84,59 @@ def test_chains_are_per_community(app, make):
             for c in (a.id, b.id)
         }  # fmt: skip
     assert seqs[a.id] == seqs[b.id] + 1
+
+
+def _events(name: str) -> list[AuditEvent]:
+    return db.session.scalars(
+        select(AuditEvent).where(AuditEvent.chain == name).order_by(AuditEvent.seq)
+    ).all()
+
+
+def test_events_at_commit_keep_their_order_and_are_appended_by_either_commit(app, make):
+    community = make.community()
+    name = chain_name(community.id)
+    with app.app_context():
+        before = len(_events(name))
+        record_event_at_commit("test.waits", {"n": 1}, community_id=community.id)
+        assert len(_events(name)) == before  # not yet in the chain
+        record_event("test.now", {"n": 2}, community_id=community.id)  # appended after it
+        record_event_at_commit("test.last", {"n": 3}, community_id=community.id)
+        audit.commit()
+        record_event_at_commit("test.plain", {"n": 4}, community_id=community.id)
+        db.session.commit()  # an ordinary commit appends it too
+        events = _events(name)
+        assert [(e.type, e.data["n"]) for e in events[before:]] == [
+            ("test.waits", 1), ("test.now", 2), ("test.last", 3), ("test.plain", 4)
+        ]  # fmt: skip
+        assert verify_live_chain(name) == []
+
+
+def test_a_rolled_back_event_at_commit_is_never_appended(app, make):
+    community = make.community()
+    name = chain_name(community.id)
+    with app.app_context():
+        before = len(_events(name))
+        record_event_at_commit("test.undone", {"n": 1}, community_id=community.id)
+        db.session.rollback()
+        record_event("test.kept", {"n": 2}, community_id=community.id)
+        audit.commit()
+        events = _events(name)
+        assert [e.type for e in events[before:]] == ["test.kept"]
+        assert verify_live_chain(name) == []
+
+
+@pytest.mark.skipif(not PG_URL, reason="the pipelined commit is PostgreSQL's")
+def test_a_transaction_whose_event_cannot_be_appended_commits_nothing(app, make):
+    from voting.rosters.models import Office
+
+    with app.app_context():
+        db.session.add(Office(name="不该留下的街道"))
+        # No chain has this name, so the append finds no head: the commit must fail whole.
+        record_event_at_commit("test.orphan", {"n": 1}, office_id=987654)
+        with pytest.raises(Exception, match="not-null|null value"):
+            audit.commit()
+        assert db.session.scalar(select(Office).where(Office.name == "不该留下的街道")) is None
+        assert _events(chain_name(office_id=987654)) == []
+        record_event("test.after", {"n": 2}, office_id=987654)  # the session works on
+        audit.commit()
+        assert [e.type for e in _events(chain_name(office_id=987654))] == ["test.after"]
