@@ -227,10 +227,12 @@ def _owner_row(community_id: int, draft: _OwnerDraft) -> dict:
 
 def _merges(owners: dict, unit_owners: list, rows: list[RosterRow]) -> list[dict]:
     """Owners the file did not key explicitly but who hold several units: to confirm."""
+    inferred = {key for key, owner in owners.items() if owner.basis in ("id_number", "name")}
     held: dict[str, list[str]] = {}
     for row, pairs in zip(rows, unit_owners, strict=True):
         for key, _ in pairs:
-            held.setdefault(key, []).append(f"{row.building} {row.unit}")
+            if key in inferred:
+                held.setdefault(key, []).append(f"{row.building} {row.unit}")
     return [
         {"owner": owners[key].name, "basis": owners[key].basis, "units": units}
         for key, units in held.items()
