@@ -109,7 +109,7 @@ class Holding(Base):
     id: Mapped[intpk]
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id", ondelete="CASCADE"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id", ondelete="CASCADE"), index=True)
     is_representative: Mapped[bool] = mapped_column(default=False)
 
     unit: Mapped[Unit] = relationship(back_populates="holdings")
