@@ -210,6 +210,23 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 @pytest.fixture
+def browser():
+    """Headless Chromium as a phone (tests/browsing.py); skipped where it is not installed."""
+    from tests.browsing import browser_missing, start_chromium
+
+    missing = browser_missing()
+    if missing:
+        if os.environ.get("VOTING_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"VOTING_REQUIRE_BROWSER=1 but {missing}")
+        pytest.skip(missing)
+    profile = tempfile.mkdtemp(prefix="voting-chromium-")
+    driver = start_chromium(profile)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
 def served(tmp_path):
     """The app on a free port of 127.0.0.1 with a migrated file SQLite database (browser tests)."""
     from flask_migrate import upgrade

@@ -4,71 +4,16 @@ The app runs in a thread on 127.0.0.1 over a file SQLite database; screenshots o
 go to test-artifacts/. Skipped when Chromium is not installed, unless VOTING_REQUIRE_BROWSER=1.
 """
 
-import base64
-import os
 import re
-import shutil
-import tempfile
-from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
+from tests.browsing import shoot
 from voting.db import db
 
 from .support import MeetingKit, election, motion, selection, six_owners
 
-CHROMIUM = os.environ.get("VOTING_CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("VOTING_CHROMEDRIVER", "/usr/bin/chromedriver")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "ballots"
 ID_O1 = "110108198003030021"
-
-
-def _browser_missing() -> str | None:
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        return f"{CHROMIUM} or {CHROMEDRIVER} is not installed"
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return "selenium is not installed"
-    return None
-
-
-@pytest.fixture
-def browser():
-    missing = _browser_missing()
-    if missing:
-        if os.environ.get("VOTING_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"VOTING_REQUIRE_BROWSER=1 but {missing}")
-        pytest.skip(missing)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="ballots-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--window-size=375,667",
-                 "--lang=zh-CN", f"--user-data-dir={profile}"):  # fmt: skip
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    # A phone: 375×667 CSS pixels at twice the density, with touch.
-    phone = {"width": 375, "height": 667, "deviceScaleFactor": 2, "mobile": True}
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", phone)
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
-
-
-def shoot(driver, name: str) -> None:
-    """Save the viewport and the whole page."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
-    full = driver.execute_cdp_cmd("Page.captureScreenshot",
-                                  {"captureBeyondViewport": True, "fromSurface": True})  # fmt: skip
-    (ARTIFACTS / f"{name}-full.png").write_bytes(base64.b64decode(full["data"]))
 
 
 def choose(driver, matter_id: str, label: str) -> None:
@@ -106,12 +51,12 @@ def test_a_resident_votes_on_a_phone(browser, served):
     browser.get(f"{base}/v/{token}")
     assert "花名册中您的信息" in browser.page_source and "1号楼 101" in browser.page_source
     assert browser.execute_script("return window.innerWidth") == 375
-    shoot(browser, "01-welcome")
+    shoot(browser, "ballots", "01-welcome")
     browser.find_element(By.LINK_TEXT, "开始投票").click()
 
     wait_for_title(browser, "核对身份")
     browser.find_element(By.NAME, "last4").send_keys("0021")
-    shoot(browser, "02-verify")
+    shoot(browser, "ballots", "02-verify")
     browser.find_element(By.CSS_SELECTOR, "form.verify button[type=submit]").click()
 
     wait_for_title(browser, "选票")
@@ -120,20 +65,20 @@ def test_a_resident_votes_on_a_phone(browser, served):
     choose(browser, second, "乙物业")
     for candidate in ("A", "C", "E"):
         choose(browser, third, candidate)
-    shoot(browser, "03-ballot")
+    shoot(browser, "ballots", "03-ballot")
     browser.find_element(By.CSS_SELECTOR, "form.ballot button[type=submit]").click()
 
     wait_for_title(browser, "确认选择")
     review = browser.find_element(By.CSS_SELECTOR, "ol.review").text
     assert "同意" in review and "乙物业" in review and "A、C、E" in review
-    shoot(browser, "04-confirm")
+    shoot(browser, "ballots", "04-confirm")
     browser.find_element(By.XPATH, "//button[@value='cast']").click()
 
     wait_for_title(browser, "投票成功")
     shown = browser.find_element(By.CSS_SELECTOR, "p.receipt").text
     groups = re.findall(r"[0-9a-f]{4}", shown)
     assert len(groups) == 8
-    shoot(browser, "05-receipt")
+    shoot(browser, "ballots", "05-receipt")
 
     from voting.ballots.models import Ballot
 
@@ -151,7 +96,7 @@ def test_a_resident_votes_on_a_phone(browser, served):
 
     browser.get(f"{base}/v/{token}")
     assert "您已投票" in browser.page_source
-    shoot(browser, "06-voted")
+    shoot(browser, "ballots", "06-voted")
     browser.get(f"{base}/v/{'Q' * 24}")
     assert "链接无效" in browser.page_source
-    shoot(browser, "07-unknown-link")
+    shoot(browser, "ballots", "07-unknown-link")

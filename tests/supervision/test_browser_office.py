@@ -6,61 +6,14 @@ test-artifacts/supervision/. Skipped when Chromium is not installed, unless
 VOTING_REQUIRE_BROWSER=1.
 """
 
-import base64
-import os
-import shutil
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
-
+from tests.browsing import DESKTOP, fits, shoot
 from voting.db import db, utcnow
 
 from .support import MOTION, last4, roster_csv
 
-CHROMIUM = os.environ.get("VOTING_CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("VOTING_CHROMEDRIVER", "/usr/bin/chromedriver")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "supervision"
 PASSWORD = "office password 2031"
-PHONE = {"width": 375, "height": 667, "deviceScaleFactor": 2, "mobile": True}
-DESKTOP = {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False}
-
-
-def _browser_missing() -> str | None:
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        return f"{CHROMIUM} or {CHROMEDRIVER} is not installed"
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return "selenium is not installed"
-    return None
-
-
-@pytest.fixture
-def browser():
-    missing = _browser_missing()
-    if missing:
-        if os.environ.get("VOTING_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"VOTING_REQUIRE_BROWSER=1 but {missing}")
-        pytest.skip(missing)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="supervision-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--window-size=375,667",
-                 "--lang=zh-CN", f"--user-data-dir={profile}"):  # fmt: skip
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
 
 
 def seed(app) -> dict:
@@ -127,20 +80,6 @@ def seed(app) -> dict:
                 "officer": officer.username}  # fmt: skip
 
 
-def shoot(driver, name: str) -> None:
-    """Save the viewport and the whole page."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
-    full = driver.execute_cdp_cmd("Page.captureScreenshot",
-                                  {"captureBeyondViewport": True, "fromSurface": True})  # fmt: skip
-    (ARTIFACTS / f"{name}-full.png").write_bytes(base64.b64decode(full["data"]))
-
-
-def fits(driver) -> bool:
-    """Nothing wider than the screen: no sideways scrolling on a phone."""
-    return driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
-
-
 def state(app, meeting_id: int) -> str:
     from voting.meetings.models import Meeting
 
@@ -160,14 +99,14 @@ def test_an_office_approves_a_plan_and_countersigns_a_result(browser, served):
     browser.get(f"{base}/login?next=/supervision")
     browser.find_element(By.NAME, "username").send_keys(ids["officer"])
     browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    shoot(browser, "01-login-phone")
+    shoot(browser, "supervision", "01-login-phone")
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
     wait.until(ec.title_contains("监督工作台"))
     assert browser.execute_script("return window.innerWidth") == 375
     live = browser.find_element(By.CSS_SELECTOR, f"[data-meeting='{ids['live']}']").text
     assert "4 / 6 人（66%）" in live and "已达三分之二" in live and "还剩 6 天" in live
     assert fits(browser)
-    shoot(browser, "02-dashboard-phone")
+    shoot(browser, "supervision", "02-dashboard-phone")
 
     plan = browser.find_element(
         By.CSS_SELECTOR, f"[data-testid=plan][data-meeting='{ids['plan']}']"
@@ -177,7 +116,7 @@ def test_an_office_approves_a_plan_and_countersigns_a_result(browser, served):
     assert "已批准" in browser.find_element(By.CSS_SELECTOR, ".flash.success").text
     assert state(app, ids["plan"]) == "approved"
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid=plan]")
-    shoot(browser, "03-plan-approved-phone")
+    shoot(browser, "supervision", "03-plan-approved-phone")
 
     result = browser.find_element(
         By.CSS_SELECTOR, f"[data-testid=result][data-meeting='{ids['done']}']"
@@ -185,12 +124,12 @@ def test_an_office_approves_a_plan_and_countersigns_a_result(browser, served):
     result.find_element(By.CSS_SELECTOR, "a[data-action=countersign]").click()
     wait.until(ec.presence_of_element_located((By.XPATH, "//button[text()='会签']")))
     assert fits(browser)
-    shoot(browser, "04-result-to-countersign-phone")
+    shoot(browser, "supervision", "04-result-to-countersign-phone")
     browser.find_element(By.XPATH, "//button[text()='会签']").click()
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".flash.success")))
     assert "已会签" in browser.find_element(By.CSS_SELECTOR, ".flash.success").text
     assert state(app, ids["done"]) == "countersigned"
-    shoot(browser, "05-countersigned-phone")
+    shoot(browser, "supervision", "05-countersigned-phone")
 
     browser.get(f"{base}/supervision/meetings/{ids['done']}")
     timeline = browser.find_element(By.CSS_SELECTOR, "[data-testid=timeline]").text
@@ -198,23 +137,23 @@ def test_an_office_approves_a_plan_and_countersigns_a_result(browser, served):
         assert step in timeline
     assert browser.find_elements(By.CSS_SELECTOR, "[data-testid=no-anomalies]")
     assert fits(browser)
-    shoot(browser, "06-timeline-phone")
+    shoot(browser, "supervision", "06-timeline-phone")
 
     browser.get(f"{base}/communities/{ids['other']}/supervision/mandates/new")
     assert fits(browser)
-    shoot(browser, "07-mandate-form-phone")
+    shoot(browser, "supervision", "07-mandate-form-phone")
     browser.get(f"{base}/supervision/offices/{ids['office']}")
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=plans-count]").text == "0"
     assert browser.execute_script("return document.scripts.length") == 0
-    shoot(browser, "08-dashboard-after-phone")
+    shoot(browser, "supervision", "08-dashboard-after-phone")
 
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", DESKTOP)
     browser.get(f"{base}/supervision/offices/{ids['office']}")
     assert fits(browser)
-    shoot(browser, "09-dashboard-desktop")
+    shoot(browser, "supervision", "09-dashboard-desktop")
     browser.get(f"{base}/communities/{ids['community']}/supervision")
-    shoot(browser, "10-community-desktop")
+    shoot(browser, "supervision", "10-community-desktop")
     browser.get(f"{base}/supervision/meetings/{ids['done']}")
-    shoot(browser, "11-timeline-desktop")
+    shoot(browser, "supervision", "11-timeline-desktop")
     browser.get(f"{base}/communities/{ids['other']}/supervision/mandates/new")
-    shoot(browser, "12-mandate-form-desktop")
+    shoot(browser, "supervision", "12-mandate-form-desktop")
