@@ -140,3 +140,17 @@ def test_a_transaction_whose_event_cannot_be_appended_commits_nothing(app, make)
         record_event("test.after", {"n": 2}, office_id=987654)  # the session works on
         audit.commit()
         assert [e.type for e in _events(chain_name(office_id=987654))] == ["test.after"]
+
+
+def test_an_api_call_is_logged_under_the_token_s_user(app, make, client):
+    community = make.community()
+    token = make.token(make.user("committee", "api-member", community=community))
+    response = client.put(
+        f"/api/v1/communities/{community.id}/procedure",
+        json={"parking_policy": "exclude_entirely"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200, response.get_json()
+    with app.app_context():
+        last = _events(chain_name(community.id))[-1]
+    assert (last.type, last.actor) == ("procedure.updated", "user:api-member")

@@ -5,7 +5,6 @@ import logging
 import secrets
 
 from flask import has_request_context
-from flask_login import current_user
 from sqlalchemy import JSON, bindparam, event, insert, select, text, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -30,9 +29,13 @@ def chain_name(community_id: int | None = None, office_id: int | None = None) ->
 
 
 def current_actor() -> str:
-    """Who acts in this request: ``user:<username>``, else ``system``."""
-    if has_request_context() and current_user and current_user.is_authenticated:
-        return f"user:{current_user.username}"
+    """Who acts in this request: ``user:<username>`` (API token or login), else ``system``."""
+    if has_request_context():
+        from voting.auth.access import acting_user
+
+        user = acting_user()
+        if user is not None:
+            return f"user:{user.username}"
     return "system"
 
 

@@ -9,13 +9,14 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from voting.audit.services import current_actor
 from voting.consultations.models import (
     Consultation,
     ConsultationAnswerSet,
     ConsultationComment,
     ConsultationParticipant,
 )
-from voting.consultations.services import ConsultationError, actor, log, plain_text, require
+from voting.consultations.services import ConsultationError, log, plain_text, require
 from voting.consultations.tokens import token_hash
 from voting.db import db, utcnow
 from voting.rosters.identity import check_last4
@@ -190,7 +191,7 @@ def hide_comment(comment: ConsultationComment, reason: str) -> None:
     if comment.hidden_at is not None:
         raise ConsultationError(_("该评论已经隐藏。"))
     consultation = db.session.get(Consultation, comment.consultation_id)
-    comment.hidden_at, comment.hidden_reason, comment.hidden_by = utcnow(), reason, actor()
+    comment.hidden_at, comment.hidden_reason, comment.hidden_by = utcnow(), reason, current_actor()
     db.session.flush()
     log(consultation, "comment_hidden",
         {"comment_id": comment.id, "reason": reason, "original_sha256": _sha256(comment.body),

@@ -10,12 +10,11 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from voting.audit.services import record_event
+from voting.audit.services import current_actor, record_event
 from voting.consultations.models import (
     QUESTION_KINDS,
     Consultation,
@@ -63,24 +62,13 @@ def known_id(value: int) -> bool:
     return 0 < value < 2**63
 
 
-def actor() -> str:
-    """``user:<name>`` of the acting staff user (API token or login), else ``system``."""
-    if has_request_context():
-        from voting.auth.access import acting_user
-
-        user = acting_user()
-        if user is not None:
-            return f"user:{user.username}"
-    return "system"
-
-
 def log(consultation: Consultation, type: str, data: dict | None = None, who: str = "") -> None:
     """Append a ``consultation.<type>`` event to the community's audit chain."""
     record_event(
         f"consultation.{type}",
         {"consultation_id": consultation.id, **(data or {})},
         community_id=consultation.community_id,
-        actor=who or actor(),
+        actor=who or current_actor(),
     )
 
 
@@ -147,7 +135,7 @@ def create_consultation(
         kind=kind,
         survey_year=survey_year,
         entry_key=secrets.token_urlsafe(16),
-        created_by=actor(),
+        created_by=current_actor(),
     )
     db.session.add(consultation)
     db.session.flush()

@@ -3,9 +3,7 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import has_request_context
-
-from voting.audit.services import record_event
+from voting.audit.services import current_actor, record_event
 from voting.i18n import N_
 from voting.meetings.errors import MeetingError, problem
 from voting.meetings.models import Meeting, StateError
@@ -23,17 +21,6 @@ STATE_LABELS = {
     "countersigned": N_("街道已确认"),
     "voided": N_("已作废"),
 }
-
-
-def actor() -> str:
-    """``user:<name>`` of the acting user (API token or login), else ``system``."""
-    if has_request_context():
-        from voting.auth.access import acting_user
-
-        user = acting_user()
-        if user is not None:
-            return f"user:{user.username}"
-    return "system"
 
 
 def require_state(meeting: Meeting, action_zh: str, action_en: str, *states: str) -> None:
@@ -56,7 +43,7 @@ def log_meeting(meeting: Meeting, type: str, data: dict | None = None) -> None:
         f"meeting.{type}",
         {"meeting_id": meeting.id, **(data or {})},
         community_id=meeting.community_id,
-        actor=actor(),
+        actor=current_actor(),
     )
 
 

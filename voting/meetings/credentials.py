@@ -15,7 +15,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import insert, select, update
 
-from voting.audit.services import record_event
+from voting.audit.services import current_actor, record_event
 from voting.ballots.models import Ballot
 from voting.db import db, utcnow
 from voting.meetings.errors import MeetingError, problem
@@ -133,8 +133,6 @@ def _reason(reason: object) -> str:
 
 def revoke_credential(credential: Credential, reason: str, now: datetime | None = None) -> None:
     """Revoke a link (lost letter, wrong person); logged with the reason."""
-    from voting.meetings.services import actor
-
     meeting = db.session.get(Meeting, credential.meeting_id)
     _require_open(meeting)
     reason = _reason(reason)
@@ -155,7 +153,7 @@ def revoke_credential(credential: Credential, reason: str, now: datetime | None 
             "reason_sha256": hashlib.sha256(reason.encode()).hexdigest(),
         },
         community_id=meeting.community_id,
-        actor=actor(),
+        actor=current_actor(),
     )
 
 
@@ -163,8 +161,6 @@ def reissue_credential(
     credential: Credential, reason: str, now: datetime | None = None
 ) -> Credential:
     """Revoke the voter's live link and issue a new one; refused once the voter has voted."""
-    from voting.meetings.services import actor
-
     meeting = db.session.get(Meeting, credential.meeting_id)
     _require_open(meeting)
     reason = _reason(reason)
@@ -220,6 +216,6 @@ def reissue_credential(
             "reason_sha256": hashlib.sha256(reason.encode()).hexdigest(),
         },
         community_id=meeting.community_id,
-        actor=actor(),
+        actor=current_actor(),
     )
     return new

@@ -4,8 +4,9 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
+from voting.audit.services import current_actor
 from voting.db import db
-from voting.meetings.common import actor, log_meeting, require_state
+from voting.meetings.common import log_meeting, require_state
 from voting.meetings.errors import MeetingError, problem
 from voting.meetings.matters import add_matters, check_matters, check_meeting_fields, raise_if
 from voting.meetings.models import Matter, Meeting, MeetingDocument
@@ -58,7 +59,7 @@ def create_meeting(
         is_first_meeting=bool(is_first_meeting),
         opens_at=opens_at,
         closes_at=closes_at,
-        created_by=actor(),
+        created_by=current_actor(),
     )
     db.session.add(meeting)
     db.session.flush()

@@ -7,10 +7,10 @@ MeetingError with zh-CN and English text; each state change is written to the au
 
 from datetime import datetime
 
+from voting.audit.services import current_actor
 from voting.db import db, utcnow
 from voting.meetings.common import (
     STATE_LABELS,
-    actor,
     log_meeting,
     reason_text,
     require_state,
@@ -41,7 +41,6 @@ __all__ = [
     "MAX_DOCUMENT_BYTES",
     "STATE_LABELS",
     "MeetingError",
-    "actor",
     "add_document",
     "add_matter",
     "announce_meeting",
@@ -75,7 +74,7 @@ def submit_meeting(meeting: Meeting, now: datetime | None = None) -> Meeting:
 def approve_meeting(meeting: Meeting, now: datetime | None = None) -> Meeting:
     """The street office approves the plan."""
     require_state(meeting, "批准", "approved", "submitted")
-    meeting.approved_at, meeting.approved_by = now or utcnow(), actor()
+    meeting.approved_at, meeting.approved_by = now or utcnow(), current_actor()
     log_meeting(meeting, "approved")
     return meeting
 
