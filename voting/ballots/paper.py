@@ -14,6 +14,7 @@ from voting.audit.services import record_event
 from voting.auth.models import User
 from voting.ballots.answers import INVALID, ballot_form, check_answers
 from voting.ballots.errors import BallotError
+from voting.ballots.lists import entries_of
 from voting.ballots.models import Ballot, BallotConflict, PaperEntry, ProxyAuthorisation
 from voting.ballots.services import insert_ballot
 from voting.db import db, utcnow
@@ -129,17 +130,7 @@ def enter_paper_ballot(
     )
     if existing is not None:
         _list_conflict(meeting, voter, user, channel, existing, now)
-    entries = list(
-        db.session.scalars(
-            select(PaperEntry)
-            .where(
-                PaperEntry.meeting_id == meeting.id,
-                PaperEntry.voter_id == voter.id,
-                PaperEntry.ballot_id.is_(None),
-            )
-            .order_by(PaperEntry.id)
-        )
-    )
+    entries = entries_of(meeting, voter)
     if any(e.entered_by == actor_of(user) for e in entries):
         raise BallotError(
             "second_member",
