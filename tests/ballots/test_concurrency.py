@@ -1,10 +1,9 @@
 """Many ballots at once on PostgreSQL: the database, not luck, keeps one ballot per voter."""
 
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
+from tests.concurrency import post_at_once
 from voting.db import db
 
 from .support import PG, Unit, motion
@@ -18,25 +17,6 @@ def app_config(app_config):
     # Enough connections that most threads really do meet in the database.
     options = {"pool_pre_ping": True, "pool_size": 20, "max_overflow": 40, "pool_timeout": 60}
     return {**app_config, "SQLALCHEMY_ENGINE_OPTIONS": options}
-
-
-def run_at_once(app, bodies: list[dict]) -> list[int]:
-    """POST each body from a thread of its own, all released together; the statuses."""
-    barrier = threading.Barrier(len(bodies))
-    statuses: list[int | None] = [None] * len(bodies)
-
-    def cast(index: int, body: dict) -> None:
-        client = app.test_client()
-        barrier.wait()
-        statuses[index] = client.post("/api/v1/ballots", json=body).status_code
-
-    threads = [threading.Thread(target=cast, args=(i, b)) for i, b in enumerate(bodies)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return statuses
 
 
 def ballot_count(app) -> int:
@@ -53,7 +33,7 @@ def test_fifty_threads_with_one_credential_make_one_ballot(app, kit):
         {"token": opened.tokens["o1"], "answers": {opened.matter_ids[0]: answers[i % 3]}}
         for i in range(THREADS)
     ]
-    statuses = run_at_once(app, bodies)
+    statuses = post_at_once(app, "/api/v1/ballots", bodies)
     assert sorted(statuses) == [201] + [409] * (THREADS - 1)
     assert ballot_count(app) == 1
     from voting.audit.models import AuditEvent
@@ -74,7 +54,7 @@ def test_fifty_threads_with_fifty_credentials_make_fifty_ballots(app, kit):
          "answers": {first: ["agree"], second: [] if n % 2 else ["disagree"]}}
         for n in range(THREADS)
     ]  # fmt: skip
-    statuses = run_at_once(app, bodies)
+    statuses = post_at_once(app, "/api/v1/ballots", bodies)
     assert statuses == [201] * THREADS
     assert ballot_count(app) == THREADS
     with app.app_context():

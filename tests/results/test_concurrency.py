@@ -2,11 +2,11 @@
 countersignature, whatever the timing."""
 
 import os
-import threading
 
 import pytest
 from sqlalchemy import func, select
 
+from tests.concurrency import post_at_once
 from voting.db import db
 from voting.results.models import Result
 
@@ -18,23 +18,7 @@ THREADS = 8
 
 def at_once(app, path: str, token: str) -> list[int]:
     """POST from THREADS threads released together; their statuses."""
-    barrier = threading.Barrier(THREADS)
-    statuses: list[int | None] = [None] * THREADS
-
-    def post(index: int) -> None:
-        client = app.test_client()
-        barrier.wait()
-        statuses[index] = client.post(
-            path, headers={"Authorization": f"Bearer {token}"}
-        ).status_code
-
-    threads = [threading.Thread(target=post, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return statuses
+    return post_at_once(app, path, [None] * THREADS, {"Authorization": f"Bearer {token}"})
 
 
 def test_simultaneous_publications_make_one_version_and_one_countersignature(app, make, cast):
