@@ -55,6 +55,16 @@ def _refused(error: Exception, community_id: int):
     return _back(community_id)
 
 
+def _act(community_id: int, action: Callable, done: Callable | str):
+    """Run a service action; flash ``done`` (or ``done(outcome)``) or the refusal, go back."""
+    try:
+        outcome = action()
+    except services.ResultError as error:
+        return _refused(error, community_id)
+    flash(done(outcome) if callable(done) else done, "success")
+    return _back(community_id)
+
+
 @bp.get("/communities/<int:community_id>/results")
 @staff_only
 def manage(community_id: int):
@@ -89,15 +99,15 @@ def publish(meeting_id: int):
     meeting, community = _meeting_in_scope(meeting_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        result = services.publish_result(meeting, current_user)
-    except services.ResultError as error:
-        return _refused(error, community.id)
-    if result.is_preliminary:
-        flash(_("初步结果已签名公示，异议期开始。"), "success")
-    else:
-        flash(_("结果已签名公示。"), "success")
-    return _back(community.id)
+    return _act(
+        community.id,
+        lambda: services.publish_result(meeting, current_user),
+        lambda result: (
+            _("初步结果已签名公示，异议期开始。")
+            if result.is_preliminary
+            else _("结果已签名公示。")
+        ),
+    )
 
 
 @bp.post("/results/meetings/<int:meeting_id>/correct")
@@ -109,12 +119,11 @@ def correct(meeting_id: int):
     if not form.validate_on_submit():
         flash(_("请说明更正的理由（最多 1000 字）。"), "error")
         return _back(community.id)
-    try:
-        services.correct_result(meeting, current_user, form.reason.data)
-    except services.ResultError as error:
-        return _refused(error, community.id)
-    flash(_("更正版本已签名公示，原版本仍可查看。"), "success")
-    return _back(community.id)
+    return _act(
+        community.id,
+        lambda: services.correct_result(meeting, current_user, form.reason.data),
+        _("更正版本已签名公示，原版本仍可查看。"),
+    )
 
 
 @bp.post("/results/meetings/<int:meeting_id>/countersign")
@@ -124,12 +133,9 @@ def countersign(meeting_id: int):
     meeting, community = _meeting_in_scope(meeting_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        services.countersign_result(meeting, current_user)
-    except services.ResultError as error:
-        return _refused(error, community.id)
-    flash(_("已会签。"), "success")
-    return _back(community.id)
+    return _act(
+        community.id, lambda: services.countersign_result(meeting, current_user), _("已会签。")
+    )
 
 
 @bp.post("/results/meetings/<int:meeting_id>/return")
@@ -141,12 +147,11 @@ def return_(meeting_id: int):
     if not form.validate_on_submit():
         flash(_("请说明退回的理由（最多 1000 字）。"), "error")
         return _back(community.id)
-    try:
-        services.return_result(meeting, current_user, form.reason.data)
-    except services.ResultError as error:
-        return _refused(error, community.id)
-    flash(_("已退回业主委员会更正。"), "success")
-    return _back(community.id)
+    return _act(
+        community.id,
+        lambda: services.return_result(meeting, current_user, form.reason.data),
+        _("已退回业主委员会更正。"),
+    )
 
 
 @bp.post("/results/objections/<int:objection_id>/answer")
@@ -161,12 +166,11 @@ def answer(objection_id: int):
     if not form.validate_on_submit():
         flash(_("请填写答复（最多 1000 字）。"), "error")
         return _back(community.id)
-    try:
-        objection_services.answer_objection(objection, current_user, form.answer.data)
-    except services.ResultError as error:
-        return _refused(error, community.id)
-    flash(_("已答复。"), "success")
-    return _back(community.id)
+    return _act(
+        community.id,
+        lambda: objection_services.answer_objection(objection, current_user, form.answer.data),
+        _("已答复。"),
+    )
 
 
 @bp.post("/results/keys")
