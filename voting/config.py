@@ -45,6 +45,7 @@ def load_config() -> dict:
         "SESSION_COOKIE_SECURE": os.environ.get("VOTING_SECURE_COOKIES", "0") == "1",
         "PUBLIC_URL": os.environ.get("VOTING_PUBLIC_URL", ""),
         **{key: int(os.environ[key]) for key in ANOMALY_DEFAULTS if key in os.environ},
+        **{key: int(os.environ[key]) for key in INPUT_DEFAULTS if key in os.environ},
     }
 
 
@@ -57,6 +58,12 @@ ANOMALY_DEFAULTS = {
     "VOTING_ANOMALY_BURST_BALLOTS": 5,
     "VOTING_ANOMALY_BURST_MINUTES": 10,
     "VOTING_ANOMALY_PROXIES": 3,
+}
+
+#: Bounds on what a request may carry (voting/web.py, voting/rosters/limits.py); README lists them.
+INPUT_DEFAULTS = {
+    "VOTING_JSON_MAX_DEPTH": 32,
+    "VOTING_ROSTER_MAX_PROBLEMS": 200,
 }
 
 
@@ -75,4 +82,5 @@ DEFAULTS = {
     "LOGIN_RATE_LIMIT": "10 per minute",
     "TOKEN_RATE_LIMIT": "30 per minute",
     **ANOMALY_DEFAULTS,
+    **INPUT_DEFAULTS,
 }

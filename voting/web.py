@@ -45,6 +45,7 @@ class IdConverter(IntegerConverter):
 def add_web_handlers(app: Flask) -> None:
     """Install the request hooks, error handlers and template helpers."""
     app.before_request(refuse_oversized)
+    app.before_request(refuse_deep_json)
     app.before_request(check_schema)
     app.after_request(finish_request)
     app.after_request(secure_headers)
@@ -90,6 +91,44 @@ def refuse_oversized():
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit and request.content_length and request.content_length > limit:
         abort(413)
+
+
+def refuse_deep_json():
+    """400 for a JSON body nested deeper than ``VOTING_JSON_MAX_DEPTH``, on every route.
+
+    Parsing here caches the body for the view's own ``get_json``; a body too deep for the
+    parser itself (RecursionError) is refused the same way instead of failing as a 500.
+    """
+    if not request.is_json:
+        return None
+    limit = current_app.config["VOTING_JSON_MAX_DEPTH"]
+    try:
+        value = request.get_json(silent=True)
+    except RecursionError:
+        value, too_deep = None, True
+    else:
+        too_deep = json_deeper_than(value, limit)
+    if too_deep:
+        message = _("请求内容的 JSON 嵌套太深（最多 %(limit)s 层）。", limit=limit)
+        return error_response(400, "json_too_deep", message)
+    return None
+
+
+def json_deeper_than(value, limit: int) -> bool:
+    """Whether arrays and objects nest more than ``limit`` levels (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def check_schema():

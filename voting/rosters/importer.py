@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from voting.rosters.messages import Problem, RosterRejected
+from voting.rosters.messages import Problem, ProblemList, RosterRejected
 
 #: Column name -> the header spellings accepted for it (compared without spaces, lower case).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -85,14 +85,17 @@ class ParsedRoster:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def parse_roster(data: bytes, filename: str = "", max_bytes: int | None = None) -> ParsedRoster:
-    """Read and check a whole CSV or XLSX file; raise RosterRejected listing every problem."""
+def parse_roster(
+    data: bytes, filename: str = "", max_bytes: int | None = None, max_problems: int = 200
+) -> ParsedRoster:
+    """Read and check a whole CSV or XLSX file; raise RosterRejected listing its problems
+    (the first ``max_problems`` and a count of the rest)."""
     if max_bytes is not None and len(data) > max_bytes:
         raise RosterRejected([Problem("too_large", params={"limit": max_bytes // 2**20})])
     if not data.strip(b"\xef\xbb\xbf \r\n\t,"):
         raise RosterRejected([Problem("empty_file")])
     table = _read_table(data, filename)
-    return _check_table(table)
+    return _check_table(table, max_problems)
 
 
 def _read_table(data: bytes, filename: str) -> list[list[str]]:
@@ -154,9 +157,9 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _check_table(table: list[list[str]]) -> ParsedRoster:
+def _check_table(table: list[list[str]], max_problems: int) -> ParsedRoster:
     header, body = table[0], table[1:]
-    problems: list[Problem] = []
+    problems = ProblemList(max_problems)
     warnings: list[Problem] = []
     positions: dict[str, int] = {}
     for index, raw in enumerate(header):

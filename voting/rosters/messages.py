@@ -69,6 +69,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "bad_phone": ("手机号格式不正确。", "The phone number is not valid."),
     "too_long": ("内容太长（最多 {limit} 个字符）。", "Too long (at most {limit} characters)."),
+    "more_problems": (
+        "另有 {count} 个问题未列出；请先修改以上问题，再重新上传。",
+        "{count} more problems are not listed; fix the ones above and upload again.",
+    ),
     "unit_needs_area": (
         "面积至少填一项，且必须大于 0、最多两位小数。",
         "Give at least one area, above 0 with at most two decimals.",
@@ -111,9 +115,33 @@ class Problem:
         }
 
 
+class ProblemList(list):
+    """Problems found so far: the first ``limit`` kept, the rest only counted.
+
+    A hostile or broken file can have a problem on each of a million rows; the answer and
+    the memory it takes stay bounded.
+    """
+
+    def __init__(self, limit: int = 200):
+        super().__init__()
+        self.limit = limit
+        self.more = 0
+
+    def append(self, problem: Problem) -> None:
+        """Keep the problem, or only count it once ``limit`` are kept."""
+        if len(self) < self.limit:
+            super().append(problem)
+        else:
+            self.more += 1
+
+
 class RosterRejected(Exception):
-    """The whole file is refused; ``problems`` lists every reason."""
+    """The whole file is refused; ``problems`` lists the reasons (capped, with a count of the
+    rest as a last ``more_problems`` entry)."""
 
     def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} problem(s) in the roster file")
-        self.problems = problems
+        more = getattr(problems, "more", 0)
+        super().__init__(f"{len(problems) + more} problem(s) in the roster file")
+        self.problems = list(problems)
+        if more:
+            self.problems.append(Problem("more_problems", params={"count": more}))

@@ -88,7 +88,11 @@ class _OwnerDraft:
 
 def import_roster(community: Community, data: bytes, file_name: str) -> dict:
     """Replace the community's roster with a whole file, or raise RosterRejected (no change)."""
-    parsed = parse_roster(data, file_name, max_bytes=current_app.config["MAX_ROSTER_BYTES"])
+    config = current_app.config
+    parsed = parse_roster(
+        data, file_name, max_bytes=config["MAX_ROSTER_BYTES"],
+        max_problems=config["VOTING_ROSTER_MAX_PROBLEMS"],
+    )  # fmt: skip
     owners, unit_owners = _resolve_owners(parsed)
     unit_ids = _replace_roster(community, parsed.rows, owners, unit_owners)
     records = [
