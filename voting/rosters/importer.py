@@ -3,12 +3,12 @@
 Pure: no Flask, no database. The service turns the rows into units, owners and holdings.
 """
 
-import csv
 import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from voting.rosters.limits import RosterLimits, check_xlsx, read_csv_rows
 from voting.rosters.messages import Problem, ProblemList, RosterRejected
 
 #: Column name -> the header spellings accepted for it (compared without spaces, lower case).
@@ -53,6 +53,12 @@ _HEADER_INDEX = {alias.lower(): name for name, aliases in COLUMNS.items() for al
 _AREA_RE = re.compile(r"^\d+(\.\d{1,2})?$")
 _ID_RE = re.compile(r"^(\d{17}[\dXx]|\d{15}|[A-Za-z0-9]{6,20})$")
 _SPLIT_RE = re.compile(r"[、;；]")
+_SCIENTIFIC_RE = re.compile(r"^[+-]?\d+(\.\d*)?[eE][+-]?\d+$")
+#: Columns of digits that must be read as text, never as numbers.
+IDENTITY_COLUMNS = ("id_number", "phone")
+#: Owner keys are joined with "+" and these mark the developer and unknown owners
+#: (voting.rules.persons): a key like them could silently merge two different people.
+_RESERVED_KEY_RE = re.compile(r"^(developer|unit:.*)$|\+", re.IGNORECASE)
 MAX_TEXT = 200
 #: Magic bytes of files people upload by mistake: PDF, old .xls (OLE2), images, gzip.
 NOT_TABLES = (b"%PDF", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b")
@@ -86,34 +92,32 @@ class ParsedRoster:
 
 
 def parse_roster(
-    data: bytes, filename: str = "", max_bytes: int | None = None, max_problems: int = 200
+    data: bytes, filename: str = "", limits: RosterLimits | None = None
 ) -> ParsedRoster:
-    """Read and check a whole CSV or XLSX file; raise RosterRejected listing its problems
-    (the first ``max_problems`` and a count of the rest)."""
-    if max_bytes is not None and len(data) > max_bytes:
-        raise RosterRejected([Problem("too_large", params={"limit": max_bytes // 2**20})])
+    """Read and check a whole CSV or XLSX file within ``limits``; raise RosterRejected listing
+    its problems (the first ``limits.max_problems`` and a count of the rest)."""
+    limits = limits or RosterLimits()
+    if len(data) > limits.max_bytes:
+        raise RosterRejected([Problem("too_large", params={"limit": limits.max_bytes // 2**20})])
     if not data.strip(b"\xef\xbb\xbf \r\n\t,"):
         raise RosterRejected([Problem("empty_file")])
-    table = _read_table(data, filename)
-    return _check_table(table, max_problems)
+    table = _read_table(data, filename, limits)
+    if not table:
+        raise RosterRejected([Problem("empty_file")])
+    return _check_table(table, limits.max_problems)
 
 
-def _read_table(data: bytes, filename: str) -> list[list[str]]:
-    """The cells as text, the header first; XLSX by content, else CSV."""
+def _read_table(data: bytes, filename: str, limits: RosterLimits) -> list[list]:
+    """The non-empty rows, the header first: text, or for XLSX the cells' values."""
     if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
+        return _read_xlsx(data, limits)
     if (
         filename.lower().endswith((".xlsx", ".xls", ".xlsm"))
         or data.startswith(NOT_TABLES)
         or b"\x00" in data[:4096]
     ):
         raise RosterRejected([Problem("not_spreadsheet")])
-    text = _decode(data)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in row)]
+    return read_csv_rows(_decode(data), limits)
 
 
 def _decode(data: bytes) -> str:
@@ -127,24 +131,28 @@ def _decode(data: bytes) -> str:
     raise RosterRejected([Problem("bad_encoding")])
 
 
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    """The first sheet's cells as text, read with calamine (fast enough for 50,000 rows)."""
+def _read_xlsx(data: bytes, limits: RosterLimits) -> list[list]:
+    """The first sheet's non-empty rows, read with calamine (fast enough for 50,000 rows) once
+    check_xlsx has made sure that its used range fits the limits."""
     from python_calamine import CalamineWorkbook
 
+    check_xlsx(data, limits)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        values = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        sheet = book.get_sheet_by_index(0)
+        # Row by row: only the non-empty rows, cut to the column limit, become Python lists.
+        return [row[: limits.max_columns] for row in sheet.iter_rows() if any(map(_filled, row))]
     except Exception:  # calamine raises its own error types for every unreadable file
         raise RosterRejected([Problem("not_spreadsheet")]) from None
-    rows = []
-    for row in values:
-        cells = ["" if v is None else _cell_text(v) for v in row]
-        if any(c.strip() for c in cells):
-            rows.append(cells)
-    return rows
+
+
+def _filled(value) -> bool:
+    return value is not None and (not isinstance(value, str) or bool(value.strip()))
 
 
 def _cell_text(value) -> str:
+    if value is None:
+        return ""
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
@@ -157,8 +165,27 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _check_table(table: list[list[str]], max_problems: int) -> ParsedRoster:
-    header, body = table[0], table[1:]
+def _identity_text(value) -> str | None:
+    """An ID number or phone cell as text; None when the cell cannot hold the exact number.
+
+    Excel keeps 15 significant digits of a number: an 18-digit ID number typed into a number
+    cell is already changed (110105198001011234 becomes 110105198001011000, shown as
+    1.10105E+17), and a CSV saved from it carries the scientific notation.
+    """
+    if isinstance(value, bool):
+        return _cell_text(value)
+    if isinstance(value, float):
+        if not value.is_integer() or abs(value) >= 10**15:
+            return None
+        return str(int(value))
+    if isinstance(value, int):
+        return str(value) if abs(value) < 10**15 else None
+    text = _cell_text(value)
+    return None if _SCIENTIFIC_RE.match(text.strip()) else text
+
+
+def _check_table(table: list[list], max_problems: int) -> ParsedRoster:
+    header, body = [_cell_text(cell) for cell in table[0]], table[1:]
     problems = ProblemList(max_problems)
     warnings: list[Problem] = []
     positions: dict[str, int] = {}
@@ -192,15 +219,19 @@ def _check_table(table: list[list[str]], max_problems: int) -> ParsedRoster:
     return ParsedRoster(rows=rows, warnings=warnings)
 
 
-def _check_row(number: int, cells: list[str], columns: list, problems: list) -> RosterRow:
+def _check_row(number: int, cells: list, columns: list, problems: list) -> RosterRow:
     def fail(name: str, code: str, **params) -> None:
         problems.append(Problem(code, number, LABELS[name], params))
 
     width = len(cells)
-    values = {
-        name: cells[index].strip() if index is not None and index < width else ""
-        for name, index in columns
-    }
+    values = {}
+    for name, index in columns:
+        cell = cells[index] if index is not None and index < width else None
+        text = _identity_text(cell) if name in IDENTITY_COLUMNS else _cell_text(cell)
+        if text is None:
+            fail(name, "identity_as_number", value=_cell_text(cell)[:40], column=LABELS[name])
+            text = ""
+        values[name] = text.strip()
     for name, value in values.items():
         if len(value) > MAX_TEXT:
             fail(name, "too_long", limit=MAX_TEXT)
@@ -227,6 +258,11 @@ def _check_row(number: int, cells: list[str], columns: list, problems: list) -> 
         fail("representative", "representative_without_owner")
     elif representative and representative not in owners:
         fail("representative", "representative_not_owner", value=representative)
+    if values["owner_key"] and _RESERVED_KEY_RE.search(values["owner_key"]):
+        fail("owner_key", "bad_owner_key", value=values["owner_key"])
+    if values["owner_key"] and len(owners) > 1 and any("+" in name for name in owners):
+        # With an owner key, each co-owner's key is "<key>/<name>": "+" is reserved there too.
+        fail("owner", "plus_in_co_owner", value=values["owner"])
     id_number = values["id_number"].replace(" ", "") or None
     if id_number and not _ID_RE.match(id_number):
         fail("id_number", "bad_id_number")

@@ -73,6 +73,54 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "另有 {count} 个问题未列出；请先修改以上问题，再重新上传。",
         "{count} more problems are not listed; fix the ones above and upload again.",
     ),
+    "identity_as_number": (
+        "「{value}」是数字格式：Excel 的数字只保留 15 位有效数字，证件号码或手机号会被改动"
+        "（如 1.10105E+17）。请把「{column}」列的单元格格式设为文本格式（文本），"
+        "重新填入完整号码后再上传。",
+        "“{value}” is stored as a number: spreadsheets keep only 15 significant digits of a "
+        "number, so ID and phone numbers get changed (e.g. 1.10105E+17). Format the column "
+        "“{column}” as text, enter the full numbers again, then upload.",
+    ),
+    "bad_owner_key": (
+        "业主标识「{value}」无效：不能包含「+」，也不能是 developer 或以 unit: 开头。",
+        "The owner key “{value}” is not valid: it may not contain “+”, be “developer” or "
+        "start with “unit:”.",
+    ),
+    "plus_in_co_owner": (
+        "填写了业主标识时，共有人姓名「{value}」中不能有「+」；请用 、 或 ; 分隔共有人。",
+        "With an owner key, the co-owners “{value}” may not contain “+”; separate co-owners "
+        "with 、 or ;.",
+    ),
+    "too_many_rows": (
+        "行数太多（上限 {limit} 行）。",
+        "Too many rows (at most {limit}).",
+    ),
+    "too_many_columns": (
+        "列数太多（上限 {limit} 列）；请删除多余的列后再上传。",
+        "Too many columns (at most {limit}); delete the extra columns and upload again.",
+    ),
+    "too_many_cells": (
+        "表格的单元格太多或使用范围太大（上限 {limit} 个单元格）；请只保留花名册所在的区域，"
+        "删除其余单元格后再上传。",
+        "The sheet has too many cells or too large a used range (at most {limit} cells); keep "
+        "only the roster's area, delete every other cell and upload again.",
+    ),
+    "xlsx_too_large_unzipped": (
+        "XLSX 文件解压后太大（上限 {limit} MB）。",
+        "The XLSX file is too large once unpacked (limit {limit} MB).",
+    ),
+    "xlsx_compression": (
+        "XLSX 文件的压缩比异常（超过 {ratio} 倍），已拒绝读取。",
+        "The XLSX file is compressed more than {ratio} times: it was not read.",
+    ),
+    "line_too_long": (
+        '一行或一个单元格超过 {limit} 个字符（也可能是某个引号 " 没有配对）。',
+        'A line or a cell is longer than {limit} characters (or a quote " is not closed).',
+    ),
+    "bad_csv": (
+        'CSV 格式有误：引号 " 没有配对或位置不对。',
+        'The CSV is malformed: a quote " is not closed or is misplaced.',
+    ),
     "unit_needs_area": (
         "面积至少填一项，且必须大于 0、最多两位小数。",
         "Give at least one area, above 0 with at most two decimals.",

@@ -18,6 +18,7 @@ from voting.rosters.identity import (
     salted_hash,
 )
 from voting.rosters.importer import ParsedRoster, RosterRow, parse_roster
+from voting.rosters.limits import RosterLimits
 from voting.rosters.models import (
     COMMITTEE_KINDS,
     Community,
@@ -88,11 +89,7 @@ class _OwnerDraft:
 
 def import_roster(community: Community, data: bytes, file_name: str) -> dict:
     """Replace the community's roster with a whole file, or raise RosterRejected (no change)."""
-    config = current_app.config
-    parsed = parse_roster(
-        data, file_name, max_bytes=config["MAX_ROSTER_BYTES"],
-        max_problems=config["VOTING_ROSTER_MAX_PROBLEMS"],
-    )  # fmt: skip
+    parsed = parse_roster(data, file_name, roster_limits())
     owners, unit_owners = _resolve_owners(parsed)
     unit_ids = _replace_roster(community, parsed.rows, owners, unit_owners)
     records = [
@@ -125,6 +122,19 @@ def import_roster(community: Community, data: bytes, file_name: str) -> dict:
         community_id=community.id,
     )  # fmt: skip
     return report
+
+
+def roster_limits() -> RosterLimits:
+    """The bounds on a roster file, from the settings (README's configuration table)."""
+    config = current_app.config
+    return RosterLimits(
+        max_bytes=config["MAX_ROSTER_BYTES"], max_rows=config["VOTING_ROSTER_MAX_ROWS"],
+        max_columns=config["VOTING_ROSTER_MAX_COLUMNS"],
+        max_cells=config["VOTING_ROSTER_MAX_CELLS"],
+        max_unzipped_bytes=config["VOTING_ROSTER_MAX_UNZIPPED_MB"] * 2**20,
+        max_ratio=config["VOTING_ROSTER_MAX_RATIO"], max_line=config["VOTING_ROSTER_MAX_LINE"],
+        max_problems=config["VOTING_ROSTER_MAX_PROBLEMS"],
+    )  # fmt: skip
 
 
 def _record(unit_id: int, row: RosterRow, owners: frozenset[str]) -> UnitRecord:
