@@ -1,6 +1,6 @@
 """JSON API v1 (FORMATS.md §7): thin views over the same services as the pages."""
 
-from flask import Blueprint, abort, g, request
+from flask import Blueprint, abort, g, jsonify, request
 
 from voting.auth.services import user_for_token
 
@@ -58,12 +58,19 @@ def not_found():
     abort(404)
 
 
+@bp.get("/openapi.json")
+def openapi():
+    """Serve the OpenAPI document."""
+    from voting.api.schemas import document
+
+    return jsonify(document())
+
+
 from voting.api import (  # noqa: E402,F401
     ballots,
     communities,
     consultations,
     meetings,
-    openapi,
     results,
     supervision,
 )

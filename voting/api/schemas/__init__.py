@@ -1,0 +1,37 @@
+"""The OpenAPI 3 document of API v1, one module per feature; requests are validated against it."""
+
+from voting.api.schemas import (
+    ballots,
+    communities,
+    consultations,
+    meetings,
+    results,
+    supervision,
+)
+from voting.api.schemas.common import ERROR_RESPONSE
+
+FEATURES = (communities, consultations, meetings, ballots, results, supervision)
+
+
+def paths() -> dict[str, dict]:
+    """Every path of the API, from the features' modules."""
+    merged: dict[str, dict] = {}
+    for feature in FEATURES:
+        for path, operations in feature.PATHS.items():
+            assert path not in merged, f"{path} is described twice"
+            merged[path] = operations
+    return merged
+
+
+def document() -> dict:
+    """The whole OpenAPI document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Gongyi (共议) API", "version": "1"},
+        "servers": [{"url": "/api/v1"}],
+        "paths": paths(),
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "responses": {"Error": ERROR_RESPONSE},
+        },
+    }

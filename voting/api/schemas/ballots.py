@@ -1,0 +1,143 @@
+"""Ballots (FORMATS.md §3, §7): online ballots, paper and proxy entry."""
+
+from voting.api.schemas.common import BEARER, ERROR, id_param, json_body, ok
+
+CHOICES = {
+    "type": "array",
+    "uniqueItems": True,
+    "maxItems": 60,
+    "items": {"type": "string", "minLength": 1, "maxLength": 32},
+    "description": "chosen option ids of the matter; [] abstains (弃权)",
+}
+RECEIPT = {"type": "string", "pattern": "^[0-9a-f]{32}$"}
+REFUSALS = {"409": ERROR, "410": ERROR, "429": ERROR}
+PROXY_ON_FILE = {
+    "type": "object",
+    "required": ["id"],
+    "properties": {"id": {"type": "integer", "minimum": 1}},
+}
+PROXY_SCAN = {
+    "type": "object",
+    "required": ["agent_name", "file_name", "content_base64"],
+    "properties": {
+        "agent_name": {"type": "string", "minLength": 1, "maxLength": 100},
+        "matters": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "matter ids; empty means all",
+        },
+        "instructions": {"type": "string", "maxLength": 2000},
+        "valid_until": {"type": "string", "format": "date-time"},
+        "file_name": {"type": "string", "maxLength": 255},
+        "content_base64": {"type": "string", "contentEncoding": "base64"},
+    },
+}
+
+PATHS = {
+    "/ballots": {
+        "post": {
+            "summary": "Cast an online ballot with a resident's personal token (no account)",
+            "description": (
+                "answers maps matter ids to option ids: motions take agree or disagree, "
+                "selections one option, elections at most `seats` candidates; [] abstains, a "
+                "matter left out is not taken part in. An over-vote is refused, not stored. "
+                "`verification` is the last four characters of the ID number or phone when "
+                "the roster holds them; five wrong tries lock the token. Each voter casts one "
+                "ballot per meeting (409 already_voted). Rate limited per address (429)."
+            ),
+            "security": [],
+            "requestBody": json_body(
+                {
+                    "type": "object",
+                    "required": ["token", "answers"],
+                    "properties": {
+                        "token": {"type": "string", "minLength": 1, "maxLength": 64},
+                        "answers": {"type": "object", "additionalProperties": CHOICES},
+                        "verification": {"type": "string", "minLength": 1, "maxLength": 8},
+                    },
+                }
+            ),
+            "responses": {
+                **ok(
+                    "the ballot is counted; keep the receipt",
+                    {"type": "object", "required": ["receipt"], "properties": {"receipt": RECEIPT}},
+                    "201",
+                ),
+                **REFUSALS,
+            },
+        }
+    },
+    "/meetings/{meeting_id}/paper-ballots": {
+        "post": {
+            "summary": "Enter a paper or proxy ballot (committee); two members must agree",
+            "description": (
+                "Each paper ballot is keyed twice by two different committee members. The first "
+                "call stores an entry and answers 202 pending; a second call by another member "
+                "with the same answers, invalid_reasons, channel and proxy makes the ballot "
+                "(201, with its receipt); a different second entry is stored and listed for "
+                "correction (409 entry_mismatch). A voter who already has a ballot in any "
+                "channel is refused (409 already_voted) and the attempt listed as a conflict. "
+                "owner_key is the voter's person key in the frozen roster (404 not_on_roster). "
+                'A matter may be ruled "invalid" with a reason in invalid_reasons. A proxy '
+                'ballot names a recorded authorisation by {"id"} (returned as proxy_id by the '
+                "first call), or records one from its scan (PDF, PNG or JPEG, base64)."
+            ),
+            "security": BEARER,
+            "parameters": [id_param("meeting_id")],
+            "requestBody": json_body(
+                {
+                    "type": "object",
+                    "required": ["owner_key", "answers"],
+                    "properties": {
+                        "owner_key": {"type": "string", "minLength": 1, "maxLength": 300},
+                        "channel": {"enum": ["paper", "proxy"], "default": "paper"},
+                        "answers": {
+                            "type": "object",
+                            "additionalProperties": {"oneOf": [CHOICES, {"const": "invalid"}]},
+                        },
+                        "invalid_reasons": {
+                            "type": "object",
+                            "additionalProperties": {
+                                "enum": ["unsigned", "over_vote", "co_owner_conflict", "unclear"]
+                            },
+                        },
+                        "proxy": {"oneOf": [PROXY_ON_FILE, PROXY_SCAN]},
+                    },
+                }
+            ),
+            "responses": {
+                **ok(
+                    "both entries agree: the ballot is counted",
+                    {
+                        "type": "object",
+                        "required": ["status", "entry_id", "receipt"],
+                        "properties": {
+                            "status": {"const": "counted"},
+                            "entry_id": {"type": "integer"},
+                            "receipt": RECEIPT,
+                        },
+                    },
+                    "201",
+                ),
+                "202": {
+                    "description": "first entry stored; another member must enter it again",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["status", "entry_id"],
+                                "properties": {
+                                    "status": {"const": "pending"},
+                                    "entry_id": {"type": "integer"},
+                                    "proxy_id": {"type": "integer"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "409": ERROR,
+                "413": ERROR,
+            },
+        }
+    },
+}

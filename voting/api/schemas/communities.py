@@ -1,0 +1,123 @@
+"""Offices, communities, rosters, rules of procedure and the audit chain."""
+
+from voting.api.schemas.common import (
+    ANYONE_OR_BEARER,
+    BEARER,
+    OBJECT,
+    id_param,
+    json_body,
+    ok,
+)
+
+NAME = {"type": "string", "minLength": 1, "maxLength": 200}
+PROCEDURE = {
+    "type": "object",
+    "required": ["parking_policy"],
+    "properties": {
+        "parking_policy": {"enum": ["include", "exclude_area_only", "exclude_entirely"]},
+        "invalid_counts_as_participation": {"type": "boolean"},
+        "ranking_rule": {"enum": ["HEAD_THEN_AREA", "AREA_THEN_HEAD", "SUM_OF_RATIOS"]},
+        "tie_resolution": {"enum": ["runoff", "lot"]},
+        "notice_rule": {"enum": ["CLEAR_15", "PLAIN_15"]},
+        "duplicate_policy": {"enum": ["first_valid", "reject_all"]},
+        "window_days_min": {"type": "integer", "minimum": 1},
+        "window_days_max": {"type": "integer", "minimum": 1},
+        "max_principals_per_agent": {"type": ["integer", "null"], "minimum": 1},
+        "objection_days": {"type": "integer", "minimum": 0},
+        "publish_unit_areas": {"type": "boolean"},
+    },
+}
+
+PATHS = {
+    "/offices": {
+        "post": {
+            "summary": "Register a street office (admin)",
+            "security": BEARER,
+            "requestBody": json_body(
+                {"type": "object", "required": ["name"], "properties": {"name": NAME}}
+            ),
+            "responses": ok("the office", OBJECT, "201"),
+        }
+    },
+    "/communities": {
+        "post": {
+            "summary": "Register a community (admin, office)",
+            "security": BEARER,
+            "requestBody": json_body(
+                {
+                    "type": "object",
+                    "required": ["name", "office_id"],
+                    "properties": {
+                        "name": NAME,
+                        "office_id": {"type": "integer"},
+                        "committee_kind": {
+                            "enum": [
+                                "owners_committee",
+                                "management_committee",
+                                "preparatory_group",
+                            ]  # fmt: skip
+                        },
+                    },
+                }
+            ),
+            "responses": ok("the community", OBJECT, "201"),
+        }
+    },
+    "/communities/{community_id}": {
+        "get": {
+            "summary": "A community with roster totals",
+            "security": BEARER,
+            "parameters": [id_param("community_id")],
+            "responses": ok("community", OBJECT),
+        }
+    },
+    "/communities/{community_id}/roster": {
+        "get": {
+            "summary": "Units and owners, identity data masked",
+            "security": BEARER,
+            "parameters": [
+                id_param("community_id"),
+                {"name": "q", "in": "query", "schema": {"type": "string"}},
+                {"name": "page", "in": "query", "schema": {"type": "integer"}},
+                {"name": "per_page", "in": "query", "schema": {"type": "integer"}},
+            ],
+            "responses": ok("roster page", OBJECT),
+        },
+        "put": {
+            "summary": "Replace the roster with a CSV/XLSX file (all or nothing)",
+            "security": BEARER,
+            "parameters": [id_param("community_id")],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["file"],
+                            "properties": {"file": {"type": "string", "format": "binary"}},
+                        }
+                    }
+                },
+            },
+            "responses": ok("import report", OBJECT),
+        },
+    },
+    "/communities/{community_id}/procedure": {
+        "put": {
+            "summary": "Rules-of-procedure settings",
+            "security": BEARER,
+            "parameters": [id_param("community_id")],
+            "requestBody": json_body(PROCEDURE),
+            "responses": ok("settings", OBJECT),
+        }
+    },
+    "/communities/{community_id}/audit": {
+        "get": {
+            "summary": "The audit chain (gongyi-audit/1): whole for staff in scope; for anyone "
+            "else, once a result is published, the events up to the last one a result names",
+            "security": ANYONE_OR_BEARER,
+            "parameters": [id_param("community_id")],
+            "responses": ok("events", OBJECT),
+        }
+    },
+}

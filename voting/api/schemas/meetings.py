@@ -1,0 +1,246 @@
+"""Meetings (FORMATS.md §7): plans, the state machine, credentials and turnout."""
+
+from voting.api.schemas.common import (
+    ANYONE_OR_BEARER,
+    BEARER,
+    ERROR,
+    MEETING_STATES,
+    NONEMPTY,
+    id_param,
+    json_body,
+    ok,
+)
+
+OPTION_IN = {
+    "type": "object",
+    "required": ["label"],
+    "properties": {
+        "label": {**NONEMPTY, "maxLength": 200},
+        "statement": {"type": "string", "maxLength": 5000},
+        "attestations": {
+            "type": "object",
+            "additionalProperties": {"type": "boolean"},
+            "description": "eligibility conditions a candidate attested",
+        },
+    },
+}
+MATTER_IN = {
+    "type": "object",
+    "required": ["title", "category", "kind"],
+    "description": (
+        "category and kind are explicit, never inferred. A motion takes no options "
+        "(agree and disagree are added; [] abstains); a selection 2-60 options; an "
+        "election 1-60 candidates and seats (odd, at least 5, or 3 at 100 "
+        "households or fewer) with alternates up to seats."
+    ),
+    "properties": {
+        "title": {**NONEMPTY, "maxLength": 300},
+        "description": {"type": "string", "maxLength": 20000},
+        "category": {"enum": ["ordinary", "special"]},
+        "kind": {"enum": ["motion", "selection", "election"]},
+        "options": {"type": "array", "maxItems": 60, "items": OPTION_IN},
+        "seats": {"type": "integer", "minimum": 1, "maximum": 99},
+        "alternates": {"type": "integer", "minimum": 0, "maximum": 99},
+    },
+}
+OPTION_OUT = {
+    "type": "object",
+    "required": ["id", "label"],
+    "properties": {
+        "id": {"type": "string", "description": "agree/disagree for motions, else a number"},
+        "label": {"type": "string"},
+        "statement": {"type": "string"},
+    },
+}
+MEETING = {
+    "type": "object",
+    "required": ["id", "community_id", "title", "state", "opens_at", "closes_at", "matters"],
+    "properties": {
+        "id": {"type": "integer"},
+        "community_id": {"type": "integer"},
+        "title": {"type": "string"},
+        "place": {"type": "string"},
+        "state": {"enum": MEETING_STATES},
+        "opens_at": {"type": "string", "format": "date-time"},
+        "closes_at": {"type": "string", "format": "date-time"},
+        "procedure": {
+            "type": ["object", "null"],
+            "description": "the rules of procedure, frozen at announcement",
+        },
+        "matters": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "title", "category", "kind", "options"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "title": {"type": "string"},
+                    "category": {"enum": ["ordinary", "special"]},
+                    "kind": {"enum": ["motion", "selection", "election"]},
+                    "seats": {"type": "integer"},
+                    "alternates": {"type": "integer"},
+                    "options": {"type": "array", "items": OPTION_OUT},
+                },
+            },
+        },
+        "issues": {
+            "type": "array",
+            "description": "staff only: what blocks the next step",
+            "items": {"type": "object", "required": ["code", "message", "severity"]},
+        },
+        "tally": {
+            "type": ["array", "null"],
+            "description": "staff only, once tallied: the MATTER list of FORMATS.md §4",
+        },
+    },
+}
+STEP = {**ok("the meeting in its new state", MEETING), "409": ERROR}
+TURNOUT_LINE = {"type": "object", "required": ["voted", "total", "needed", "ratio", "quorum_met"]}
+
+
+def step(summary: str, description: str, body: dict | None = None) -> dict:
+    """A step of the meeting's state machine, answered with the meeting."""
+    operation = {
+        "summary": summary,
+        "description": description,
+        "security": BEARER,
+        "parameters": [id_param("meeting_id")],
+        "responses": STEP,
+    }
+    if body is not None:
+        operation["requestBody"] = body
+    return {"post": operation}
+
+
+PATHS = {
+    "/communities/{community_id}/meetings": {
+        "get": {
+            "summary": "A community's meetings (staff in scope), newest first",
+            "security": BEARER,
+            "parameters": [id_param("community_id")],
+            "responses": ok(
+                "meetings",
+                {
+                    "type": "object",
+                    "required": ["meetings"],
+                    "properties": {"meetings": {"type": "array", "items": MEETING}},
+                },
+            ),
+        },
+        "post": {
+            "summary": "Plan a meeting with its matters (committee), in draft",
+            "description": (
+                "The window must fit the community's window_days_min and "
+                "window_days_max. 422 with every problem listed."
+            ),
+            "security": BEARER,
+            "parameters": [id_param("community_id")],
+            "requestBody": json_body(
+                {
+                    "type": "object",
+                    "required": ["title", "opens_at", "closes_at", "matters"],
+                    "properties": {
+                        "title": {**NONEMPTY, "maxLength": 200},
+                        "opens_at": {"type": "string", "format": "date-time"},
+                        "closes_at": {"type": "string", "format": "date-time"},
+                        "description": {"type": "string", "maxLength": 20000},
+                        "place": {"type": "string", "maxLength": 300},
+                        "is_first_meeting": {"type": "boolean"},
+                        "matters": {
+                            "type": "array",
+                            "minItems": 1,
+                            "maxItems": 30,
+                            "items": MATTER_IN,
+                        },
+                    },
+                }
+            ),
+            "responses": ok("the meeting with matter and option ids", MEETING, "201"),
+        },
+    },
+    "/meetings/{meeting_id}": {
+        "get": {
+            "summary": "The meeting, its state, matters and options",
+            "description": "Staff in scope see all of it; anyone may read it once announced.",
+            "security": ANYONE_OR_BEARER,
+            "parameters": [id_param("meeting_id")],
+            "responses": ok("the meeting", MEETING),
+        }
+    },
+    "/meetings/{meeting_id}/submit": step(
+        "Send the plan to the street office (committee)",
+        "From draft, once the plan has matters, a valid window and a countable roster.",
+    ),
+    "/meetings/{meeting_id}/approve": step(
+        'Approve the plan (office), or return it to draft with {"return": reason}',
+        "Approves a submitted plan; a return (from submitted or approved) keeps the reason.",
+        json_body(
+            {"type": "object", "properties": {"return": {**NONEMPTY, "maxLength": 1000}}},
+            required=False,
+        ),
+    ),
+    "/meetings/{meeting_id}/announce": step(
+        "Publish the notice (公告) (committee)",
+        "Freezes the rules of procedure. 409 when the parking policy is not chosen or the "
+        "notice comes later than the notice rule allows (VOTING_MIN_NOTICE_DAYS).",
+    ),
+    "/meetings/{meeting_id}/open": step(
+        "Open voting (committee): freeze the roster and issue one credential per voter",
+        "At or after opens_at and before closes_at.",
+    ),
+    "/meetings/{meeting_id}/close": step(
+        "Close voting and tally (committee)",
+        "At or after closes_at, or earlier once every voter who can vote has a ballot.",
+    ),
+    "/meetings/{meeting_id}/void": step(
+        "Void the meeting with a reason (committee or the supervising office)",
+        "From any state before the result is countersigned.",
+        json_body(
+            {
+                "type": "object",
+                "required": ["reason"],
+                "properties": {"reason": {**NONEMPTY, "maxLength": 1000}},
+            }
+        ),
+    ),
+    "/meetings/{meeting_id}/credentials.csv": {
+        "get": {
+            "summary": "Voters' links for a mail merge (committee), once voting opened",
+            "description": "CSV with a BOM; columns owner_key, building, units, name "
+            "(masked), link to /v/<token>. The export is logged.",
+            "security": BEARER,
+            "parameters": [id_param("meeting_id")],
+            "responses": {
+                **ok("the CSV"),
+                "200": {
+                    "description": "the CSV",
+                    "content": {"text/csv": {"schema": {"type": "string"}}},
+                },
+                "409": ERROR,
+            },
+        }
+    },
+    "/meetings/{meeting_id}/turnout": {
+        "get": {
+            "summary": "Turnout per matter and by building against the 2/3 quorum lines",
+            "security": BEARER,
+            "parameters": [id_param("meeting_id")],
+            "responses": ok(
+                "turnout",
+                {
+                    "type": "object",
+                    "required": ["meeting_id", "state", "opened"],
+                    "properties": {
+                        "matters": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {"owners": TURNOUT_LINE, "area": TURNOUT_LINE},
+                            },
+                        }
+                    },
+                },
+            ),
+        }
+    },
+}

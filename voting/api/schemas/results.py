@@ -1,0 +1,119 @@
+"""Results (FORMATS.md §4, §7): signed results, the bulletin board, public keys."""
+
+from voting.api.schemas.common import (
+    BEARER,
+    ERROR,
+    OBJECT,
+    REASON,
+    TIME,
+    id_param,
+    json_body,
+    ok,
+)
+
+VERSION_PARAM = {
+    "name": "version",
+    "in": "query",
+    "required": False,
+    "description": "an earlier version of the result (default: the one in force)",
+    "schema": {"type": "integer", "minimum": 1},
+}
+SIGNATURE = {
+    "type": "object",
+    "required": ["role", "key_id", "public_key", "signature", "signed_at"],
+    "properties": {
+        "role": {"enum": ["committee", "office"]},
+        "key_id": {"type": "string", "pattern": "^[0-9a-f]{16}$"},
+        "public_key": {"type": "string"},
+        "signature": {"type": "string"},
+        "signed_at": TIME,
+    },
+}
+RESULT = {
+    "type": "object",
+    "required": ["document", "signatures"],
+    "properties": {
+        "document": {"type": "object", "description": "DOC of FORMATS.md §4"},
+        "signatures": {"type": "array", "items": SIGNATURE},
+    },
+}
+BOARD = {
+    "type": "object",
+    "required": ["format", "meeting_id", "entries"],
+    "properties": {
+        "format": {"const": "gongyi-board/1"},
+        "meeting_id": {"type": "string"},
+        "entries": {"type": "array", "items": {"type": "object"}},
+    },
+}
+KEY_FIELDS = ["key_id", "public_key", "role", "owner", "created_at", "retired_at"]
+
+PATHS = {
+    "/meetings/{meeting_id}/result": {
+        "get": {
+            "summary": "The signed result (anyone, once published; 404 before)",
+            "security": [],
+            "parameters": [id_param("meeting_id"), VERSION_PARAM],
+            "responses": ok("the result and its signatures", RESULT),
+        }
+    },
+    "/meetings/{meeting_id}/board": {
+        "get": {
+            "summary": "The bulletin board frozen with the result (anyone, once published)",
+            "security": [],
+            "parameters": [id_param("meeting_id"), VERSION_PARAM],
+            "responses": ok("the board", BOARD),
+        }
+    },
+    "/meetings/{meeting_id}/publish": {
+        "post": {
+            "summary": "Sign and publish the result (committee)",
+            "description": (
+                "Without a body: the first publication of a tallied meeting (preliminary when "
+                "the rules of procedure set an objection period), or the final result once "
+                'the period is over and every objection answered. With {"correction": '
+                "reason}: a new version that supersedes the one in force; published results "
+                "are never changed. 409 when the state does not allow it."
+            ),
+            "security": BEARER,
+            "parameters": [id_param("meeting_id")],
+            "requestBody": json_body(
+                {"type": "object", "properties": {"correction": REASON}}, required=False
+            ),
+            "responses": {**ok("the signed result", RESULT, "201"), "409": ERROR},
+        }
+    },
+    "/meetings/{meeting_id}/countersign": {
+        "post": {
+            "summary": 'Countersign the result (office), or return it with {"return": reason}',
+            "security": BEARER,
+            "parameters": [id_param("meeting_id")],
+            "requestBody": json_body(
+                {"type": "object", "properties": {"return": REASON}}, required=False
+            ),
+            "responses": {
+                **ok("the countersigned result, or {returned, version, reason}", OBJECT),
+                "409": ERROR,
+            },
+        }
+    },
+    "/keys": {
+        "get": {
+            "summary": "Public keys of committees and offices, current and retired",
+            "security": [],
+            "responses": ok(
+                "keys",
+                {
+                    "type": "object",
+                    "required": ["keys"],
+                    "properties": {
+                        "keys": {
+                            "type": "array",
+                            "items": {"type": "object", "required": KEY_FIELDS},
+                        }
+                    },
+                },
+            ),
+        }
+    },
+}

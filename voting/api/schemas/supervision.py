@@ -1,0 +1,268 @@
+"""Supervision: the office dashboard, anomalies, timelines and committee mandates."""
+
+from voting.api.schemas.common import (
+    BEARER,
+    COMMITTEE_KINDS,
+    ERROR,
+    MEETING_STATES,
+    REASON,
+    TIME,
+    id_param,
+    json_body,
+    ok,
+)
+
+BY_STATE = {
+    "type": "object",
+    "description": "meetings counted by state",
+    "propertyNames": {"enum": MEETING_STATES},
+    "additionalProperties": {"type": "integer"},
+}
+LINE = {
+    "type": "object",
+    "required": ["voted", "total", "needed", "ratio", "quorum_met"],
+    "properties": {
+        "voted": {"type": "string"},
+        "total": {"type": "string"},
+        "needed": {"type": "string", "description": "two thirds of the total"},
+        "ratio": {"type": "string"},
+        "quorum_met": {"type": "boolean"},
+    },
+}
+WATCHED = {
+    "type": "object",
+    "required": ["id", "community_id", "community", "title", "state", "opens_at", "closes_at"],
+    "properties": {
+        "id": {"type": "integer"},
+        "community_id": {"type": "integer"},
+        "community": {"type": "string"},
+        "title": {"type": "string"},
+        "state": {"enum": ["submitted", "open", "published"]},
+        "opens_at": TIME,
+        "closes_at": TIME,
+        "turnout": {
+            "type": "object",
+            "description": "open meetings: ballots so far",
+            "required": ["owners", "area", "seconds_left"],
+            "properties": {"owners": LINE, "area": LINE, "seconds_left": {"type": "integer"}},
+        },
+        "result": {
+            "type": ["object", "null"],
+            "description": "published meetings",
+            "properties": {
+                "version": {"type": "integer"},
+                "status": {"enum": ["preliminary", "published"]},
+                "published_at": TIME,
+                "objections_close_at": {"type": ["string", "null"]},
+            },
+        },
+    },
+}
+MANDATE = {
+    "type": "object",
+    "required": ["id", "community_id", "kind", "members", "owner_reps", "started_at", "current"],
+    "properties": {
+        "id": {"type": "integer"},
+        "community_id": {"type": "integer"},
+        "kind": {"enum": COMMITTEE_KINDS},
+        "members": {"type": "array", "items": {"type": "integer"}, "description": "user ids"},
+        "owner_reps": {"type": "array", "items": {"type": "integer"}},
+        "meeting_id": {"type": ["integer", "null"]},
+        "started_at": TIME,
+        "term_ends_on": {"type": ["string", "null"], "format": "date"},
+        "appointed_by": {"type": "string"},
+        "current": {"type": "boolean"},
+        "ended_at": {"type": ["string", "null"]},
+        "end_reason": {"type": ["string", "null"]},
+    },
+}
+EVIDENCE = {
+    "type": "object",
+    "required": ["at", "voter"],
+    "description": "when, whom (units and masked name), and details such as "
+    "credential_id, source (8 characters of a keyed address hash), "
+    "channel, entered_by, reason, seq and type",
+    "properties": {"at": {"type": ["string", "null"]}, "voter": {"type": ["string", "null"]}},
+}
+ANOMALY_CODES = [
+    "reissues_voter",
+    "reissues_meeting",
+    "failed_checks_link",
+    "failed_checks_address",
+    "ballot_burst",
+    "proxy_holder",
+    "ballot_conflicts",
+    "ballots_outside_window",
+    "logged_after_close",
+    "ballots_changed",
+]
+COUNTS = {"type": "object", "additionalProperties": {"type": "integer"}}
+COMMUNITY_ROW = {
+    "type": "object",
+    "required": ["id", "name", "committee_kind", "meetings_by_state"],
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "committee_kind": {"enum": COMMITTEE_KINDS},
+        "term_started_at": {"type": ["string", "null"]},
+        "term_ends_on": {"type": ["string", "null"]},
+        "meetings_by_state": BY_STATE,
+    },
+}
+DASHBOARD = {
+    "type": "object",
+    "required": [
+        "office",
+        "generated_at",
+        "meetings_by_state",
+        "communities",
+        "plans_awaiting_approval",
+        "open_meetings",
+        "results_awaiting_countersignature",
+    ],
+    "properties": {
+        "office": {"type": "object", "required": ["id", "name"]},
+        "generated_at": TIME,
+        "meetings_by_state": BY_STATE,
+        "communities": {"type": "array", "items": COMMUNITY_ROW},
+        "plans_awaiting_approval": {"type": "array", "items": WATCHED},
+        "open_meetings": {"type": "array", "items": WATCHED},
+        "results_awaiting_countersignature": {"type": "array", "items": WATCHED},
+    },
+}
+ANOMALY = {
+    "type": "object",
+    "required": ["code", "subject", "message", "counts", "evidence"],
+    "properties": {
+        "code": {"enum": ANOMALY_CODES},
+        "subject": {"type": "string"},
+        "message": {"type": "string"},
+        "counts": COUNTS,
+        "first_at": {"type": ["string", "null"]},
+        "last_at": {"type": ["string", "null"]},
+        "evidence": {"type": "array", "items": EVIDENCE},
+    },
+}
+USER_IDS = {"type": "array", "uniqueItems": True, "items": {"type": "integer"}}
+
+PATHS = {
+    "/offices/{office_id}/dashboard": {
+        "get": {
+            "summary": "The office dashboard (office staff of the office, admin)",
+            "description": (
+                "Every community of the office with its committee kind and term, "
+                "meetings by state, plans awaiting approval, open meetings with "
+                "turnout against the 2/3 quorum lines (ballots returned, by owners "
+                "and area), and published results awaiting countersignature."
+            ),
+            "security": BEARER,
+            "parameters": [id_param("office_id")],
+            "responses": ok("the dashboard", DASHBOARD),
+        }
+    },
+    "/meetings/{meeting_id}/anomalies": {
+        "get": {
+            "summary": "A meeting's anomalies with their evidence (staff in scope)",
+            "description": (
+                "Thresholds are the VOTING_ANOMALY_* settings. Evidence never "
+                "shows how anyone voted."
+            ),
+            "security": BEARER,
+            "parameters": [id_param("meeting_id")],
+            "responses": ok(
+                "anomalies",
+                {
+                    "type": "object",
+                    "required": ["meeting_id", "thresholds", "anomalies"],
+                    "properties": {
+                        "meeting_id": {"type": "integer"},
+                        "thresholds": COUNTS,
+                        "anomalies": {"type": "array", "items": ANOMALY},
+                    },
+                },
+            ),
+        }
+    },
+    "/meetings/{meeting_id}/timeline": {
+        "get": {
+            "summary": "A meeting's events from the audit log (staff in scope)",
+            "description": "Per-ballot events (ballots, entries, reissues) are counted only.",
+            "security": BEARER,
+            "parameters": [id_param("meeting_id")],
+            "responses": ok(
+                "the timeline",
+                {
+                    "type": "object",
+                    "required": ["meeting_id", "events", "counts"],
+                    "properties": {
+                        "meeting_id": {"type": "integer"},
+                        "events": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["seq", "at", "type", "actor", "data"],
+                            },
+                        },
+                        "counts": COUNTS,
+                    },
+                },
+            ),
+        }
+    },
+    "/communities/{community_id}/mandates": {
+        "get": {
+            "summary": "The community's committee mandates, newest first (staff in scope)",
+            "security": BEARER,
+            "parameters": [id_param("community_id")],
+            "responses": ok(
+                "mandates",
+                {
+                    "type": "object",
+                    "required": ["mandates"],
+                    "properties": {"mandates": {"type": "array", "items": MANDATE}},
+                },
+            ),
+        },
+        "post": {
+            "summary": "Appoint a preparatory group or a 物管会, or record the elected committee "
+            "(office staff of the community's office)",
+            "description": (
+                "members are committee accounts of the community. preparatory_group: odd, "
+                "owner_reps at least half; management_committee: 7 or more, odd, owner_reps "
+                "at least half; owners_committee: odd, at least 5 (3 at 100 households or "
+                "fewer), term_ends_on required (within five years), owner_reps ignored, "
+                "meeting_id optionally names the meeting whose final published result "
+                "elected it. Recording a committee ends the current group or 物管会: its "
+                "members who are not in the committee lose their committee powers. 409 when "
+                "a group or 物管会 would replace a recorded committee."
+            ),
+            "security": BEARER,
+            "parameters": [id_param("community_id")],
+            "requestBody": json_body(
+                {
+                    "type": "object",
+                    "required": ["kind", "members"],
+                    "properties": {
+                        "kind": {"enum": COMMITTEE_KINDS},
+                        "members": {**USER_IDS, "minItems": 1, "maxItems": 99},
+                        "owner_reps": USER_IDS,
+                        "term_ends_on": {"type": "string", "format": "date"},
+                        "meeting_id": {"type": ["integer", "null"]},
+                    },
+                }
+            ),
+            "responses": {**ok("the new mandate", MANDATE, "201"), "409": ERROR},
+        },
+    },
+    "/mandates/{mandate_id}/end": {
+        "post": {
+            "summary": "End a mandate with a reason (office); its members lose their powers",
+            "security": BEARER,
+            "parameters": [id_param("mandate_id")],
+            "requestBody": json_body(
+                {"type": "object", "required": ["reason"], "properties": {"reason": REASON}}
+            ),
+            "responses": {**ok("the ended mandate", MANDATE), "409": ERROR},
+        }
+    },
+}
