@@ -3,6 +3,7 @@
 import json
 import re
 
+from voting.db import db
 from voting.results.services import countersign_result, publish_result
 
 
@@ -155,3 +156,24 @@ def test_office_returns_and_committee_corrects_from_the_staff_page(app, client, 
         client.get(f"/api/v1/meetings/{cast.meeting_id}/result").get_json()["document"]["version"]
         == 2
     )
+
+
+def test_the_close_preview_draws_lots_as_the_publication_does(app, client, auth, results):
+    from tests.results.test_verify_offline import TIE_VOTERS
+    from voting.meetings.models import Meeting
+    from voting.meetings.services import tally_closed_meeting
+
+    lots = {"parking_policy": "include", "tie_resolution": "lot"}
+    cast = results.setup(voters=TIE_VOTERS, procedure=lots, state="closed")
+    with app.app_context():
+        meeting = db.session.get(Meeting, cast.meeting_id)
+        tally_closed_meeting(meeting)
+        db.session.commit()
+        preview = meeting.tally[2]["outcome"]
+    assert preview["status"] == "elected" and preview["lot_seed"]
+    auth.login(cast.committee)
+    page = client.get(f"/meetings/{cast.meeting_id}/close").get_data(as_text=True)
+    assert "票数相同，需再次表决或抽签" not in page
+    assert f"已按种子 {preview['lot_seed']} 抽签决定" in page
+    result = cast.run(publish_result)
+    assert result.document["matters"][2]["outcome"] == preview

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from voting.ballots.models import Ballot
+from voting.crypto import leaf_hashes, merkle_root
 from voting.db import db
 from voting.meetings.models import Meeting, RosterSnapshot, Voter
 from voting.meetings.readiness import households
@@ -70,6 +71,26 @@ def matters_document(meeting: Meeting, minimum: bool = True) -> list[dict[str, A
     return out
 
 
+def board_root(entries: list[dict[str, Any]]) -> str:
+    """The Merkle root (hex) of the board entries, as FORMATS §3 computes it."""
+    return merkle_root(leaf_hashes(entries)).hex()
+
+
+def with_lot_seed(
+    procedure: Procedure, definitions: list[dict[str, Any]], root: str
+) -> list[dict[str, Any]]:
+    """Give each election the board's root as its lot seed when the rules draw lots.
+
+    The seed is auditable and unknown to anyone until the last ballot is in; the close
+    preview and the publication draw with the same seed, so they elect the same people.
+    """
+    if procedure.tie_resolution == "lot":
+        for matter in definitions:
+            if matter["kind"] == "election":
+                matter["outcome"] = {"lot_seed": root}
+    return definitions
+
+
 def roster_document(meeting: Meeting) -> dict[str, Any]:
     """The frozen roster's totals as the result document's ``roster`` member."""
     snapshot = snapshot_of(meeting)
@@ -85,12 +106,10 @@ def roster_document(meeting: Meeting) -> dict[str, Any]:
 
 def tally_meeting(meeting: Meeting) -> list[dict[str, Any]]:
     """Count the board under the frozen procedure: the result document's matters list."""
-    return matters_from_board(
-        meeting.procedure,
-        roster_document(meeting),
-        matters_document(meeting),
-        board_entries(meeting),
-    )
+    procedure = Procedure.from_dict(meeting.procedure)
+    entries = board_entries(meeting)
+    definitions = with_lot_seed(procedure, matters_document(meeting), board_root(entries))
+    return matters_from_board(procedure, roster_document(meeting), definitions, entries)
 
 
 def explain_meeting(meeting: Meeting, lang: str = "zh") -> dict[str, list[str]]:
@@ -100,7 +119,8 @@ def explain_meeting(meeting: Meeting, lang: str = "zh") -> dict[str, list[str]]:
     totals = RosterTotals(snapshot.units, snapshot.owners, snapshot.area)
     entries = board_entries(meeting)
     out = {}
-    for matter in matters_document(meeting):
+    root = board_root(entries)
+    for matter in with_lot_seed(procedure, matters_document(meeting), root):
         # Sentences name options: by label for people to read (labels are unique per matter).
         motion = matter["kind"] == "motion"
         label = {o["id"]: o["id"] if motion else o["label"] for o in matter["options"]}
@@ -112,6 +132,9 @@ def explain_meeting(meeting: Meeting, lang: str = "zh") -> dict[str, list[str]]:
             seats=matter["seats"],
             alternates=matter["alternates"],
             minimum=matter["minimum"],
+            lot_seed=matter.get("outcome", {}).get("lot_seed")
+            if matter["kind"] == "election"
+            else None,
         )
         votes = [
             (parse_area(e["area"]), 1, _relabel(e["answers"][matter["id"]], label))

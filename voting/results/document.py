@@ -22,7 +22,7 @@ from datetime import datetime
 
 from voting.crypto import canonical
 from voting.meetings.models import Meeting
-from voting.meetings.tally import matters_document, roster_document
+from voting.meetings.tally import matters_document, roster_document, with_lot_seed
 from voting.results.board import Board
 from voting.results.keys import rfc3339
 from voting.rosters.models import Community
@@ -47,11 +47,7 @@ def count_matters(meeting: Meeting, board: Board) -> list[dict]:
     procedure = meeting_procedure(meeting)
     # Lots, if the rules use them, are drawn with the board's root as the auditable seed:
     # nobody can know it before the last ballot is in.
-    definitions = matters_document(meeting)
-    if procedure.tie_resolution == "lot":
-        for matter in definitions:
-            if matter["kind"] == "election":
-                matter["outcome"] = {"lot_seed": board.merkle_root}
+    definitions = with_lot_seed(procedure, matters_document(meeting), board.merkle_root)
     return matters_from_board(procedure, _roster(meeting), definitions, board.entries)
 
 
