@@ -112,8 +112,13 @@ def test_final_result_waits_for_the_period_and_every_answer(app, client, auth, p
     auth.login(preliminary.officer)
     office_page = client.get(f"/communities/{preliminary.community.id}/results")
     assert "有疑问" in office_page.get_data(as_text=True)
+    # Who objected, so that "面积有误" can be followed up: units and masked names.
+    assert "1号楼 101（王*）" in office_page.get_data(as_text=True)
+    assert "1号楼 102（王*）" in office_page.get_data(as_text=True)
     auth.logout()
     auth.login(preliminary.committee)
+    committee_page = client.get(f"/communities/{preliminary.community.id}/results")
+    assert "1号楼 101（王*）" in committee_page.get_data(as_text=True)
     first, second = _objections(app)
     for objection in (first, second):
         answered = client.post(f"/results/objections/{objection.id}/answer",

@@ -14,6 +14,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voting.db import Base, created_at, intpk
+from voting.meetings.models import Voter
 
 OWNER_KINDS = ("community", "office")
 OBJECTION_KINDS = ("receipt_missing", "wrong_area", "other")
@@ -139,3 +140,5 @@ class Objection(Base):
     answered_by: Mapped[str | None] = mapped_column(String(128))
 
     result: Mapped[Result] = relationship(back_populates="objections")
+    #: The objecting owner as the roster froze them: unit labels and masked names.
+    voter: Mapped[Voter] = relationship(viewonly=True)

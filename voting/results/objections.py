@@ -5,6 +5,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from voting.audit.services import record_event
 from voting.auth.models import User
@@ -98,10 +99,13 @@ def answer_objection(objection: Objection, user: User, answer: str) -> Objection
 
 
 def meeting_objections(meeting: Meeting) -> list[Objection]:
-    """Every objection to the meeting's results, oldest first."""
+    """Every objection to the meeting's results, oldest first, with who objected."""
     return list(
         db.session.scalars(
-            select(Objection).where(Objection.meeting_id == meeting.id).order_by(Objection.id)
+            select(Objection)
+            .where(Objection.meeting_id == meeting.id)
+            .options(selectinload(Objection.voter))
+            .order_by(Objection.id)
         )
     )
 
