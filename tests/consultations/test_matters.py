@@ -110,3 +110,35 @@ def test_a_scale_question_offers_no_meeting_draft(client, auth, committee, commu
     assert (
         client.post(url, data={"title": "x", "category": "ordinary", **WINDOW}).status_code == 422
     )
+
+
+def test_an_agree_disagree_abstain_question_becomes_a_motion(
+    app, client, auth, committee, community, topics
+):
+    from voting.consultations import services
+
+    topic = topics.make(community, open_=False, questions=False)
+    with app.app_context():
+        consultation = db.session.get(Consultation, topic.id)
+        question = services.add_question(
+            consultation, "是否同意加装电梯？", "single", ["同意", "不同意", "弃权"]
+        )
+        services.open_consultation(consultation)
+        db.session.commit()
+        question_id = question.id
+        matter = matter_from_consultation(
+            consultation, db.session.get(ConsultationQuestion, question_id), category="ordinary"
+        )
+    # As a selection "不同意" could win with a plurality; a motion passes only on agreement.
+    assert (matter["kind"], matter["category"]) == ("motion", "ordinary")
+    assert "options" not in matter
+    topics.close(topic)
+    auth.login(committee)
+    url = topic.url(f"/questions/{question_id}/meeting")
+    assert "将作为议案表决" in client.get(url).get_data(as_text=True)
+    response = client.post(url, data={"title": "加装电梯", "category": "ordinary", **WINDOW})
+    assert response.status_code == 302
+    with app.app_context():
+        drafted = db.session.scalar(select(Matter))
+        assert drafted.kind == "motion"
+        assert [o.code for o in drafted.options] == ["agree", "disagree"]

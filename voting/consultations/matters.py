@@ -14,10 +14,12 @@ from voting.consultations.models import Consultation, ConsultationQuestion
 from voting.consultations.services import ConsultationError, log, require
 from voting.db import db
 from voting.rosters.models import Community
+from voting.rules.wording import is_motion_question
 
 CATEGORIES = ("ordinary", "special")
 #: How an opinion question becomes a matter: one choice picks one option (a selection);
-#: several choices approve options up to a number of seats (an election).
+#: several choices approve options up to a number of seats (an election). A single-choice
+#: agree / disagree (/ abstain) question becomes a motion: as a selection, "不同意" could win.
 KIND_OF = {"single": "selection", "multiple": "election"}
 
 
@@ -30,6 +32,8 @@ def matter_from_consultation(
     if category not in CATEGORIES:
         raise ConsultationError(_("请明确选择事项类别：一般事项或重大事项。"))
     kind = KIND_OF.get(question.kind)
+    if kind == "selection" and is_motion_question(o.label for o in question.options):
+        kind = "motion"
     if kind is None:
         raise ConsultationError(_("评分题不能转为表决事项，请改用单选或多选题。"))
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
@@ -42,8 +46,9 @@ def matter_from_consultation(
         "description": description,
         "category": category,
         "kind": kind,
-        "options": [{"label": option.label} for option in question.options],
     }
+    if kind != "motion":  # a motion's options are fixed: agree, disagree (abstaining is [])
+        matter["options"] = [{"label": option.label} for option in question.options]
     if kind == "election":
         matter["seats"] = question.max_choices or len(question.options)
         matter["alternates"] = 0
