@@ -9,6 +9,7 @@ from voting.audit.models import AuditEvent
 from voting.db import db
 from voting.meetings.errors import MeetingError
 from voting.meetings.models import Matter, Meeting, MeetingDocument, Option
+from voting.meetings.services import submit_meeting
 
 from .conftest import CLOSES_AT, COMMITTEE, FEE, FIRMS, OPENS_AT
 
@@ -57,6 +58,18 @@ BAD_MATTERS = [
     ("MATTER_SEATS", [{k: v for k, v in COMMITTEE.items() if k != "seats"}]),
     ("NOT_ASSEMBLY_MATTER", [{**FEE, "category": "dwelling_to_business"}]),
     ("NOT_ASSEMBLY_MATTER", [{**FEE, "decision": "dwelling_to_business"}]),
+    # Civil Code art. 279: not an assembly vote, whatever category is chosen.
+    ("CATEGORY_DWELLING_TO_BUSINESS", [{**FEE, "title": "同意3号楼101住改商开设便利店"}]),
+    (
+        "CATEGORY_DWELLING_TO_BUSINESS",
+        [{**FEE, "title": "1号楼底商", "description": "将1号楼102住宅改为商铺经营"}],
+    ),
+    # Art. 278 (6): raising or renewing the maintenance fund is special.
+    ("CATEGORY_SPECIAL_SUGGESTED", [{**FEE, "title": "续筹专项维修资金"}]),
+    ("CATEGORY_SPECIAL_SUGGESTED", [{**FEE, "title": "筹集住宅专项维修资金的方案"}]),
+    # Art. 278 (3): electing the committee is ordinary.
+    ("ELECTION_IS_ORDINARY", [{**COMMITTEE, "category": "special"}]),
+    ("MATTER_CONFIRM", [{**FEE, "confirm_category": "yes"}]),
 ]
 
 
@@ -68,6 +81,48 @@ def test_bad_matters_are_refused(app, meetings, community):
         assert any(p.code.startswith(code) for p in caught.value.problems), code
         assert all(p.zh and p.en for p in caught.value.problems)
     assert counts(app) == before
+
+
+def test_a_confirmed_category_warning_is_kept_logged_and_shown_to_the_office(
+    app, client, auth, make, meetings, community
+):
+    fund = {**FEE, "title": "续筹专项维修资金", "confirm_category": True}
+    meeting_id = meetings.plan(community, [fund, FIRMS])
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        first, second = meeting.matters
+        assert first.category_warnings == ["SPECIAL_SUGGESTED"]
+        assert second.category_warnings is None
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.type == "meeting.created"))
+        assert event.data["category_confirmed"] == {str(first.id): ["SPECIAL_SUGGESTED"]}
+    meetings.run(submit_meeting, meeting_id)
+    auth.login(make.user("office", office=community.office))
+    page = client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    assert page.count('data-testid="category-warning"') == 1
+    assert "业委会已确认按所选类别表决" in page and "筹集或续筹维修资金" in page
+    staff = client.get(f"/api/v1/meetings/{meeting_id}").get_json()
+    assert staff["category_warnings"] == {str(first.id): ["SPECIAL_SUGGESTED"]}
+
+
+def test_the_matter_form_refuses_until_the_committee_confirms(app, client, auth, make, meetings,
+                                                              community):  # fmt: skip
+    meeting_id = meetings.plan(community, [FIRMS])
+    auth.login(make.user("committee", community=community))
+    data = {"matter-title": "续筹专项维修资金", "matter-category": "ordinary",
+            "matter-kind": "motion"}  # fmt: skip
+    refused = client.post(f"/meetings/{meeting_id}/matters", data=data)
+    assert refused.status_code == 422 and "重大事项" in refused.get_data(as_text=True)
+    assert counts(app)[1] == 1
+    accepted = client.post(f"/meetings/{meeting_id}/matters",
+                           data={**data, "matter-confirm_category": "y"})  # fmt: skip
+    assert accepted.status_code == 302
+    with app.app_context():
+        added = db.session.get(Meeting, meeting_id).matters[-1]
+        assert (added.title, added.category_warnings) == ("续筹专项维修资金", ["SPECIAL_SUGGESTED"])
+        event = db.session.scalar(
+            select(AuditEvent).where(AuditEvent.type == "meeting.matter_added")
+        )
+        assert event.data["category_confirmed"] == {str(added.id): ["SPECIAL_SUGGESTED"]}
 
 
 BAD_WINDOWS = [

@@ -136,6 +136,9 @@ def meeting_json(meeting: Meeting, staff: bool) -> dict[str, Any]:
                 for p in _next_issues(meeting)
             ],
             tally=meeting.tally if meeting.tallied_at else None,
+            category_warnings={
+                m.public_id: m.category_warnings for m in meeting.matters if m.category_warnings
+            },
         )
     return body
 

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     HiddenField,
     IntegerField,
@@ -99,6 +100,7 @@ class MeetingDraftForm(FlaskForm):
     category = SelectField(_l("事项类别"), choices=CATEGORY_CHOICES, validators=[DataRequired()])
     opens_at = _when(_l("表决开始时间"))
     closes_at = _when(_l("表决截止时间"))
+    confirm_category = BooleanField(_l("已核对事项类别，确认按所选类别表决"))
 
 
 class VerifyForm(FlaskForm):

@@ -63,12 +63,14 @@ def create_meeting_from_question(
     title: str,
     opens_at: datetime,
     closes_at: datetime,
+    confirm_category: bool = False,
 ):
     """Plan a draft meeting whose one matter is the question; refusals raise MeetingError."""
     from voting.meetings.services import create_meeting
 
     require(consultation, "closed")
     matter = matter_from_consultation(consultation, question, category=category)
+    matter["confirm_category"] = confirm_category
     community = db.session.get(Community, consultation.community_id)
     meeting = create_meeting(community, title, opens_at, closes_at, [matter])
     log(consultation, "meeting_drafted", {"question": question.code, "meeting_id": meeting.id})

@@ -196,6 +196,7 @@ def meeting_draft(community_id: int, consultation_id: int, question_id: int):
             meeting = create_meeting_from_question(
                 consultation, question, category=form.category.data, title=form.title.data,
                 opens_at=to_utc(form.opens_at.data), closes_at=to_utc(form.closes_at.data),
+                confirm_category=bool(form.confirm_category.data),
             )  # fmt: skip
         except MeetingError as error:
             db.session.rollback()

@@ -73,6 +73,7 @@ class MatterForm(FlaskForm):
     alternates = IntegerField(
         _l("候补委员人数（选举）"), validators=[Optional(), NumberRange(0, 99)]
     )
+    confirm_category = BooleanField(_l("已核对事项类别，确认按所选类别表决"))
 
 
 class ReasonForm(FlaskForm):
@@ -108,6 +109,7 @@ def matter_from_form(form: MatterForm) -> dict:
         "description": form.description.data or "",
         "category": form.category.data,
         "kind": form.kind.data,
+        "confirm_category": bool(form.confirm_category.data),
     }
     if form.kind.data != "motion":
         matter["options"] = parse_options(form.options.data or "")

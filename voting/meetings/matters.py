@@ -8,6 +8,7 @@ from voting.meetings.errors import MeetingError, problem
 from voting.meetings.models import CATEGORIES, KINDS, MOTION_OPTIONS, Matter, Meeting, Option
 from voting.rules.problems import ERROR, Problem
 from voting.rules.process import NOT_ASSEMBLY_MATTERS, is_assembly_matter, validate_seats
+from voting.rules.wording import HINTS, category_hints
 
 MAX_MATTERS = 30
 MAX_OPTIONS = 60
@@ -127,6 +128,18 @@ def _check_matter(n: int, matter: Any, households: int) -> list[Problem]:
             )
         )
         return out
+    if kind == "election" and category == "special":
+        out.append(
+            problem(
+                "ELECTION_IS_ORDINARY",
+                f"第 {n} 项：选举业主委员会是一般事项（民法典第二百七十八条第三项），"
+                "不能按重大事项表决",
+                f"Matter {n}: electing the committee is an ordinary matter (Civil Code art. 278 "
+                "(3)), it cannot be special",
+            )
+        )
+        return out
+    out += _category_problems(n, matter)
     out += _check_options(n, kind, matter.get("options"))
     seats, alternates = _count(matter.get("seats"), 1), _count(matter.get("alternates"), 0)
     if seats is None or alternates is None:
@@ -161,6 +174,33 @@ def _check_matter(n: int, matter: Any, households: int) -> list[Problem]:
             )
         )
     return out
+
+
+def category_warnings(matter: dict) -> list[str]:
+    """Codes of the warnings on a matter's category that the committee confirmed."""
+    title, description = matter.get("title"), matter.get("description", "")
+    if not isinstance(title, str) or not isinstance(description, str):
+        return []
+    return category_hints(title, description, matter.get("category", ""))
+
+
+def _category_problems(n: int, matter: dict) -> list[Problem]:
+    """The words of the matter suggest another category: refused until the committee confirms."""
+    confirmed = matter.get("confirm_category", False)
+    if not isinstance(confirmed, bool):
+        return [
+            problem(
+                "MATTER_CONFIRM",
+                f"第 {n} 项：确认类别须为是或否",
+                f"Matter {n}: confirm_category must be true or false",
+            )
+        ]
+    if confirmed:
+        return []
+    return [
+        Problem(f"CATEGORY_{code}", f"第 {n} 项：{HINTS[code][0]}", f"Matter {n}: {HINTS[code][1]}")
+        for code in category_warnings(matter)
+    ]
 
 
 def _check_options(n: int, kind: str, options: Any) -> list[Problem]:
@@ -226,6 +266,7 @@ def add_matters(meeting: Meeting, matters: list[dict], start: int = 1) -> None:
             kind=data["kind"],
             seats=data.get("seats", 1) if data["kind"] == "election" else 1,
             alternates=data.get("alternates", 0) if data["kind"] == "election" else 0,
+            category_warnings=category_warnings(data) or None,
         )
         if data["kind"] == "motion":
             matter.options = [

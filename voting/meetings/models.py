@@ -101,6 +101,8 @@ class Matter(Base):
     kind: Mapped[str] = mapped_column(String(16))
     seats: Mapped[int] = mapped_column(default=1)
     alternates: Mapped[int] = mapped_column(default=0)
+    #: Warnings on the category that the committee confirmed (voting.rules.wording.HINTS).
+    category_warnings: Mapped[list | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="matters")
     options: Mapped[list["Option"]] = relationship(

@@ -37,6 +37,12 @@ def _check_times(opens_at: Any, closes_at: Any, community: Community) -> None:
     raise_if(window_issues(opens_at, closes_at, window_settings(community)))
 
 
+def _confirmed(matters: list[Matter]) -> dict:
+    """The audit record of category warnings the committee confirmed, if any."""
+    confirmed = {str(m.id): m.category_warnings for m in matters if m.category_warnings}
+    return {"category_confirmed": confirmed} if confirmed else {}
+
+
 def create_meeting(
     community: Community,
     title: str,
@@ -64,7 +70,11 @@ def create_meeting(
     db.session.add(meeting)
     db.session.flush()
     add_matters(meeting, matters)
-    log_meeting(meeting, "created", {"title": meeting.title, "matters": len(meeting.matters)})
+    log_meeting(
+        meeting,
+        "created",
+        {"title": meeting.title, "matters": len(meeting.matters), **_confirmed(meeting.matters)},
+    )
     return meeting
 
 
@@ -94,7 +104,11 @@ def update_meeting(meeting: Meeting, **changes: Any) -> Meeting:
         meeting.matters.clear()
         db.session.flush()
         add_matters(meeting, matters)
-    log_meeting(meeting, "updated", {"fields": sorted(changes)})
+    log_meeting(
+        meeting,
+        "updated",
+        {"fields": sorted(changes), **(_confirmed(meeting.matters) if matters is not None else {})},
+    )
     return meeting
 
 
@@ -105,7 +119,11 @@ def add_matter(meeting: Meeting, matter: dict) -> Matter:
     raise_if(problems)
     add_matters(meeting, [matter], start=len(meeting.matters) + 1)
     added = meeting.matters[-1]
-    log_meeting(meeting, "matter_added", {"matter_id": added.id, "title": added.title})
+    log_meeting(
+        meeting,
+        "matter_added",
+        {"matter_id": added.id, "title": added.title, **_confirmed([added])},
+    )
     return added
 
 

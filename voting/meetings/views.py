@@ -26,6 +26,7 @@ from voting.meetings.forms import (
 )
 from voting.meetings.matters import CATEGORY_LABELS, KIND_LABELS
 from voting.meetings.models import Matter, Meeting, MeetingDocument
+from voting.rules.wording import HINTS
 from voting.web import add_community_nav, current_lang
 
 bp = Blueprint("meetings", __name__)
@@ -69,6 +70,9 @@ def _show(meeting: Meeting, status: int = 200, error: str | None = None, **forms
         "labels": services.STATE_LABELS,
         "category_labels": CATEGORY_LABELS,
         "kind_labels": KIND_LABELS,
+        "category_hints": {
+            code: text[1 if current_lang() == "en" else 0] for code, text in HINTS.items()
+        },  # fmt: skip
         "error": error,
         "action_form": ActionForm(),
         "reason_form": forms.get("reason_form") or ReasonForm(formdata=None),

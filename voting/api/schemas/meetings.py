@@ -41,6 +41,13 @@ MATTER_IN = {
         "options": {"type": "array", "maxItems": 60, "items": OPTION_IN},
         "seats": {"type": "integer", "minimum": 1, "maximum": 99},
         "alternates": {"type": "integer", "minimum": 0, "maximum": 99},
+        "confirm_category": {
+            "type": "boolean",
+            "description": (
+                "true confirms the category where the wording suggests another one (422 "
+                "CATEGORY_* until confirmed; the office sees the confirmed warnings)"
+            ),
+        },
     },
 }
 OPTION_OUT = {
@@ -82,6 +89,11 @@ MEETING = {
                     "options": {"type": "array", "items": OPTION_OUT},
                 },
             },
+        },
+        "category_warnings": {
+            "type": "object",
+            "description": "staff only: per matter id, the category warnings the committee confirmed",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
         },
         "issues": {
             "type": "array",
