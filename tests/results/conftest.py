@@ -43,8 +43,9 @@ class Seeded:
 
 
 def seed_meeting(
-    community, *, procedure=None, state="tallied", voters=VOTERS, title="业主大会", special=False
-):
+    community, *, procedure=None, state="tallied", voters=VOTERS, title="业主大会", special=False,
+    seats=3,
+):  # fmt: skip
     """Insert a meeting of three matters with its snapshot, voters and ballots (in a context)."""
     from voting.ballots.models import Ballot
     from voting.meetings.models import Matter, Meeting, Option, RosterSnapshot, Voter
@@ -68,7 +69,7 @@ def seed_meeting(
          [("agree", "同意"), ("disagree", "反对")]),
         ("选聘物业服务企业", "ordinary", "selection", 1, 0,
          [("1", "甲物业"), ("2", "乙物业"), ("3", "丙物业")]),
-        ("选举业主委员会委员", "ordinary", "election", 3, 3,
+        ("选举业主委员会委员", "ordinary", "election", seats, 3,
          [(str(i), f"候选人{c}") for i, c in enumerate("ABCDE", 1)]),
     ]  # fmt: skip
     matters = []

@@ -177,3 +177,28 @@ def test_the_close_preview_draws_lots_as_the_publication_does(app, client, auth,
     assert f"已按种子 {preview['lot_seed']} 抽签决定" in page
     result = cast.run(publish_result)
     assert result.document["matters"][2]["outcome"] == preview
+
+
+def test_the_preview_and_the_public_result_say_when_seats_stay_vacant(app, client, auth, results):
+    from voting.meetings.models import Meeting
+    from voting.meetings.services import tally_closed_meeting
+
+    # TV-18's ballots with five seats: A, B, C and D pass, one seat stays empty.
+    cast = results.setup(seats=5, state="closed")
+    with app.app_context():
+        meeting = db.session.get(Meeting, cast.meeting_id)
+        tally_closed_meeting(meeting)
+        db.session.commit()
+        outcome = meeting.tally[2]["outcome"]
+    assert outcome["status"] == "elected" and len(outcome["winners"]) == 4
+    auth.login(cast.committee)
+    preview = client.get(f"/meetings/{cast.meeting_id}/close").get_data(as_text=True)
+    assert "应选 5 名，当选 4 名，1 席空缺，需补选。" in preview
+    cast.run(publish_result)
+    public = client.get(f"/public/meetings/{cast.meeting_id}").get_data(as_text=True)
+    assert "应选 5 名，当选 4 名，1 席空缺，需补选。" in public
+    full = results.setup(name="满员小区")
+    cast_full = full.run(publish_result)
+    page = client.get(f"/public/meetings/{full.meeting_id}").get_data(as_text=True)
+    assert cast_full.document["matters"][2]["outcome"]["status"] == "elected"
+    assert "席空缺" not in page

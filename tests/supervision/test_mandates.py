@@ -268,18 +268,23 @@ def test_ending_a_mandate_ends_its_members_powers(app, client, auth, cast, membe
         end("again", cast["office_a"])
 
 
-def test_a_committee_recorded_from_the_published_election(app, cast, members, world):
+def _published_election(app, world, cast, seats: int, names: list[str], winners: int) -> int:
+    """A meeting of community A whose final published result elected the first ``winners``
+    of the candidates ``names`` (option ids "1", "2", ...) to ``seats`` seats."""
     from voting.meetings.models import Meeting
     from voting.results.models import Result
 
     meeting_id = world.plan(cast.a.id, state="draft")
     with app.app_context():
         meeting = db.session.get(Meeting, meeting_id)
+        options = [{"id": str(i), "label": name} for i, name in enumerate(names, 1)]
         document = {
             "matters": [
-                {"id": "1", "kind": "election", "outcome": {"status": "elected", "winners": ["1"]}}
+                {"id": "1", "kind": "election", "seats": seats, "options": options,
+                 "outcome": {"status": "elected",
+                             "winners": [o["id"] for o in options[:winners]]}}
             ]
-        }
+        }  # fmt: skip
         now = utcnow()
         meeting.submitted_at = meeting.approved_at = meeting.announced_at = now
         meeting.opened_at = meeting.closed_at = meeting.tallied_at = meeting.published_at = now
@@ -300,6 +305,11 @@ def test_a_committee_recorded_from_the_published_election(app, cast, members, wo
             )
         )
         db.session.commit()
+    return meeting_id
+
+
+def test_a_committee_recorded_from_the_published_election(app, cast, members, world):
+    meeting_id = _published_election(app, world, cast, 3, ["m1", "m2", "m3", "m4"], 3)
     mid = start(
         app,
         services().record_elected_committee,
@@ -313,6 +323,52 @@ def test_a_committee_recorded_from_the_published_election(app, cast, members, wo
         assert db.session.get(CommitteeMandate, mid).meeting_id == meeting_id
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.type == "mandate.recorded"))
         assert event.data["meeting_id"] == meeting_id
+
+
+def test_six_elected_to_seven_seats_are_recorded_with_one_seat_vacant(
+    app, client, auth, cast, members, world
+):
+    names = ["m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8"]
+    meeting_id = _published_election(app, world, cast, 7, names, 6)
+    elected = members(6)
+    mid = start(app, services().record_elected_committee, cast.a.id, cast["office_a"],
+                elected.ids, term_ends_on=term(), meeting_id=meeting_id)  # fmt: skip
+    with app.app_context():
+        mandate = db.session.get(CommitteeMandate, mid)
+        assert (mandate.seats, mandate.vacant) == (7, 1)
+        assert [e["label"] for e in mandate.elected] == names[:6]
+        assert [e["user_id"] for e in mandate.elected] == elected.ids
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.type == "mandate.recorded"))
+        assert (event.data["seats"], event.data["vacant"]) == (7, 1)
+    auth.login(cast["office_a"])
+    page = client.get(f"/communities/{cast.a.id}/supervision").get_data(as_text=True)
+    assert "应选 7 名，当选 6 名" in page and "空缺 1 席，待补选" in page
+
+
+def test_accounts_that_were_not_elected_are_refused(app, cast, members, world):
+    names = ["m1", "m2", "m3", "m4", "m5", "m6"]
+    meeting_id = _published_election(app, world, cast, 5, names, 5)
+    accounts = members(6)
+    m = services()
+    # m6 stood but was not elected; an account named by no candidate is refused too.
+    for ids, candidates in (
+        (accounts.ids[1:], None),
+        (accounts.ids[:5], {"1": accounts.ids[0], "2": accounts.ids[1], "3": accounts.ids[2],
+                            "4": accounts.ids[3], "6": accounts.ids[4]}),
+        (accounts.ids[:4], None),
+    ):  # fmt: skip
+        with pytest.raises(SupervisionError) as caught:
+            start(app, m.record_elected_committee, cast.a.id, cast["office_a"], ids,
+                  term_ends_on=term(), meeting_id=meeting_id, candidates=candidates)  # fmt: skip
+        assert caught.value.code in ("NOT_ELECTED", "WINNER_UNLINKED")
+    with app.app_context():
+        assert db.session.scalar(select(CommitteeMandate)) is None
+    # Linked explicitly, whatever the accounts are called.
+    links = {str(i): uid for i, uid in enumerate(accounts.ids[:5], 1)}
+    mid = start(app, m.record_elected_committee, cast.a.id, cast["office_a"], accounts.ids[:5],
+                term_ends_on=term(), meeting_id=meeting_id, candidates=links)  # fmt: skip
+    with app.app_context():
+        assert db.session.get(CommitteeMandate, mid).vacant == 0
 
 
 def test_two_offices_appointing_at_once_leave_one_current_mandate(

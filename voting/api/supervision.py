@@ -156,6 +156,9 @@ def mandate_json(mandate: CommitteeMandate) -> dict[str, Any]:
         "members": mandate.members,
         "owner_reps": mandate.owner_reps,
         "meeting_id": mandate.meeting_id,
+        "seats": mandate.seats,
+        "vacant": mandate.vacant,
+        "elected": mandate.elected,
         "started_at": _time(mandate.started_at),
         "term_ends_on": mandate.term_ends_on.isoformat() if mandate.term_ends_on else None,
         "appointed_by": mandate.appointed_by,
@@ -204,6 +207,7 @@ def create_mandate(community_id: int):
                 data.get("members"),
                 term_ends_on=term_ends_on,
                 meeting_id=data.get("meeting_id"),
+                candidates=data.get("candidates"),
             )
         elif kind in ("preparatory_group", "management_committee"):
             start = (

@@ -165,6 +165,82 @@ def _election_meeting(community: Community, meeting_id: object) -> Meeting | Non
     return meeting
 
 
+def _election(meeting: Meeting) -> dict:
+    """The election matter of the meeting's current result that elected the committee."""
+    from voting.results.services import current_result
+
+    elections = [
+        m
+        for m in current_result(meeting).document.get("matters", [])
+        if m.get("kind") == "election" and m.get("outcome", {}).get("status") == "elected"
+    ]
+    if len(elections) != 1:
+        raise refuse(
+            "ELECTION_AMBIGUOUS",
+            "该会议有多项选举结果，无法确定业主委员会由哪一项选出。",
+            "The meeting elected in more than one matter; record the committee by hand.",
+        )
+    return elections[0]
+
+
+def elected_members(
+    election: dict, accounts: list[User], candidates: object = None
+) -> dict[str, User]:
+    """Each winner's option id and the account that acts for them.
+
+    ``candidates`` maps option ids to account ids; without it an account is linked to the
+    winner whose name (the option's label) is its display name or user name. Every account
+    must be a winner's and every winner must have one: the mandate is the published winners.
+    """
+    winners = list(election["outcome"].get("winners", []))
+    labels = {o["id"]: o.get("label", "") for o in election.get("options", [])}
+    by_id = {u.id: u for u in accounts}
+    if candidates is None:
+        links = {}
+        for user in accounts:
+            names = {user.display_name, user.username} - {""}
+            found = [w for w in winners if labels.get(w) in names]
+            if len(found) == 1:
+                links[found[0]] = user
+            else:
+                _not_elected(user)
+    else:
+        if not isinstance(candidates, dict) or not all(
+            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
+            for k, v in candidates.items()
+        ):
+            raise refuse(
+                "CANDIDATES_INVALID",
+                "请为每位当选人选择对应的委员账户。",
+                "candidates maps each winner's option id to an account id.",
+            )
+        links = {}
+        for option_id, user_id in candidates.items():
+            if option_id not in winners or user_id not in by_id:
+                _not_elected(by_id.get(user_id))
+            links[option_id] = by_id[user_id]
+        unlinked = [u for u in accounts if u not in links.values()]
+        if unlinked:
+            _not_elected(unlinked[0])
+    missing = [labels.get(w, w) for w in winners if w not in links]
+    if missing or len({u.id for u in links.values()}) != len(links):
+        raise refuse(
+            "WINNER_UNLINKED",
+            "每位当选人都须对应一个委员账户（未对应：" + "、".join(missing) + "）。",
+            "Every winner needs one account of their own (missing: " + ", ".join(missing) + ").",
+        )
+    return links
+
+
+def _not_elected(user: User | None) -> None:
+    name = (user.display_name or user.username) if user is not None else "?"
+    raise refuse(
+        "NOT_ELECTED",
+        f"{name} 不是该次选举公布的当选人，不能登记为业主委员会委员。",
+        f"{name} was not elected in that election and cannot be recorded as a member.",
+    )
+
+
 def _composition(kind: str, community: Community, members: int, reps: int) -> None:
     if kind == "preparatory_group":
         problems = preparatory_group_problems(members, reps)
@@ -201,6 +277,7 @@ def _start(
     *,
     term_ends_on: date | None = None,
     meeting_id: object = None,
+    candidates: object = None,
     now: datetime | None = None,
 ) -> CommitteeMandate:
     user = require_office(user, community)
@@ -209,9 +286,21 @@ def _start(
     if kind not in MANDATE_KINDS:
         raise refuse("KIND", "委员会类别无效。", "Unknown kind of committee.")
     members = _members(community, member_ids, rep_ids)
-    _composition(kind, community, len(members), len(rep_ids))  # type: ignore[arg-type]
-    _check_term(kind, term_ends_on, now)
     meeting = _election_meeting(community, meeting_id) if kind == "owners_committee" else None
+    seats, elected = None, None
+    if meeting is not None:
+        # The committee is its published winners; seats left vacant wait for a by-election.
+        election = _election(meeting)
+        links = elected_members(election, members, candidates)
+        seats = election["seats"]
+        labels = {o["id"]: o.get("label", "") for o in election.get("options", [])}
+        elected = [
+            {"option_id": option_id, "label": labels.get(option_id, ""), "user_id": user.id}
+            for option_id, user in links.items()
+        ]
+    else:
+        _composition(kind, community, len(members), len(rep_ids))  # type: ignore[arg-type]
+    _check_term(kind, term_ends_on, now)
     previous = current_mandate(community.id)
     if previous is not None and previous.kind == "owners_committee" and kind != previous.kind:
         raise refuse(
@@ -234,6 +323,8 @@ def _start(
         members=[m.id for m in members],
         owner_reps=sorted(rep_ids),  # type: ignore[arg-type]
         meeting_id=meeting.id if meeting else None,
+        seats=seats,
+        elected=elected,
         started_at=now,
         term_ends_on=term_ends_on,
         appointed_by=actor_of(user),
@@ -250,6 +341,7 @@ def _start(
             "owner_reps": [m.username for m in members if m.id in mandate.owner_reps],
             "term_ends_on": term_ends_on.isoformat() if term_ends_on else None,
             "meeting_id": mandate.meeting_id,
+            **({"seats": seats, "vacant": seats - len(members)} if seats is not None else {}),
             "ended_mandate_id": previous.id if previous else None,
         },
         community_id=community.id,

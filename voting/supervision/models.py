@@ -33,6 +33,10 @@ class CommitteeMandate(Base):
     owner_reps: Mapped[list]
     #: The meeting whose published election result the committee comes from, if any.
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    #: For a committee recorded from an election: the seats to fill (some may stay vacant)…
+    seats: Mapped[int | None]
+    #: …and the winners: ``[{"option_id", "label", "user_id"}]`` of the published result.
+    elected: Mapped[list | None]
     started_at: Mapped[datetime]
     term_ends_on: Mapped[date | None]
     appointed_by: Mapped[str] = mapped_column(String(128))
@@ -44,6 +48,11 @@ class CommitteeMandate(Base):
     def is_current(self) -> bool:
         """True until the mandate is ended."""
         return self.ended_at is None
+
+    @property
+    def vacant(self) -> int:
+        """Seats of an elected committee that the election left unfilled."""
+        return max(self.seats - len(self.members), 0) if self.seats is not None else 0
 
     @property
     def first_meeting_due(self) -> date | None:

@@ -92,7 +92,9 @@ MEETING = {
         },
         "category_warnings": {
             "type": "object",
-            "description": "staff only: per matter id, the category warnings the committee confirmed",
+            "description": (
+                "staff only: per matter id, the category warnings the committee confirmed"
+            ),
             "additionalProperties": {"type": "array", "items": {"type": "string"}},
         },
         "issues": {

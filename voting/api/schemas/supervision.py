@@ -72,6 +72,22 @@ MANDATE = {
         "term_ends_on": {"type": ["string", "null"], "format": "date"},
         "appointed_by": {"type": "string"},
         "current": {"type": "boolean"},
+        "seats": {
+            "type": ["integer", "null"],
+            "description": "for a committee from an election: the seats to fill",
+        },
+        "vacant": {"type": "integer", "description": "seats the election left unfilled"},
+        "elected": {
+            "type": ["array", "null"],
+            "items": {
+                "type": "object",
+                "properties": {
+                    "option_id": {"type": "string"},
+                    "label": {"type": "string"},
+                    "user_id": {"type": "integer"},
+                },
+            },
+        },
         "ended_at": {"type": ["string", "null"]},
         "end_reason": {"type": ["string", "null"]},
     },
@@ -232,7 +248,11 @@ PATHS = {
                 "at least half; owners_committee: odd, at least 5 (3 at 100 households or "
                 "fewer), term_ends_on required (within five years), owner_reps ignored, "
                 "meeting_id optionally names the meeting whose final published result "
-                "elected it. Recording a committee ends the current group or 物管会: its "
+                "elected it: then the members are exactly its winners (vacant seats allowed "
+                "down to the legal minimum), each linked to its candidate by candidates "
+                "({option id: user id}) or by an account's name equal to the candidate's "
+                "label; 422 NOT_ELECTED for anyone else. Recording a committee ends the "
+                "current group or 物管会: its "
                 "members who are not in the committee lose their committee powers. 409 when "
                 "a group or 物管会 would replace a recorded committee."
             ),
@@ -248,6 +268,11 @@ PATHS = {
                         "owner_reps": USER_IDS,
                         "term_ends_on": {"type": "string", "format": "date"},
                         "meeting_id": {"type": ["integer", "null"]},
+                        "candidates": {
+                            "type": "object",
+                            "maxProperties": 99,
+                            "additionalProperties": {"type": "integer"},
+                        },
                     },
                 }
             ),
