@@ -202,3 +202,55 @@ def test_the_preview_and_the_public_result_say_when_seats_stay_vacant(app, clien
     page = client.get(f"/public/meetings/{full.meeting_id}").get_data(as_text=True)
     assert cast_full.document["matters"][2]["outcome"]["status"] == "elected"
     assert "席空缺" not in page
+
+
+def test_the_publication_deadline_is_tracked_for_the_committee_and_the_office(
+    app, client, auth, cast
+):
+    from voting.meetings.models import Meeting
+    from voting.supervision.anomalies import anomalies_for_meeting
+
+    # Voting closed on Monday 2024-06-24 (Beijing): publish by Thursday 06-27, 24:00.
+    auth.login(cast.committee)
+    page = client.get(f"/communities/{cast.community.id}/results").get_data(as_text=True)
+    assert "公布期限：2024-06-27 24:00 前" in page and "已逾期，尚未公布" in page
+    auth.logout()
+    auth.login(cast.officer)
+    board = client.get(f"/supervision/offices/{cast.office.id}").get_data(as_text=True)
+    assert 'data-testid="awaiting"' in board and "已逾期，尚未公布" in board
+    with app.test_request_context():
+        meeting = db.session.get(Meeting, cast.meeting_id)
+        (overdue,) = [a for a in anomalies_for_meeting(meeting) if a.code.startswith("publ")]
+        assert overdue.code == "publication_overdue" and overdue.counts["days"] > 800
+    cast.run(publish_result)
+    page = client.get(f"/communities/{cast.community.id}/results").get_data(as_text=True)
+    assert "逾期公布" in page
+    board = client.get(f"/supervision/offices/{cast.office.id}").get_data(as_text=True)
+    assert 'data-testid="awaiting"' not in board
+    with app.test_request_context():
+        meeting = db.session.get(Meeting, cast.meeting_id)
+        codes = [a.code for a in anomalies_for_meeting(meeting)]
+        assert "publication_late" in codes and "publication_overdue" not in codes
+
+
+def test_a_result_published_in_time_raises_no_anomaly(app, client, auth, results):
+    from datetime import UTC, datetime
+
+    from voting.meetings.models import Meeting
+    from voting.results.deadline import publication_due
+    from voting.supervision.anomalies import anomalies_for_meeting
+
+    cast = results.setup()
+    with app.app_context():
+        meeting = db.session.get(Meeting, cast.meeting_id)
+        meeting.closed_at = datetime.now(UTC)
+        db.session.commit()
+    cast.run(publish_result)
+    with app.test_request_context():
+        meeting = db.session.get(Meeting, cast.meeting_id)
+        due = publication_due(meeting)
+        assert due.published_at is not None and not due.late and not due.overdue
+        assert not [a for a in anomalies_for_meeting(meeting) if a.code.startswith("publ")]
+    auth.login(cast.committee)
+    page = client.get(f"/communities/{cast.community.id}/results").get_data(as_text=True)
+    assert "已按期公布" in page

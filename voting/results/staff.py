@@ -14,6 +14,7 @@ from voting.db import db, utcnow
 from voting.meetings.models import Meeting
 from voting.results import objections as objection_services
 from voting.results import services
+from voting.results.deadline import publication_due
 from voting.results.forms import ActionForm, AnswerForm, ReasonForm
 from voting.results.keys import SigningKeyError, create_signing_key, current_key
 from voting.results.models import Objection
@@ -83,7 +84,8 @@ def manage(community_id: int):
         rows.append(
             {"meeting": meeting, "versions": versions,
              "current": next((r for r in versions if r.is_current), None),
-             "objections": objection_services.meeting_objections(meeting)}
+             "objections": objection_services.meeting_objections(meeting),
+             "due": publication_due(meeting)}
         )  # fmt: skip
     return render_template(
         "results/manage.html", community=community, rows=rows, key=current_key(community),

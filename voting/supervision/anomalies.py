@@ -9,6 +9,7 @@ channels, masked names and unit labels, which staff in scope see on the roster a
 from flask import current_app
 
 from voting.meetings.models import Meeting
+from voting.results.deadline import publication_due
 from voting.supervision.ballot_checks import (
     burst_anomalies,
     changed_ballot_anomalies,
@@ -16,7 +17,7 @@ from voting.supervision.ballot_checks import (
     late_anomalies,
     proxy_anomalies,
 )
-from voting.supervision.evidence import Anomaly, Evidence
+from voting.supervision.evidence import Anomaly, Evidence, make_anomaly
 from voting.supervision.link_checks import failed_check_anomalies, reissue_anomalies
 
 __all__ = ["Anomaly", "Evidence", "anomalies_for_meeting", "thresholds"]
@@ -42,4 +43,24 @@ def anomalies_for_meeting(meeting: Meeting) -> list[Anomaly]:
         *conflict_anomalies(meeting),
         *late_anomalies(meeting),
         *changed_ballot_anomalies(meeting),
+        *publication_anomalies(meeting),
+    ]
+
+
+def publication_anomalies(meeting: Meeting) -> list[Anomaly]:
+    """The result was not published within the 3 days of Beijing art. 37, or not at all."""
+    due = publication_due(meeting)
+    if due is None or not (due.overdue or due.late):
+        return []
+    evidence = [Evidence(due.due_at, None, {"due_on": due.due_on.isoformat()})]
+    if due.published_at is not None:
+        evidence.append(Evidence(due.published_at, None, {"event": "published"}))
+    late_days = ((due.published_at or due.now) - due.due_at).days + 1
+    return [
+        make_anomaly(
+            "publication_late" if due.late else "publication_overdue",
+            meeting.title,
+            {"days": late_days},
+            evidence,
+        )
     ]

@@ -18,6 +18,7 @@ from sqlalchemy.orm import load_only
 from voting.ballots.models import Ballot
 from voting.db import db, utcnow
 from voting.meetings.models import STATES, Meeting, RosterSnapshot, Voter
+from voting.results.deadline import PublicationDue, first_publications, publication_due
 from voting.results.models import Result
 from voting.rosters.models import Community, Office
 from voting.rules.numbers import fmt_area, fmt_ratio
@@ -25,10 +26,10 @@ from voting.rules.thresholds import quorum_share_met
 from voting.supervision.models import CommitteeMandate
 
 #: Meeting states in which the office has something to do or watch.
-WATCHED = ("submitted", "open", "published")
+WATCHED = ("submitted", "open", "closed", "tallied", "published")
 #: What the dashboard reads of those meetings and their results (not their documents).
 MEETING_COLUMNS = ("id", "community_id", "title", "opens_at", "closes_at", "submitted_at",
-                   "published_at")  # fmt: skip
+                   "closed_at", "voided_at", "published_at")  # fmt: skip
 RESULT_COLUMNS = ("id", "meeting_id", "version", "is_preliminary", "objections_close_at",
                   "published_at", "countersigned_at", "returned_at", "superseded_at")  # fmt: skip
 
@@ -118,6 +119,8 @@ class WatchedMeeting:
     owners: QuorumLine | None = None
     area: QuorumLine | None = None
     result: Result | None = None
+    #: For a closed meeting not yet published: the deadline of Beijing art. 37.
+    due: PublicationDue | None = None
 
     def time_left(self, now: datetime) -> timedelta:
         """Until online voting closes (negative once past)."""
@@ -134,6 +137,8 @@ class Dashboard:
     plans: list[WatchedMeeting]
     open_meetings: list[WatchedMeeting]
     results: list[WatchedMeeting]
+    #: Closed meetings whose result is not published yet, with their deadline.
+    awaiting: list[WatchedMeeting] = field(default_factory=list)
 
     @property
     def state_totals(self) -> dict[str, int]:
@@ -224,7 +229,9 @@ def office_dashboard(office: Office, now: datetime | None = None) -> Dashboard:
     published_ids = [m.id for m, _, state, _, _ in watched if state == "published"]
     ballots = _ballot_totals(open_ids)
     results = _current_results(published_ids)
-    plans, open_meetings, to_sign = [], [], []
+    first = first_publications([m.id for m, _, state, _, _ in watched
+                                if state in ("closed", "tallied")])  # fmt: skip
+    plans, open_meetings, to_sign, awaiting = [], [], [], []
     for meeting, name, state, owners, area in watched:
         item = WatchedMeeting(meeting, name, state)
         if state == "submitted":
@@ -234,7 +241,10 @@ def office_dashboard(office: Office, now: datetime | None = None) -> Dashboard:
             item.owners = QuorumLine(voted, owners or 0, False)
             item.area = QuorumLine(voted_area, area or 0, True)
             open_meetings.append(item)
+        elif state in ("closed", "tallied"):
+            item.due = publication_due(meeting, now, first.get(meeting.id))
+            awaiting.append(item)
         else:
             item.result = results.get(meeting.id)
             to_sign.append(item)
-    return Dashboard(office, now, communities, plans, open_meetings, to_sign)
+    return Dashboard(office, now, communities, plans, open_meetings, to_sign, awaiting)

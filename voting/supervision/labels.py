@@ -27,6 +27,8 @@ ANOMALY_TITLES = {
     "ballots_outside_window": _l("表决期之外的选票"),
     "logged_after_close": _l("表决结束后仍有选票记录"),
     "ballots_changed": _l("选票与审计日志不一致"),
+    "publication_overdue": _l("表决结果逾期未公布（应在三日内公布）"),
+    "publication_late": _l("表决结果逾期公布（应在三日内公布）"),
 }
 
 EVENT_LABELS = {
@@ -102,6 +104,8 @@ SENTENCES = {
         "有 %(ballots)s 张选票与投票时审计日志记下的不一致，"
         "另有 %(logged_without_ballot)s 条日志记录找不到对应的选票。"
     ),
+    "publication_overdue": _l("表决结果未在结束表决后三日内公布，已逾期 %(days)s 天。"),
+    "publication_late": _l("表决结果在期限过后 %(days)s 天才公布（应在结束表决后三日内）。"),
 }
 
 
@@ -131,6 +135,10 @@ def evidence_text(detail: dict) -> str:
             parts.append(_("%(label)s：%(value)s", label=label, value=detail[key]))
     if "type" in detail:
         parts.append(_("日志第 %(seq)s 条：%(type)s", seq=detail["seq"], type=detail["type"]))
+    if "due_on" in detail:
+        parts.append(_("公布期限：%(d)s 24:00", d=detail["due_on"]))
+    if detail.get("event") == "published":
+        parts.append(_("首次公布"))
     if detail.get("reason"):
         parts.append(_("原因：%(reason)s", reason=detail["reason"]))
     return " · ".join(str(p) for p in parts)
