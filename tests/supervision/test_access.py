@@ -11,6 +11,7 @@ from voting.auth.models import User
 from voting.db import db, utcnow
 from voting.supervision.models import CommitteeMandate
 
+from .conftest import Members
 from .support import api
 
 ROLES = ("admin", "office_a", "office_b", "committee_a", "committee_b")
@@ -119,7 +120,8 @@ def test_the_office_appoints_a_group_through_the_pages(client, auth, cast, membe
     mandate_id = world.run(lambda: db.session.scalar(select(CommitteeMandate.id)))
     form = client.get(path + "?kind=owners_committee").get_data(as_text=True)
     assert '<option selected value="owners_committee">' in form and "不关联会议" in form
-    auth.login(cast["committee_a"])
+    # A member of the group acts for the community, but only the office ends the group.
+    auth.login(group.users[0])
     end = client.post(f"/supervision/mandates/{mandate_id}/end", data={"reason": "解散"})
     assert end.status_code == 403
     auth.login(cast["office_a"])
@@ -147,7 +149,9 @@ def test_api_of_anomalies_timeline_and_mandates(client, make, cast, meeting_a):
 
 
 def test_api_to_appoint_and_end_mandates(client, make, cast, members, world):
-    group = members(3)
+    # committee_a is a member: once the group is appointed it still acts for community A,
+    # and as a committee it may not appoint (403).
+    group = Members([cast["committee_a"], *members(2).users])
     path = f"/api/v1/communities/{cast.a.id}/mandates"
     body = {"kind": "preparatory_group", "members": group.ids, "owner_reps": group.ids[:2]}
     statuses = api_statuses(client, make, cast, path, "post", json=body)

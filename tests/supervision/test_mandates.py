@@ -127,8 +127,9 @@ def test_a_refused_former_member_cannot_plan_or_enter_ballots(
     assert world.count(PaperEntry) == 1
 
 
-def test_accounts_named_by_no_mandate_keep_their_scope(app, client, auth, cast, members):
-    """The rule only touches members of an ended mandate: other accounts are unaffected."""
+def test_accounts_named_by_no_mandate_lose_their_scope(app, client, auth, cast, members):
+    """Committee powers come from the current mandate: once the office recorded one, an
+    account it does not name is refused; a community without mandates is unaffected."""
     m = services()
     group = members(3)
     start(app, m.appoint_preparatory_group, cast.a.id, cast["office_a"], group.ids, group.ids)
@@ -141,7 +142,7 @@ def test_accounts_named_by_no_mandate_keep_their_scope(app, client, auth, cast, 
         term_ends_on=term(),
     )
     auth.login(cast["committee_a"])
-    assert client.get(f"/communities/{cast.a.id}").status_code == 200
+    assert client.get(f"/communities/{cast.a.id}").status_code == 404
     auth.login(cast["committee_b"])
     assert client.get(f"/communities/{cast.b.id}").status_code == 200
 

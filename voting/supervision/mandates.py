@@ -1,9 +1,9 @@
 """Committee mandates: the street office appoints a preparatory group (筹备组) or sets up a
 物业管理委员会 (物管会) where no committee exists, and records an elected committee.
 
-A community has at most one current mandate. Recording an elected committee ends the
-group or 物管会 before it; their members who are not in the new committee then lose their
-committee powers for the community (``lost_committee_powers``, used by voting.auth).
+A community has at most one current mandate, and committee powers come from it: once the
+office has recorded one, only its members act for the community (``lost_committee_powers``,
+used by voting.auth). Before that, the community's committee accounts act for it.
 """
 
 from datetime import date, datetime, timedelta
@@ -62,8 +62,12 @@ def mandates_of(community_id: int) -> list[CommitteeMandate]:
 
 
 def lost_committee_powers(user: User) -> bool:
-    """True when an ended mandate of the user's community names the user and no current one
-    does: the member of a preparatory group or 物管会 after an elected committee took over."""
+    """True when the user's community has a committee mandate that does not name the user.
+
+    Committee powers come from the current mandate; before the office records any, the
+    community's committee accounts (opened by the office or an administrator) act for it.
+    An account opened after a mandate, or a member of an ended one, waits to be named.
+    """
     if user.role != "committee" or user.community_id is None:
         return False
     cache = g.setdefault(_CACHE, {}) if has_app_context() else {}
@@ -74,9 +78,8 @@ def lost_committee_powers(user: User) -> bool:
                 CommitteeMandate.community_id == user.community_id
             )
         ).all()
-        ended = any(user.id in members for members, ended_at in rows if ended_at is not None)
         current = any(user.id in members for members, ended_at in rows if ended_at is None)
-        cache[key] = ended and not current
+        cache[key] = bool(rows) and not current
     return cache[key]
 
 
