@@ -71,6 +71,8 @@ def _import_models() -> None:
 
 def add_blueprints(app: Flask) -> None:
     """Public pages, staff pages behind login, and the JSON API behind bearer tokens."""
+    from voting.admin.views import admin_only
+    from voting.admin.views import bp as admin_bp
     from voting.api import bp as api_bp
     from voting.auth.access import require_staff
     from voting.auth.views import bp as auth_bp
@@ -92,6 +94,7 @@ def add_blueprints(app: Flask) -> None:
     register_staff(app, meetings_bp, require_staff)
     register_staff(app, consultations_bp, require_staff)
     register_staff(app, supervision_bp, require_staff)
+    register_staff(app, admin_bp, admin_only)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for CSRF to protect
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

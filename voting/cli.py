@@ -47,10 +47,7 @@ def user_add(username, role, office_id, community_id, password_stdin, display_na
     from voting.auth.services import AccountError, add_user
 
     _require_schema()
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     try:
         user = add_user(username, password, role, office_id=office_id,
                         community_id=community_id, display_name=display_name)  # fmt: skip
@@ -59,6 +56,34 @@ def user_add(username, role, office_id, community_id, password_stdin, display_na
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"created {user.role} user {user.username} (id {user.id})")
+
+
+@user_group.command("password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+def user_password(username, password_stdin):
+    """Give a staff user a new password (logged, never the password)."""
+    from voting.auth.models import User
+    from voting.auth.services import AccountError, reset_password
+
+    _require_schema()
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"no user {username}")
+    password = _read_password(password_stdin)
+    try:
+        reset_password(user, password)
+    except AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"new password set for {user.username}")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
 @user_group.command("token")

@@ -13,12 +13,18 @@ from voting.db import db, utcnow
 from voting.rosters.models import Community, Office
 
 _hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH = 10, 256
 #: Verified against when the username is unknown, so both paths take the same time.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
 class AccountError(ValueError):
-    """A user could not be created or changed; the message says why."""
+    """A user could not be created or changed; the message says why (in English, for the
+    command line) and ``reason`` which rule refused it, for pages to say it in their language."""
+
+    def __init__(self, message: str, reason: str = "invalid") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def hash_password(password: str) -> str:
@@ -45,19 +51,18 @@ def add_user(
 ) -> User:
     """Create a staff account scoped to its office or community."""
     if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+        raise AccountError(f"role must be one of {', '.join(ROLES)}", "role")
     if not username or len(username) > 64:
-        raise AccountError("username must be 1 to 64 characters")
-    if len(password) < 10:
-        raise AccountError("password must be at least 10 characters")
+        raise AccountError("username must be 1 to 64 characters", "username")
+    _check_password_rule(password)
     if db.session.scalar(select(User).where(User.username == username)):
-        raise AccountError(f"user {username} already exists")
+        raise AccountError(f"user {username} already exists", "taken")
     if role == "office" and (office_id is None or db.session.get(Office, office_id) is None):
-        raise AccountError("an office user needs an existing --office")
+        raise AccountError("an office user needs an existing --office", "scope")
     if role == "committee" and (
         community_id is None or db.session.get(Community, community_id) is None
     ):
-        raise AccountError("a committee user needs an existing --community")
+        raise AccountError("a committee user needs an existing --community", "scope")
     user = User(
         username=username,
         password_hash=hash_password(password),
@@ -75,6 +80,29 @@ def add_user(
         office_id=user.office_id,
     )
     return user
+
+
+def _check_password_rule(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH or len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(
+            f"password must be at least {MIN_PASSWORD_LENGTH} characters"
+            f" (at most {MAX_PASSWORD_LENGTH})",
+            "password",
+        )
+
+
+def reset_password(user: User, password: str) -> None:
+    """Give a staff account a new password (the administrator's reset); logged, never the
+    password itself. API tokens stay valid: revoking them is a separate decision."""
+    _check_password_rule(password)
+    user.password_hash = hash_password(password)
+    db.session.flush()
+    record_event(
+        "user.password_reset",
+        {"username": user.username, "role": user.role},
+        community_id=user.community_id,
+        office_id=user.office_id,
+    )
 
 
 def issue_token(user: User, label: str = "") -> str:

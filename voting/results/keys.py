@@ -59,6 +59,17 @@ def current_key(owner: Community | Office) -> SigningKey | None:
     )
 
 
+def current_keys(owner_type: type[Community] | type[Office], ids: list[int]) -> dict:
+    """The key in force of each of these communities (or offices), by owner id."""
+    column = SigningKey.community_id if owner_type is Community else SigningKey.office_id
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        select(SigningKey).where(column.in_(ids), SigningKey.retired_at.is_(None))
+    )
+    return {getattr(key, column.key): key for key in rows}
+
+
 def _lock_owner(owner: Community | Office) -> None:
     """Serialise key rotation per owner so that two current keys can never coexist."""
     if db.session.get_bind().dialect.name == "postgresql":

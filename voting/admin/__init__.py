@@ -1,0 +1,1 @@
+"""The administrator's pages: offices, communities, staff accounts and signing keys."""
