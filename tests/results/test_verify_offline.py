@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 import voting
 from voting.crypto import generate_private_key, key_id, public_key_b64, sign_document
+from voting.crypto.statement import sign
 from voting.crypto.verify import main as verify_main
 from voting.db import db
 from voting.results.services import countersign_result, publish_result
@@ -128,10 +129,14 @@ def _committee_private_key(app, community_id):
 
 
 def _resign(files, private):
-    """What a dishonest signer would do: sign the altered document with the real key."""
+    """What a dishonest signer would do: sign the altered document with the real key (both the
+    document and the statement of role and time, gongyi-sig/2); the office's signature goes."""
     signature = files["result"]["signatures"][0]
-    signature["signature"] = sign_document(private, files["result"]["document"])
-    files["result"]["signatures"] = [signature]
+    document = files["result"]["document"]
+    files["result"]["signatures"] = [
+        sign(private, document, signature["role"], signature["signed_at"])
+    ]
+    files["result"]["countersigned"] = False
 
 
 def _flip_first_choice(files):
@@ -313,3 +318,38 @@ def test_a_meeting_run_through_the_services_verifies_offline(app, client, make, 
     labels = {o["id"]: o["label"] for o in matters[2]["options"]}
     assert [labels[i] for i in matters[2]["outcome"]["winners"]] == ["张", "王", "赵"]
     assert files["result"]["document"]["board"]["entries"] == 9
+
+
+def test_a_published_result_signs_roles_and_times_and_states_its_countersignature(results):
+    from voting.crypto.statement import SCHEME
+    from voting.crypto.verify import verify
+
+    cast = results.setup()
+    published = cast.run(publish_result).signed()
+    assert published["document"]["signature_scheme"] == SCHEME
+    assert published["countersigned"] is False
+    assert [s["scheme"] for s in published["signatures"]] == [SCHEME]
+    report = verify(published)
+    assert report.verified and "--  not countersigned by the office" in report.lines
+    result = cast.run(countersign_result, user=cast.officer).signed()
+    committee, office = result["signatures"]
+    assert result["countersigned"] is True
+    assert (committee["role"], office["role"], office["scheme"]) == ("committee", "office", SCHEME)
+    assert office["countersigns"] == {
+        "key_id": committee["key_id"],
+        "signed_at": committee["signed_at"],
+    }
+    report = verify(result)
+    assert report.verified, report.text()
+    assert f"ok  countersigned by the office: key {office['key_id']} at {office['signed_at']}" in (
+        report.lines
+    )
+    stripped = copy.deepcopy(result)
+    stripped["signatures"].pop()
+    assert verify(stripped).mismatch == (
+        "result.countersigned is true, but no signature is by the office"
+    )
+    relabelled = copy.deepcopy(result)
+    relabelled["signatures"][1]["role"] = "committee"
+    del relabelled["signatures"][1]["countersigns"]
+    assert "does not sign this role and time" in verify(relabelled).mismatch

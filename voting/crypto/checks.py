@@ -12,6 +12,7 @@ from voting.crypto.canonical import canonical
 from voting.crypto.keys import key_id, load_public_key, public_key_b64, verify_signature
 from voting.crypto.merkle import leaf_hashes, merkle_root
 from voting.crypto.shape import Mismatch, first_difference, hex64, kind_name, member, show
+from voting.crypto.statement import SCHEME, is_signed_at, statement
 from voting.rules.document import BoardError, matters_from_board
 
 RESULT_FORMAT, BOARD_FORMAT, AUDIT_FORMAT = "gongyi-result/1", "gongyi-board/1", "gongyi-audit/1"
@@ -35,7 +36,11 @@ def _check_signature(sig: Any, where: str, doc: dict[str, Any]) -> str:
     stated_id = member(sig, "key_id", str, where)
     public = member(sig, "public_key", str, where)
     member(sig, "signature", str, where)
-    member(sig, "signed_at", str, where)
+    signed_at = member(sig, "signed_at", str, where)
+    if not is_signed_at(signed_at):
+        raise Mismatch(
+            f"{where}.signed_at is {show(signed_at)}, expected a UTC time like 2024-06-04T01:00:00Z"
+        )
     try:
         actual_id = key_id(public)
     except ValueError as exc:
@@ -46,7 +51,94 @@ def _check_signature(sig: Any, where: str, doc: dict[str, Any]) -> str:
         )
     if not verify_signature(public, sig["signature"], doc):
         raise Mismatch(f"{where} ({role} key {actual_id}) does not sign this document")
+    if "scheme" in sig:
+        _check_statement(sig, where, doc, actual_id)
     return actual_id
+
+
+def _check_statement(sig: dict[str, Any], where: str, doc: dict[str, Any], signer: str) -> None:
+    """Check a gongyi-sig/2 SIG's statement: its role, key, time and what it countersigns."""
+    scheme = member(sig, "scheme", str, where)
+    if scheme != SCHEME:
+        raise Mismatch(f"{where}.scheme is {show(scheme)}, expected {show(SCHEME)}")
+    member(sig, "statement_signature", str, where)
+    countersigns = sig.get("countersigns")
+    if sig["role"] == "office":
+        member(sig, "countersigns", dict, where)
+        for name in ("key_id", "signed_at"):
+            member(countersigns, name, str, f"{where}.countersigns")
+    elif countersigns is not None:
+        raise Mismatch(f"{where} is a committee signature with a countersigns member")
+    covered = statement(doc, sig["role"], signer, sig["signed_at"], countersigns)
+    if not verify_signature(sig["public_key"], sig["statement_signature"], covered):
+        raise Mismatch(
+            f"{where} ({sig['role']} key {signer}) does not sign this role and time: "
+            f"its role, signed_at or countersigns member was changed"
+        )
+
+
+def _check_signers(lines: list[str], result: dict[str, Any], doc: dict[str, Any]) -> None:
+    """Check the signatures together: scheme, roles, keys, and the countersignature."""
+    signatures = result["signatures"]
+    required = doc.get("signature_scheme")
+    if required is not None and required != SCHEME:
+        raise Mismatch(f"document.signature_scheme is {show(required)}, expected {show(SCHEME)}")
+    seen: dict[str, int] = {}
+    for index, sig in enumerate(signatures):
+        where = f"signatures[{index}]"
+        if sig["key_id"] in seen:
+            other = signatures[seen[sig["key_id"]]]
+            raise Mismatch(
+                f"{where} ({sig['role']}) and signatures[{seen[sig['key_id']]}] "
+                f"({other['role']}) are by the same key {sig['key_id']}: "
+                "a signature was copied or mislabelled"
+            )
+        seen[sig["key_id"]] = index
+        if "scheme" not in sig:
+            if required == SCHEME:
+                raise Mismatch(
+                    f"{where} has no {SCHEME} statement, but the document requires one: "
+                    "its role and time could have been changed"
+                )
+            lines.append(
+                f"--  {where} is of the first scheme: it signs the document only, "
+                f"so its role ({sig['role']}) and time ({sig['signed_at']}) are not signed"
+            )
+    committee = [s for s in signatures if s["role"] == "committee"]
+    if not committee:
+        raise Mismatch("no signature is by the committee: the result was not published by it")
+    office = [(i, s) for i, s in enumerate(signatures) if s["role"] == "office"]
+    for index, sig in office:
+        if "scheme" not in sig:
+            continue
+        target = sig["countersigns"]
+        if not any(
+            c["key_id"] == target["key_id"] and c["signed_at"] == target["signed_at"]
+            for c in committee
+        ):
+            raise Mismatch(
+                f"signatures[{index}] countersigns the committee signature by key "
+                f"{target['key_id']} at {target['signed_at']}, which is not in the result"
+            )
+        if sig["signed_at"] < target["signed_at"]:
+            raise Mismatch(
+                f"signatures[{index}] is signed at {sig['signed_at']}, before the committee "
+                f"signature it countersigns ({target['signed_at']})"
+            )
+    claimed = result.get("countersigned")
+    if claimed is not None and not isinstance(claimed, bool):
+        raise Mismatch(f"result.countersigned is {kind_name(claimed)}, expected true or false")
+    if claimed and not office:
+        raise Mismatch("result.countersigned is true, but no signature is by the office")
+    if claimed is False and office:
+        raise Mismatch(
+            f"result.countersigned is false, but signatures[{office[0][0]}] is by the office"
+        )
+    if office:
+        names = ", ".join(f"{s['key_id']} at {s['signed_at']}" for _, s in office)
+        lines.append(f"ok  countersigned by the office: key {names}")
+    else:
+        lines.append("--  not countersigned by the office")
 
 
 def check_result(lines: list[str], result: Any, key: str | None) -> dict[str, Any]:
@@ -70,6 +162,10 @@ def check_result(lines: list[str], result: Any, key: str | None) -> dict[str, An
         kid = _check_signature(sig, f"signatures[{index}]", doc)
         signers[public_key_b64(load_public_key(sig["public_key"]))] = f"{sig['role']} {kid}"
         lines.append(f"ok  signature {sig['role']} key {kid}")
+        if "scheme" in sig:
+            lines.append(f"ok  signatures[{index}] signs its role {sig['role']} and time "
+                         f"{sig['signed_at']} ({SCHEME})")  # fmt: skip
+    _check_signers(lines, result, doc)
     if key is None:
         lines.append(
             "--  no --key given: the signatures show the document is intact; "

@@ -21,6 +21,7 @@ import hashlib
 from datetime import datetime
 
 from voting.crypto import canonical
+from voting.crypto.statement import SCHEME
 from voting.meetings.models import Meeting
 from voting.meetings.tally import matters_document, roster_document, with_lot_seed
 from voting.results.board import Board
@@ -90,6 +91,8 @@ def build_document(
         "board": {"entries": len(board.entries), "merkle_root": board.merkle_root},
         "audit": audit,
         "issued_at": rfc3339(issued_at),
+        # Every signature must then sign its role and time too (voting/crypto/statement.py).
+        "signature_scheme": SCHEME,
         **extensions,
     }
 

@@ -21,8 +21,8 @@ from voting.crypto import (
     generate_private_key,
     key_id,
     public_key_b64,
-    sign_document,
 )
+from voting.crypto.statement import sign
 from voting.db import db, utcnow
 from voting.results.models import SigningKey
 from voting.rosters.models import Community, Office
@@ -126,8 +126,11 @@ def check_key_may_sign(key: SigningKey, community: Community, role: str) -> None
         raise SigningKeyError(_l("这把密钥不属于本小区的业委会或所属街道，不能为本小区签名。"), 403)
 
 
-def sign_as(key: SigningKey, community: Community, role: str, doc: dict) -> dict:
-    """Sign canonical(doc) with ``key`` for ``community`` in ``role``; return the SIG object."""
+def sign_as(
+    key: SigningKey, community: Community, role: str, doc: dict, countersigns: dict | None = None
+) -> dict:
+    """Sign ``doc`` with ``key`` for ``community`` in ``role``; return the SIG object, which
+    signs canonical(doc) and (gongyi-sig/2) its role, key, time and what it countersigns."""
     check_key_may_sign(key, community, role)
     try:
         private = decrypt_private_key(key.private_key_pem, key_passphrase())
@@ -138,13 +141,7 @@ def sign_as(key: SigningKey, community: Community, role: str, doc: dict) -> dict
         ) from None
     if public_key_b64(private) != key.public_key:
         raise SigningKeyError(_l("签名密钥与登记的公钥不一致，已拒绝签名。"))
-    return {
-        "role": role,
-        "key_id": key.key_id,
-        "public_key": key.public_key,
-        "signature": sign_document(private, doc),
-        "signed_at": rfc3339(utcnow()),
-    }
+    return sign(private, doc, role, rfc3339(utcnow()), countersigns)
 
 
 def rfc3339(moment: datetime) -> str:

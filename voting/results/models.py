@@ -112,8 +112,13 @@ class Result(Base):
         return "preliminary" if self.is_preliminary else "published"
 
     def signed(self) -> dict:
-        """The result as served and verified: ``{"document", "signatures"}``."""
-        return {"document": self.document, "signatures": self.signatures}
+        """The result as served and verified: ``{"document", "signatures", "countersigned"}``;
+        ``countersigned`` is the claim a verifier checks against the office's signature."""
+        return {
+            "document": self.document,
+            "signatures": self.signatures,
+            "countersigned": any(s.get("role") == "office" for s in self.signatures),
+        }
 
 
 class Objection(Base):

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from voting.audit.services import record_event
 from voting.auth.models import User
 from voting.crypto.inputs import collector_paused
+from voting.crypto.statement import countersigned
 from voting.db import db, utcnow
 from voting.meetings.models import Meeting, StateError
 from voting.results import document as docs
@@ -249,7 +250,8 @@ def countersign_result(meeting: Meeting, user: User) -> Result:
     if key is None:
         raise ResultError(_l("本街道还没有签名密钥，请先在「签名密钥」页生成。"))
     try:
-        signature = sign_as(key, community, "office", result.document)
+        committee = [s for s in result.signatures if s["role"] == "committee"][-1]
+        signature = sign_as(key, community, "office", result.document, countersigned(committee))
     except SigningKeyError as error:
         raise ResultError(error.message, error.status) from None
     now = utcnow()

@@ -27,6 +27,13 @@ SIGNATURE = {
         "public_key": {"type": "string"},
         "signature": {"type": "string"},
         "signed_at": TIME,
+        "scheme": {"const": "gongyi-sig/2"},
+        "statement_signature": {"type": "string", "description": "over STATEMENT, FORMATS.md §4.1"},
+        "countersigns": {
+            "type": "object",
+            "required": ["key_id", "signed_at"],
+            "properties": {"key_id": {"type": "string"}, "signed_at": TIME},
+        },
     },
 }
 RESULT = {
@@ -35,6 +42,7 @@ RESULT = {
     "properties": {
         "document": {"type": "object", "description": "DOC of FORMATS.md §4"},
         "signatures": {"type": "array", "items": SIGNATURE},
+        "countersigned": {"type": "boolean", "description": "an office signature is present"},
     },
 }
 BOARD = {
