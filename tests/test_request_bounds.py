@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 DEEP_ARRAY = "[" * 1000 + "]" * 1000
 DEEP_OBJECT = '{"a":' * 1000 + "1" + "}" * 1000
 
@@ -77,3 +79,15 @@ def test_the_limit_is_a_setting(app_config, database_url):
     )
     assert response.status_code == 400
     assert "最多 4 层" in response.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize("body", [b"{", b'{"a": 1,}', b"\xff\xfe", b"[1, 2"])
+def test_a_body_that_is_not_json_is_a_400_in_chinese_on_every_route(client, body):
+    for path in ("/api/v1/ballots", "/api/v1/offices"):
+        response = client.post(path, data=body, content_type="application/json")
+        assert response.status_code == 400
+        error = response.get_json()["error"]
+        assert (error["code"], error["message"]) == ("bad_json", "请求内容不是有效的 JSON。")
+    page = client.post("/login", data=body, content_type="application/json")
+    assert page.status_code == 400
+    assert "请求内容不是有效的 JSON。" in page.get_data(as_text=True)

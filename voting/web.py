@@ -94,7 +94,8 @@ def refuse_oversized():
 
 
 def refuse_deep_json():
-    """400 for a JSON body nested deeper than ``VOTING_JSON_MAX_DEPTH``, on every route.
+    """400 for a JSON body that does not parse or nests deeper than ``VOTING_JSON_MAX_DEPTH``,
+    on every route.
 
     Parsing here caches the body for the view's own ``get_json``; a body too deep for the
     parser itself (RecursionError) is refused the same way instead of failing as a 500.
@@ -111,6 +112,9 @@ def refuse_deep_json():
     if too_deep:
         message = _("请求内容的 JSON 嵌套太深（最多 %(limit)s 层）。", limit=limit)
         return error_response(400, "json_too_deep", message)
+    body = request.get_data(cache=True).strip()
+    if value is None and body and body != b"null":
+        return error_response(400, "bad_json", _("请求内容不是有效的 JSON。"))
     return None
 
 
