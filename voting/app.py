@@ -4,6 +4,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from voting.config import DEFAULTS, load_config
 from voting.db import db
@@ -19,6 +20,7 @@ def build_app(config: dict | None = None) -> Flask:
 
     app.url_map.converters["int"] = IdConverter
     configure(app, config)
+    trust_proxies(app)
     configure_logging(app)
     init_extensions(app)
     add_blueprints(app)
@@ -31,6 +33,14 @@ def configure(app: Flask, config: dict | None) -> None:
     app.config.update(DEFAULTS)
     app.config.update(load_config())
     app.config.update(config or {})
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind ``PROXY_HOPS`` reverse proxies, take the client's address, scheme and host from
+    their ``X-Forwarded-*`` headers (only that many hops: the rest could be forged)."""
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def configure_logging(app: Flask) -> None:

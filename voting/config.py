@@ -44,9 +44,27 @@ def load_config() -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("VOTING_RATELIMIT_STORAGE_URI", "memory://"),
         "SESSION_COOKIE_SECURE": os.environ.get("VOTING_SECURE_COOKIES", "0") == "1",
         "PUBLIC_URL": os.environ.get("VOTING_PUBLIC_URL", ""),
+        "PROXY_HOPS": int(os.environ.get("VOTING_PROXY_HOPS", "0")),
         **{key: int(os.environ[key]) for key in ANOMALY_DEFAULTS if key in os.environ},
         **{key: int(os.environ[key]) for key in INPUT_DEFAULTS if key in os.environ},
+        **{
+            key: os.environ[f"VOTING_{key}"] for key in RATE_LIMITS if f"VOTING_{key}" in os.environ
+        },
     }
+
+
+#: Rate limits (Flask-Limiter notation), each set by ``VOTING_<NAME>``; README lists them.
+#: Residents' links count failures only (unknown link, wrong check), so that many honest
+#: voters behind one address are never refused.
+RATE_LIMITS = {
+    "TOKEN_RATE_LIMIT": "30 per minute",  # failures on residents' links, per client address
+    "LINK_RATE_LIMIT": "10 per minute",  # failures on one resident's link, from any address
+    "LOGIN_RATE_LIMIT": "10 per minute",  # staff login attempts, per client address
+    "ACCOUNT_RATE_LIMIT": "5 per minute; 20 per hour; 60 per day",  # per staff account
+    "BEARER_RATE_LIMIT": "10 per minute",  # wrong API bearer tokens, per client address
+    "OBJECTION_RATE_LIMIT": "20 per hour",  # objections filed, per resident's link
+    "RECEIPT_RATE_LIMIT": "60 per minute",  # public receipt look-ups, per client address
+}
 
 
 #: Thresholds of the anomaly checks (voting/supervision/anomalies.py); README lists them.
@@ -85,8 +103,7 @@ DEFAULTS = {
     "LANGUAGES": ["zh_CN", "en"],
     "WTF_CSRF_TIME_LIMIT": None,
     "RATELIMIT_HEADERS_ENABLED": True,
-    "LOGIN_RATE_LIMIT": "10 per minute",
-    "TOKEN_RATE_LIMIT": "30 per minute",
+    **RATE_LIMITS,
     **ANOMALY_DEFAULTS,
     **INPUT_DEFAULTS,
 }

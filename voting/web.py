@@ -217,8 +217,9 @@ def handle_http_error(error: HTTPException):
     if status == 405 and wants_json():
         message = "method not allowed"
     response = error_response(status, code, message)
-    if retry_after := error.get_response().headers.get("Retry-After"):
-        response.headers["Retry-After"] = retry_after
+    retry_after = error.get_response().headers.get("Retry-After") or g.get("retry_after")
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
     return response
 
 

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, g, jsonify, request
 
 from voting.auth.services import user_for_token
+from voting.limits import check, client_address, spend_failure
 
 bp = Blueprint("api", __name__)
 
@@ -28,9 +29,11 @@ def _authenticate():
     header = request.headers.get("Authorization", "")
     g.api_user = None
     if header:
+        check("BEARER_RATE_LIMIT", client_address())
         scheme, _, token = header.partition(" ")
         user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
         if user is None:
+            spend_failure("BEARER_RATE_LIMIT", client_address())
             raise ApiError(401, "unauthorized", "invalid or revoked bearer token")
         g.api_user = user
 

@@ -4,7 +4,7 @@ import base64
 import binascii
 from datetime import datetime
 
-from flask import abort, current_app, jsonify, request
+from flask import abort, current_app, jsonify
 from sqlalchemy import text
 
 from voting.api import ApiError, bp, json_body, require_user
@@ -15,17 +15,20 @@ from voting.ballots.paper import enter_paper_ballot, voter_by_key
 from voting.ballots.proxies import record_proxy
 from voting.ballots.services import cast_ballot, durable_ballot
 from voting.db import db, utcnow
-from voting.extensions import limiter
+from voting.limits import client_address, link_budget, note_failure
 from voting.meetings.models import Meeting
 from voting.web import current_lang
 
-link_limit = limiter.limit(lambda: current_app.config["TOKEN_RATE_LIMIT"])
+#: Refusals that count against the link budgets (voting.limits).
+FAILURES = ("unknown_token", "verification_failed", "locked")
 
 
 def _api_error(error: BallotError) -> ApiError:
     """The refusal in the API's error shape; what the service kept is committed first."""
     if error.keep:
         db.session.commit()
+    if error.code in FAILURES:
+        note_failure()
     lang = current_lang()
     details = [
         {
@@ -46,7 +49,7 @@ def _optional_text(data: dict, name: str) -> str | None:
 
 
 @bp.post("/ballots")
-@link_limit
+@link_budget
 def cast():
     """Cast an online ballot with a resident's token (public; rate limited per address)."""
     data = json_body()
@@ -56,7 +59,7 @@ def cast():
     verification = _optional_text(data, "verification")
     try:
         with durable_ballot():  # committed and on disk before the receipt is sent
-            ballot = cast_ballot(token, data.get("answers"), verification, request.remote_addr)
+            ballot = cast_ballot(token, data.get("answers"), verification, client_address())
     except BallotError as error:
         raise _api_error(error) from None
     return jsonify({"receipt": ballot.receipt}), 201

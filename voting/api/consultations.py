@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from flask import current_app, jsonify
+from flask import jsonify
 from sqlalchemy import select
 
 from voting.api import ApiError, bp, json_body, require_user
@@ -19,13 +19,9 @@ from voting.consultations.participation import (
 )
 from voting.consultations.results import consultation_results
 from voting.db import db
-from voting.extensions import limiter
+from voting.limits import link_budget, note_failure
 from voting.rosters.models import Community
 from voting.web import format_area
-
-
-def _token_limit() -> str:
-    return current_app.config["TOKEN_RATE_LIMIT"]
 
 
 def _time(value) -> str | None:
@@ -168,17 +164,20 @@ def _owner(token: str, data: dict | None = None):
     """The token's participant and topic; on POST, the identity check when the roster has one."""
     participant = participant_for_token(token)
     if participant is None:
+        note_failure()
         raise ApiError(404, "not_found", "no such link")
     consultation = db.session.get(Consultation, participant.consultation_id)
     if data is not None and participant.needs_check:
         typed = data.get("verification")
         if participant.locked_at is not None:
+            note_failure()
             raise ApiError(403, "locked", "too many wrong tries; ask the committee to unlock")
         if not isinstance(typed, str):
             message = "verification: the last four characters of the ID number or phone"
             raise ApiError(403, "verification_required", message)
         if not check_participant(participant, typed):
             # The wrong try must count although the answer is an error.
+            note_failure()
             db.session.commit()
             raise ApiError(403, "verification_failed", "the last four characters do not match")
     return participant, consultation
@@ -203,7 +202,7 @@ def _comment_json(comment, depth: int) -> dict:
 
 
 @bp.get("/participation/<token>")
-@limiter.limit(_token_limit)
+@link_budget
 def owner_topic(token: str):
     """The topic as its owner sees it: text, questions, comments; results once closed."""
     participant, consultation = _owner(token)
@@ -219,7 +218,7 @@ def owner_topic(token: str):
 
 
 @bp.post("/participation/<token>/comments")
-@limiter.limit(_token_limit)
+@link_budget
 def owner_comment(token: str):
     """Post a comment or a reply (``parent_id``); plain text, at most 2,000 characters."""
     data = json_body()
@@ -236,7 +235,7 @@ def owner_comment(token: str):
 
 
 @bp.post("/participation/<token>/answers")
-@limiter.limit(_token_limit)
+@link_budget
 def owner_answers(token: str):
     """Submit or replace the owner's answers: ``{"answers": {"<code>": ["<option>"]}}``."""
     data = json_body()

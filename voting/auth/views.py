@@ -11,23 +11,20 @@ from voting.auth.forms import LoginForm, TokenForm
 from voting.auth.models import User
 from voting.auth.services import check_password, issue_token, note_login
 from voting.db import db
-from voting.extensions import limiter
+from voting.limits import login_budget, spend
 
 bp = Blueprint("auth", __name__)
 
 
-def _login_limit() -> str:
-    from flask import current_app
-
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@login_budget
 def login():
     """Staff sign in with username and password."""
     form = LoginForm()
     if form.validate_on_submit():
+        # Every try spends the account's budget before the password is checked, from any
+        # address: guessing one account from many addresses meets the same wait.
+        spend("ACCOUNT_RATE_LIMIT", form.username.data.strip().casefold())
         user = db.session.scalar(select(User).where(User.username == form.username.data))
         if check_password(user, form.password.data) and user.is_enabled:
             login_user(user)

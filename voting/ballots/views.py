@@ -10,7 +10,6 @@ import io
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -37,17 +36,15 @@ from voting.ballots.services import (
     open_link,
 )
 from voting.db import db, utcnow
-from voting.extensions import limiter
+from voting.limits import client_address, link_budget, note_failure
 from voting.meetings.models import MeetingDocument
 from voting.rosters.models import Community
 from voting.web import current_lang
 
 bp = Blueprint("ballots", __name__)
 
-#: Every page of a link shares one budget per address (TOKEN_RATE_LIMIT).
-link_limit = limiter.shared_limit(
-    lambda: current_app.config["TOKEN_RATE_LIMIT"], scope="resident-link"
-)
+#: What a request that failed on a link costs (voting.limits): guessing, not voting.
+FAILURES = ("unknown_token", "verification_failed", "locked")
 READABLE = ("ready", "voted", "locked", "not_open", "closed", "voided", "cannot_vote")
 VERIFIED_KEY = "verified_credentials"
 
@@ -73,6 +70,8 @@ def _render(template: str, link: Link, **context) -> str:
 
 def _refused(link: Link, error: BallotError):
     """The page for a link that cannot do what was asked: what happened, whom to contact."""
+    if error.code in FAILURES:
+        note_failure()
     if error.keep:
         db.session.commit()
     else:
@@ -102,7 +101,7 @@ def _ready_link(token: str) -> tuple[Link, object | None]:
 
 
 @bp.get("/v/<token>")
-@link_limit
+@link_budget
 def welcome(token: str):
     """The link's first page: the meeting, what the roster counts, the way to vote."""
     link = open_link(token)
@@ -122,7 +121,7 @@ def welcome(token: str):
 
 
 @bp.get("/v/<token>/notice")
-@link_limit
+@link_budget
 def notice(token: str):
     """The meeting's notice: every matter, its options and statements, the documents."""
     link = open_link(token)
@@ -132,7 +131,7 @@ def notice(token: str):
 
 
 @bp.get("/v/<token>/documents/<int:document_id>")
-@link_limit
+@link_budget
 def document(token: str, document_id: int):
     """A document of the meeting (PDF or image), shown to those who hold a link to it."""
     link = open_link(token)
@@ -151,7 +150,7 @@ def document(token: str, document_id: int):
 
 
 @bp.post("/v/<token>/report")
-@link_limit
+@link_budget
 def report(token: str):
     """Send the committee a note that the roster counts this owner wrongly."""
     link = open_link(token)
@@ -168,7 +167,7 @@ def report(token: str):
 
 
 @bp.route("/v/<token>/verify", methods=["GET", "POST"])
-@link_limit
+@link_budget
 def verify(token: str):
     """Confirm who is voting: the last four characters of the ID number or phone."""
     link, refused = _ready_link(token)
@@ -184,6 +183,7 @@ def verify(token: str):
         except BallotError as error:
             if error.code == "locked":
                 return _refused(link, error)
+            note_failure()
             db.session.commit()  # the wrong try is counted even though the answer is a 403
             form.last4.errors = [error.text(current_lang())]
             status = 403
@@ -209,7 +209,7 @@ def _chosen(form: dict, data) -> dict[str, list[str]]:
 
 
 @bp.route("/v/<token>/ballot", methods=["GET", "POST"])
-@link_limit
+@link_budget
 def ballot(token: str):
     """Every matter on one page; a POST checks the choices and shows the confirmation."""
     link, refused = _ready_link(token)
@@ -229,7 +229,7 @@ def ballot(token: str):
 
 
 @bp.post("/v/<token>/confirm")
-@link_limit
+@link_budget
 def confirm(token: str):
     """Cast the confirmed ballot, or go back to change it."""
     link, refused = _ready_link(token)
@@ -244,7 +244,7 @@ def confirm(token: str):
     answers = answers_from_form(form, request.form)
     try:
         with durable_ballot():  # committed and on disk before the receipt is shown
-            cast_ballot(token, answers, source=request.remote_addr, verified=True)
+            cast_ballot(token, answers, source=client_address(), verified=True)
     except BallotError as error:
         if error.code == "invalid_answers":
             return _ballot_page(link, chosen, error.details, 422)
@@ -253,7 +253,7 @@ def confirm(token: str):
 
 
 @bp.get("/v/<token>/receipt")
-@link_limit
+@link_budget
 def receipt(token: str):
     """The receipt just after casting: large, in groups of four, with how to keep it."""
     link = open_link(token)

@@ -9,7 +9,6 @@ session; five wrong tries lock that person for the topic until the committee unl
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -39,15 +38,11 @@ from voting.consultations.services import STATE_LABELS, ConsultationError, known
 from voting.consultations.tokens import participant_token
 from voting.consultations.views import send_document
 from voting.db import db
-from voting.extensions import limiter
+from voting.limits import entry_budget, link_budget, note_failure
 
 bp = Blueprint("consult", __name__)
 SESSION_KEY = "consult_ok"
 REMEMBERED = 20
-
-
-def _token_limit() -> str:
-    return current_app.config["TOKEN_RATE_LIMIT"]
 
 
 @bp.after_request
@@ -60,6 +55,7 @@ def _no_store(response):
 def _load(token: str):
     participant = participant_for_token(token)
     if participant is None:
+        note_failure()
         abort(404)
     consultation = db.session.get(Consultation, participant.consultation_id)
     return participant, consultation
@@ -104,6 +100,7 @@ def _refuse(token, participant, consultation, error: Exception, comment_form=Non
 def _failed(participant) -> str:
     # The wrong try must count although the answer is an error: commit it before the
     # request's error handling rolls back.
+    note_failure()
     db.session.commit()
     if participant.locked_at is not None:
         return _("尝试次数过多，已锁定。请联系业委会核实身份后解锁。")
@@ -112,6 +109,7 @@ def _failed(participant) -> str:
 
 
 @bp.get("/c/<token>")
+@link_budget
 def topic(token: str):
     """The topic for this owner: text, documents, questions, comments (results once closed)."""
     participant, consultation = _load(token)
@@ -124,7 +122,7 @@ def topic(token: str):
 
 
 @bp.post("/c/<token>/verify")
-@limiter.limit(_token_limit)
+@link_budget
 def verify(token: str):
     """Confirm the owner with the last four characters of the ID number or phone."""
     participant, consultation = _load(token)
@@ -135,6 +133,7 @@ def verify(token: str):
         ok = check_participant(participant, form.last4.data)
     except ConsultationError as error:
         db.session.rollback()
+        note_failure()  # a locked person, or one the roster cannot check
         return _verify_page(token, participant, consultation, 403, str(error))
     if not ok:
         return _verify_page(token, participant, consultation, 403, _failed(participant))
@@ -143,6 +142,7 @@ def verify(token: str):
 
 
 @bp.post("/c/<token>/comments")
+@link_budget
 def comment(token: str):
     """Post a comment, or a reply under another comment."""
     participant, consultation = _load(token)
@@ -162,6 +162,7 @@ def comment(token: str):
 
 
 @bp.post("/c/<token>/answers")
+@link_budget
 def answers(token: str):
     """Submit or change this owner's answers (until the deadline)."""
     participant, consultation = _load(token)
@@ -177,6 +178,7 @@ def answers(token: str):
 
 
 @bp.get("/c/<token>/documents/<int:document_id>")
+@link_budget
 def document(token: str, document_id: int):
     """A document of this owner's topic."""
     participant, consultation = _load(token)
@@ -189,7 +191,7 @@ def document(token: str, document_id: int):
 
 
 @bp.route("/t/<key>", methods=["GET", "POST"])
-@limiter.limit(_token_limit, methods=["POST"])
+@entry_budget
 def entry(key: str):
     """The topic's QR code: an owner gets in with building, unit and last four digits."""
     consultation = db.session.scalar(select(Consultation).where(Consultation.entry_key == key))
@@ -203,6 +205,8 @@ def entry(key: str):
                                consultation=consultation), status  # fmt: skip
     participant = find_participant(consultation, form.building.data, form.unit.data)
     message = _("没有找到该房屋，请核对楼栋和房号。")
+    if participant is None:
+        note_failure()
     if participant is not None:
         try:
             if check_participant(participant, form.last4.data):
@@ -212,6 +216,7 @@ def entry(key: str):
             message = _failed(participant)
         except ConsultationError as error:
             db.session.rollback()
+            note_failure()
             message = str(error)
     flash(message, "error")
     return render_template("consultations/owner_entry.html", form=form,

@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from voting.db import db
-from voting.extensions import limiter
+from voting.limits import link_budget, note_failure, objection_budget
 from voting.meetings.credentials import credential_for_token
 from voting.meetings.models import Meeting, Voter
 from voting.results.forms import ObjectionForm
@@ -17,12 +17,14 @@ def voter_for_token(token: str) -> Voter:
     """The voter of a live personal link, or 404 (a wrong link reveals nothing)."""
     credential = credential_for_token(token)
     if credential is None or credential.revoked_at is not None:
+        note_failure()
         abort(404)
     return db.session.get(Voter, credential.voter_id)
 
 
 @bp.route("/v/<token>/objection", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
+@link_budget
+@objection_budget
 def objection(token: str):
     """File an objection to the preliminary result, and read the committee's answers."""
     voter = voter_for_token(token)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from voting.crypto import canonical
 from voting.db import db
-from voting.extensions import limiter
+from voting.limits import receipt_budget
 from voting.meetings.models import Meeting
 from voting.results import public
 from voting.results.forms import ActionForm
@@ -127,7 +127,7 @@ def participants(meeting_id: int):
 
 
 @bp.get("/public/meetings/<int:meeting_id>/receipt")
-@limiter.limit("60 per minute")
+@receipt_budget
 def receipt(meeting_id: int):
     """Receipt lookup: is my ballot on the board, with the choices I made?"""
     meeting, community, result = published_or_404(meeting_id)
