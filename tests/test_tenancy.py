@@ -13,7 +13,7 @@ PLANNED_AT = datetime(2030, 3, 1, 2, 0, tzinfo=UTC)
 OPENS_AT = PLANNED_AT + timedelta(days=20)
 #: Pages and calls meant for residents or for everyone.
 PUBLIC = ("/public/", "/v/", "/c/", "/t/", "/keys", "/static/", "/lang/", "/api/v1/participation/",
-          "/api/v1/ballots", "/api/v1/keys", "/api/v1/openapi.json", "/api/v1/_bench/")  # fmt: skip
+          "/api/v1/ballots", "/api/v1/keys", "/api/v1/openapi.json")  # fmt: skip
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from voting.config import DEFAULTS, load_config
 from voting.db import db
 from voting.extensions import babel, csrf, limiter, login_manager, migrate, select_locale
+from voting.operations import add_operations, configure_request_log
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -49,6 +50,7 @@ def configure_logging(app: Flask) -> None:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
         )
+        configure_request_log()
 
 
 def init_extensions(app: Flask) -> None:
@@ -95,6 +97,7 @@ def add_blueprints(app: Flask) -> None:
     from voting.supervision.views import bp as supervision_bp
     from voting.web import add_web_handlers
 
+    add_operations(app)  # public: /healthz; the request log
     add_web_handlers(app)
     app.register_blueprint(auth_bp)  # public: login, language
     app.register_blueprint(ballots_bp)  # public: residents' links /v/<token>, no account

@@ -1,6 +1,7 @@
 """``voting`` subcommands for operators' scripts (FORMATS.md §8)."""
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -15,6 +16,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(user_group)
     app.cli.add_command(audit_group)
     app.cli.add_command(demo_command)
+    app.cli.add_command(backup_command)
     from voting.results.cli import keys_group
 
     app.cli.add_command(keys_group)
@@ -126,6 +128,19 @@ def audit_verify(community_id):
         sys.exit(1)
     count = len(chain_events(name))
     click.echo(f"ok  audit chain {name}: {count} events, every hash and link checked")
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(target):
+    """Copy the database to TARGET (SQLite: online backup; PostgreSQL: pg_dump)."""
+    from voting.operations import BackupError, backup_database
+
+    try:
+        click.echo(backup_database(target))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @click.command("demo")

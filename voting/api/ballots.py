@@ -4,8 +4,7 @@ import base64
 import binascii
 from datetime import datetime
 
-from flask import abort, current_app, jsonify
-from sqlalchemy import text
+from flask import abort, jsonify
 
 from voting.api import ApiError, bp, json_body, require_user
 from voting.auth.access import get_community_or_404
@@ -14,7 +13,7 @@ from voting.ballots.models import Ballot
 from voting.ballots.paper import enter_paper_ballot, voter_by_key
 from voting.ballots.proxies import record_proxy
 from voting.ballots.services import cast_ballot, durable_ballot
-from voting.db import db, utcnow
+from voting.db import db
 from voting.limits import client_address, link_budget, note_failure
 from voting.meetings.models import Meeting
 from voting.web import current_lang
@@ -172,16 +171,3 @@ def paper_ballot(meeting_id: int):
     if proxy_id is not None:
         body["proxy_id"] = proxy_id
     return jsonify(body), 202
-
-
-@bp.post("/_bench/insert")
-def bench_insert():
-    """Benchmark only (VOTING_BENCHMARK): the same stack inserting one row, for comparison."""
-    if not current_app.config.get("VOTING_BENCHMARK"):
-        abort(404)
-    data = json_body()
-    db.session.execute(
-        text("INSERT INTO bench_rows (note, at) VALUES (:note, :at)"),
-        {"note": str(data.get("note", ""))[:64], "at": utcnow()},
-    )
-    return jsonify({"ok": True}), 201
