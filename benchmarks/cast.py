@@ -188,6 +188,8 @@ def start_gunicorn(
         "VOTING_INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-cast-"),
     }
     factory = "cast:bench_app()"
+    log = open(Path(env["VOTING_INSTANCE_PATH"]) / "gunicorn.log", "wb")  # noqa: SIM115
+    print(f"gunicorn log: {log.name}")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -209,6 +211,7 @@ def start_gunicorn(
         cwd=ROOT,
         env=env,
         start_new_session=True,
+        stderr=log,  # one JSON line per request: kept out of the figures
     )
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:

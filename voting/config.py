@@ -42,6 +42,7 @@ def load_config() -> dict:
         "VOTING_MIN_NOTICE_DAYS": int(os.environ.get("VOTING_MIN_NOTICE_DAYS", "15")),
         "VOTING_KEY_PASSPHRASE": os.environ.get("VOTING_KEY_PASSPHRASE"),
         "RATELIMIT_STORAGE_URI": os.environ.get("VOTING_RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_KEY_PREFIX": os.environ.get("VOTING_RATELIMIT_KEY_PREFIX", ""),
         "SESSION_COOKIE_SECURE": os.environ.get("VOTING_SECURE_COOKIES", "0") == "1",
         "PUBLIC_URL": os.environ.get("VOTING_PUBLIC_URL", ""),
         "PROXY_HOPS": int(os.environ.get("VOTING_PROXY_HOPS", "0")),

@@ -33,7 +33,7 @@ def test_one_account_is_locked_whatever_the_addresses(app_config, make):
     user = make.user("committee", community=make.community(office))
     other = make.user("committee", community=make.community(office, name="另一小区"))
     app = limited_app(
-        app_config, ACCOUNT_RATE_LIMIT="3 per minute; 5 per hour", LOGIN_RATE_LIMIT="100 per hour"
+        app_config, ACCOUNT_RATE_LIMIT="3 per hour; 5 per day", LOGIN_RATE_LIMIT="100 per hour"
     )
     client = app.test_client()
     codes = [login(client, user.username, "wrong", f"10.0.{n}.1").status_code for n in range(3)]
@@ -51,7 +51,7 @@ def test_one_account_is_locked_whatever_the_addresses(app_config, make):
 
 def test_logins_are_limited_per_client_address_behind_a_proxy(app_config, make):
     user = make.user("committee", community=make.community())
-    app = limited_app(app_config, PROXY_HOPS=1, LOGIN_RATE_LIMIT="2 per minute")
+    app = limited_app(app_config, PROXY_HOPS=1, LOGIN_RATE_LIMIT="2 per day")
     client = app.test_client()
 
     def attempt(name: str, forwarded: str) -> int:
@@ -71,7 +71,7 @@ def test_wrong_bearer_tokens_are_limited_per_address(app_config, make):
     community = make.community(office)
     user = make.user("office", office=office)
     token = make.token(user)
-    app = limited_app(app_config, BEARER_RATE_LIMIT="3 per minute")
+    app = limited_app(app_config, BEARER_RATE_LIMIT="3 per day")
     client = app.test_client()
 
     def call(bearer: str, address: str) -> int:

@@ -29,7 +29,7 @@ def owners(n: int, with_ids: bool = False) -> list[Unit]:
 
 def test_two_hundred_voters_behind_one_address_all_vote(app_config, kit):
     opened = kit.open(kit.community(owners(200)), [motion("续聘物业")])
-    app = limited_app(app_config, TOKEN_RATE_LIMIT="3 per minute", LINK_RATE_LIMIT="3 per minute")
+    app = limited_app(app_config, TOKEN_RATE_LIMIT="3 per day", LINK_RATE_LIMIT="3 per day")
     client = app.test_client()
     assert client.get(f"/v/{'Q' * 24}").status_code == 404  # a failure: spends the budget
     field = f"m{opened.matter_ids[0]}"
@@ -49,7 +49,7 @@ def test_two_hundred_voters_behind_one_address_all_vote(app_config, kit):
 
 def test_behind_a_trusted_proxy_each_client_address_has_its_own_budget(app_config, kit):
     kit.open(kit.community(owners(2)), [motion("续聘物业")])
-    app = limited_app(app_config, PROXY_HOPS=1, TOKEN_RATE_LIMIT="2 per minute")
+    app = limited_app(app_config, PROXY_HOPS=1, TOKEN_RATE_LIMIT="2 per day")
     client = app.test_client()
 
     def get(address: str) -> int:
@@ -62,7 +62,7 @@ def test_behind_a_trusted_proxy_each_client_address_has_its_own_budget(app_confi
 
 def test_without_trusted_proxies_forwarded_addresses_are_ignored(app_config, kit):
     kit.open(kit.community(owners(2)), [motion("续聘物业")])
-    app = limited_app(app_config, TOKEN_RATE_LIMIT="2 per minute")
+    app = limited_app(app_config, TOKEN_RATE_LIMIT="2 per day")
     client = app.test_client()
     codes = [
         client.get(f"/v/{'Z' * 24}", headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code
@@ -74,7 +74,7 @@ def test_without_trusted_proxies_forwarded_addresses_are_ignored(app_config, kit
 
 def test_wrong_checks_on_one_link_are_limited_from_any_address(app_config, kit):
     opened = kit.open(kit.community(owners(2, with_ids=True)), [motion("续聘物业")])
-    app = limited_app(app_config, LINK_RATE_LIMIT="3 per minute", TOKEN_RATE_LIMIT="50 per minute")
+    app = limited_app(app_config, LINK_RATE_LIMIT="3 per day", TOKEN_RATE_LIMIT="50 per day")
     client = app.test_client()
     target, other = opened.tokens["p1"], opened.tokens["p2"]
 
@@ -95,7 +95,7 @@ def test_wrong_checks_on_one_link_are_limited_from_any_address(app_config, kit):
 
 def test_pages_that_succeed_spend_nothing(app_config, kit):
     opened = kit.open(kit.community(owners(2)), [motion("续聘物业")])
-    app = limited_app(app_config, TOKEN_RATE_LIMIT="2 per minute", LINK_RATE_LIMIT="2 per minute")
+    app = limited_app(app_config, TOKEN_RATE_LIMIT="2 per day", LINK_RATE_LIMIT="2 per day")
     client = app.test_client()
     token = opened.tokens["p1"]
     codes = {client.get(f"/v/{token}{path}").status_code for path in ["", "/notice"] * 20}
@@ -105,7 +105,7 @@ def test_pages_that_succeed_spend_nothing(app_config, kit):
 
 def test_consultation_links_join_the_same_address_budget(app_config, kit):
     kit.open(kit.community(owners(2)), [motion("续聘物业")])
-    app = limited_app(app_config, TOKEN_RATE_LIMIT="3 per minute")
+    app = limited_app(app_config, TOKEN_RATE_LIMIT="3 per day")
     client = app.test_client()
     assert client.get(f"/v/{'A' * 24}").status_code == 404
     assert client.get(f"/c/{'B' * 24}").status_code == 404
