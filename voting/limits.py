@@ -42,8 +42,11 @@ def _digest(value: str) -> str:
 def _link_key() -> str:
     """The link's token (from the path or the JSON body) as a digest: never the token."""
     token = (request.view_args or {}).get("token")
-    if not token:
-        body = request.get_json(silent=True) if request.is_json else None
+    if not token and request.is_json:
+        try:
+            body = request.get_json(silent=True)
+        except RecursionError:  # refused with a clear 400 by the request checks that follow
+            body = None
         token = body.get("token") if isinstance(body, dict) else None
     return "link:" + _digest(token) if isinstance(token, str) and token else "link:none"
 

@@ -113,3 +113,12 @@ def test_consultation_links_join_the_same_address_budget(app_config, kit):
     assert client.get(f"/c/{'D' * 24}").status_code == 429
     assert client.get(f"/api/v1/participation/{'E' * 24}").status_code == 429
     dispose(app)
+
+
+def test_a_body_too_deep_to_read_the_link_from_is_a_clear_400(app_config, kit):
+    app = limited_app(app_config)
+    body = '{"token": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    response = app.test_client().post("/api/v1/ballots", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "json_too_deep"
+    dispose(app)
