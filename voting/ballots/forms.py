@@ -83,3 +83,11 @@ class EntryForm(FlaskForm):
     )
     proxy_id = SelectField(_l("委托书"), choices=[], validate_choice=False)
     whole_invalid = SelectField(_l("整张选票无效"), choices=[], validate_choice=False)
+
+
+class DeskForm(FlaskForm):
+    """Open a help desk on this device."""
+
+    label = StringField(
+        _l("协助投票点名称"), validators=[DataRequired(), Length(max=100)], default="会所服务台"
+    )

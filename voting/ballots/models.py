@@ -41,6 +41,8 @@ class Ballot(Base):
     proxy_id: Mapped[int | None] = mapped_column(ForeignKey("proxy_authorisations.id"))
     #: Keyed hash of the client address (online ballots), for anomaly checks only.
     source_hash: Mapped[str | None] = mapped_column(String(32))
+    #: The committee's help desk where the owner was assisted (online ballots), if any.
+    desk_id: Mapped[int | None] = mapped_column(ForeignKey("help_desks.id"))
 
 
 class ProxyAuthorisation(Base):
@@ -117,3 +119,20 @@ class RosterErrorReport(Base):
     #: When a committee member marked the report as dealt with, and who.
     resolved_at: Mapped[datetime | None]
     resolved_by: Mapped[str | None] = mapped_column(String(128))
+
+
+class HelpDesk(Base):
+    """A device where committee members help owners vote (e.g. at the clubhouse) during one
+    meeting: it carries a signed, time-limited desk cookie; its ballots are marked assisted."""
+
+    __tablename__ = "help_desks"
+
+    id: Mapped[intpk]
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    label: Mapped[str] = mapped_column(String(100))
+    opened_by: Mapped[str] = mapped_column(String(128))
+    opened_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(String(128))

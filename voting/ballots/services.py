@@ -237,7 +237,7 @@ def insert_ballot(
         "voter_id": ballot.voter_id, "channel": ballot.channel, "receipt": ballot.receipt,
         "answers": ballot.answers, "invalid_reasons": ballot.invalid_reasons or {},
         "cast_at": ballot.cast_at, "entered_by": ballot.entered_by, "proxy_id": ballot.proxy_id,
-        "source_hash": ballot.source_hash,
+        "source_hash": ballot.source_hash, "desk_id": ballot.desk_id,
     }  # fmt: skip
     try:
         # A plain INSERT: a second ballot of the voter fails on the unique constraint, and the
@@ -305,8 +305,10 @@ def cast_ballot(
     *,
     verified: bool = False,
     now: datetime | None = None,
+    desk_id: int | None = None,
 ) -> Ballot:
-    """Cast an online ballot with a resident's link; ``verified`` if the page checked identity."""
+    """Cast an online ballot with a resident's link; ``verified`` if the page checked identity,
+    ``desk_id`` when cast at a committee's help desk (an assisted ballot)."""
     now = now or utcnow()
     found = _credential_voter_meeting(token)
     if found is None:
@@ -336,6 +338,7 @@ def cast_ballot(
         cast_at=now,
         entered_by=RESIDENT,
         source_hash=source_hash(source),
+        desk_id=desk_id,
     )
     return insert_ballot(ballot, voter, meeting.community_id, RESIDENT, log_at_commit=True)
 

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer
 
 from voting.ballots.answers import ABSTAIN, answers_from_form, ballot_form, check_answers
+from voting.ballots.desk import current_desk, desk_for_meeting
 from voting.ballots.errors import BallotError
 from voting.ballots.forms import ReportForm, VerifyForm
 from voting.ballots.reports import report_roster_error
@@ -42,6 +43,12 @@ from voting.rosters.models import Community
 from voting.web import current_lang
 
 bp = Blueprint("ballots", __name__)
+# A help desk is not throttled as one address (voting.limits).
+bp.record_once(
+    lambda state: state.app.extensions.setdefault(
+        "voting_help_desk", lambda: current_desk() is not None
+    )
+)
 
 #: What a request that failed on a link costs (voting.limits): guessing, not voting.
 FAILURES = ("unknown_token", "verification_failed", "locked")
@@ -242,13 +249,17 @@ def confirm(token: str):
     if request.form.get("action") != "cast":
         return _ballot_page(link, chosen)
     answers = answers_from_form(form, request.form)
+    desk = desk_for_meeting(link.meeting.id)
     try:
         with durable_ballot():  # committed and on disk before the receipt is shown
-            cast_ballot(token, answers, source=client_address(), verified=True)
+            cast_ballot(token, answers, source=client_address(), verified=True,
+                        desk_id=desk.id if desk else None)  # fmt: skip
     except BallotError as error:
         if error.code == "invalid_answers":
             return _ballot_page(link, chosen, error.details, 422)
         return _refused(link, error)
+    if desk is not None:
+        session.pop(VERIFIED_KEY, None)  # the next owner at the desk confirms their own identity
     return redirect(url_for("ballots.receipt", token=token))
 
 
@@ -264,6 +275,8 @@ def receipt(token: str):
     )
 
 
+from voting.ballots.desk_views import bp as desk_bp  # noqa: E402
 from voting.ballots.staff import bp as staff_bp  # noqa: E402
 
 bp.register_blueprint(staff_bp)  # staff only: paper and proxy entry, login required
+bp.register_blueprint(desk_bp)  # staff only: opening and closing help desks

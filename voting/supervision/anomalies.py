@@ -11,6 +11,7 @@ from flask import current_app
 from voting.meetings.models import Meeting
 from voting.results.deadline import publication_due
 from voting.supervision.ballot_checks import (
+    assisted_anomalies,
     burst_anomalies,
     changed_ballot_anomalies,
     conflict_anomalies,
@@ -39,6 +40,7 @@ def anomalies_for_meeting(meeting: Meeting) -> list[Anomaly]:
         *reissue_anomalies(meeting, limits),
         *failed_check_anomalies(meeting, limits),
         *burst_anomalies(meeting, limits),
+        *assisted_anomalies(meeting),
         *proxy_anomalies(meeting, limits),
         *conflict_anomalies(meeting),
         *late_anomalies(meeting),

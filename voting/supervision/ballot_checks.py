@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from voting.ballots.models import Ballot, BallotConflict, ProxyAuthorisation
+from voting.ballots.models import Ballot, BallotConflict, HelpDesk, ProxyAuthorisation
 from voting.db import db
 from voting.meetings.models import Meeting, Voter
 from voting.rosters.identity import mask_name
@@ -40,7 +40,11 @@ def burst_anomalies(meeting: Meeting, limits: dict[str, int]) -> list[Anomaly]:
     size, window = limits["VOTING_ANOMALY_BURST_BALLOTS"], limits["VOTING_ANOMALY_BURST_MINUTES"]
     rows = db.session.execute(
         select(Ballot.source_hash, Ballot.cast_at, Ballot.channel, Ballot.voter_id)
-        .where(Ballot.meeting_id == meeting.id, Ballot.source_hash.is_not(None))
+        .where(
+            Ballot.meeting_id == meeting.id,
+            Ballot.source_hash.is_not(None),
+            Ballot.desk_id.is_(None),  # a help desk's ballots are listed apart (assisted)
+        )
         .order_by(Ballot.source_hash, Ballot.cast_at)
     ).all()
     by_source: dict[str, list] = defaultdict(list)
@@ -70,6 +74,29 @@ def burst_anomalies(meeting: Meeting, limits: dict[str, int]) -> list[Anomaly]:
             "threshold": size,
         }
         found.append(make_anomaly("ballot_burst", short_source(source), counts, evidence))
+    return found
+
+
+def assisted_anomalies(meeting: Meeting) -> list[Anomaly]:
+    """Ballots cast at a committee's help desk, one entry per desk (always shown)."""
+    rows = db.session.execute(
+        select(Ballot.desk_id, Ballot.cast_at, Ballot.voter_id)
+        .where(Ballot.meeting_id == meeting.id, Ballot.desk_id.is_not(None))
+        .order_by(Ballot.desk_id, Ballot.cast_at)
+    ).all()
+    by_desk: dict[int, list] = defaultdict(list)
+    for row in rows:
+        by_desk[row.desk_id].append(row)
+    found = []
+    for desk_id, ballots in sorted(by_desk.items()):
+        desk = db.session.get(HelpDesk, desk_id)
+        voters = voters_by_id(meeting, {b.voter_id for b in ballots})
+        evidence = [
+            Evidence(b.cast_at, voter_label(voters.get(b.voter_id)), {"actor": desk.opened_by})
+            for b in ballots
+        ]
+        counts = {"ballots": len(ballots)}
+        found.append(make_anomaly("assisted_ballots", desk.label, counts, evidence))
     return found
 
 

@@ -22,6 +22,7 @@ ANOMALY_TITLES = {
     "failed_checks_link": _l("同一链接多次核对身份错误"),
     "failed_checks_address": _l("同一网络地址多次核对身份错误"),
     "ballot_burst": _l("同一网络地址短时间内集中投票"),
+    "assisted_ballots": _l("在协助投票点投出的选票"),
     "proxy_holder": _l("一位受托人代理的业主过多"),
     "ballot_conflicts": _l("重复投票被拒绝"),
     "ballots_outside_window": _l("表决期之外的选票"),
@@ -55,6 +56,8 @@ EVENT_LABELS = {
     "ballot.conflict": _l("重复投票被拒绝"),
     "objection.answered": _l("答复业主异议"),
     "mandate.recorded": _l("登记业主委员会"),
+    "desk.opened": _l("开设协助投票点"),
+    "desk.closed": _l("关闭协助投票点"),
 }
 
 BULK_LABELS = {
@@ -94,6 +97,7 @@ SENTENCES = {
         "同一网络地址（%(subject)s）在 %(minutes)s 分钟内投出 %(ballots)s 张选票，"
         "该地址共投 %(from_address)s 张（提示线：%(threshold)s 张）。"
     ),
+    "assisted_ballots": _l("协助投票点「%(subject)s」协助业主投出 %(ballots)s 张选票。"),
     "proxy_holder": _l(
         "受托人 %(subject)s 接受了 %(principals)s 位业主的委托（提示线：超过 %(threshold)s 位）。"
     ),

@@ -106,6 +106,7 @@ ANOMALY_CODES = [
     "failed_checks_link",
     "failed_checks_address",
     "ballot_burst",
+    "assisted_ballots",
     "proxy_holder",
     "ballot_conflicts",
     "ballots_outside_window",
