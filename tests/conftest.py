@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
 os.environ.setdefault("VOTING_INSTANCE_PATH", tempfile.mkdtemp(prefix="voting-test-instance-"))
 
@@ -176,6 +177,14 @@ class Factory:
         token = issue_token(db.session.get(User, user.id))
         db.session.commit()
         return token
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    """Staff users are made in many tests; Argon2's real cost is not what any of them tests."""
+    monkeypatch.setattr(
+        "voting.auth.services._hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    )
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import logging
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import (
     Flask,
@@ -24,9 +23,9 @@ from werkzeug.routing import IntegerConverter
 
 from voting.db import db
 from voting.i18n import N_
+from voting.timeutil import SHANGHAI
 
 log = logging.getLogger(__name__)
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

@@ -16,7 +16,8 @@ from voting.consultations.models import (
     ConsultationQuestion,
 )
 from voting.consultations.participation import participant_for_token
-from voting.consultations.tokens import participant_token, token_hash
+from voting.consultations.tokens import participant_token
+from voting.crypto.tokens import token_hash
 from voting.db import db, utcnow
 from voting.rosters.models import Community
 

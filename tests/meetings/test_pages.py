@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from voting.audit.models import AuditEvent
 from voting.db import db, utcnow
-from voting.meetings.forms import to_local
 from voting.meetings.models import Credential, Meeting, MeetingDocument, Voter
+from voting.timeutil import to_local
 
 from .conftest import cast, shift_clock
 

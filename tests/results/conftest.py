@@ -197,13 +197,3 @@ def results(app, make):
 def cast(results):
     """A community with keys and a tallied meeting, not yet published."""
     return results.setup()
-
-
-@pytest.fixture(autouse=True)
-def _cheap_password_hashing(monkeypatch):
-    """Staff users are made in every test here; Argon2's default cost is not what we test."""
-    from argon2 import PasswordHasher
-
-    import voting.auth.services as accounts
-
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=256))

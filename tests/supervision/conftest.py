@@ -3,17 +3,8 @@
 from dataclasses import dataclass
 
 import pytest
-from argon2 import PasswordHasher
 
 from .support import World
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    """Staff users are made in most tests here; Argon2's real cost is not what we test."""
-    monkeypatch.setattr(
-        "voting.auth.services._hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-    )
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Consultations over the API: staff list, create, read and results; owners take part by token."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import jsonify
 from sqlalchemy import select
@@ -21,11 +21,8 @@ from voting.consultations.results import consultation_results
 from voting.db import db
 from voting.limits import link_budget, note_failure
 from voting.rosters.models import Community
+from voting.timeutil import rfc3339
 from voting.web import format_area
-
-
-def _time(value) -> str | None:
-    return None if value is None else value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _consultation_json(consultation: Consultation, full: bool = True) -> dict:
@@ -36,9 +33,9 @@ def _consultation_json(consultation: Consultation, full: bool = True) -> dict:
         "kind": consultation.kind,
         "survey_year": consultation.survey_year,
         "state": consultation.state,
-        "deadline": _time(consultation.deadline),
-        "opened_at": _time(consultation.opened_at),
-        "closed_at": _time(consultation.closed_at),
+        "deadline": rfc3339(consultation.deadline),
+        "opened_at": rfc3339(consultation.opened_at),
+        "closed_at": rfc3339(consultation.closed_at),
     }
     if full:
         body["body"] = consultation.body
@@ -196,7 +193,7 @@ def _comment_json(comment, depth: int) -> dict:
     return {
         "id": comment.id, "parent_id": comment.parent_id, "depth": depth, "author": author,
         "building": comment.participant.building if comment.participant else None,
-        "created_at": _time(comment.created_at), "hidden": hidden,
+        "created_at": rfc3339(comment.created_at), "hidden": hidden,
         "hidden_reason": comment.hidden_reason, "body": None if hidden else comment.body,
     }  # fmt: skip
 
@@ -244,4 +241,4 @@ def owner_answers(token: str):
         answer_set = submit_answers(consultation, participant, data.get("answers"))
     except services.ConsultationError as error:
         raise _refused(error) from None
-    return jsonify({"answers": answer_set.answers, "updated_at": _time(answer_set.updated_at)})
+    return jsonify({"answers": answer_set.answers, "updated_at": rfc3339(answer_set.updated_at)})

@@ -13,7 +13,7 @@ from voting.auth.services import can_see_community
 from voting.db import db, utcnow
 from voting.meetings import services
 from voting.meetings.access import load_meeting
-from voting.meetings.common import log_meeting, rfc3339
+from voting.meetings.common import log_meeting
 from voting.meetings.errors import MeetingError
 from voting.meetings.letters import credentials_csv
 from voting.meetings.models import Meeting
@@ -25,6 +25,7 @@ from voting.meetings.readiness import (
 )
 from voting.meetings.turnout import turnout
 from voting.rosters.models import Community
+from voting.timeutil import rfc3339
 from voting.web import current_lang
 
 #: Refusals that concern the meeting's state or the clock, not the request's content.

@@ -1,7 +1,7 @@
 """API v1 endpoints of supervision: the office dashboard, a meeting's anomalies and timeline,
 committee mandates. Thin: the same services as the pages."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from flask import jsonify
@@ -19,11 +19,8 @@ from voting.supervision.errors import SupervisionError
 from voting.supervision.labels import anomaly_sentence
 from voting.supervision.models import CommitteeMandate
 from voting.supervision.records import meeting_timeline
+from voting.timeutil import rfc3339
 from voting.web import current_lang
-
-
-def _time(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _refused(error: SupervisionError) -> ApiError:
@@ -58,8 +55,8 @@ def get_dashboard(office_id: int):
             "community": item.community_name,
             "title": m.title,
             "state": item.state,
-            "opens_at": _time(m.opens_at),
-            "closes_at": _time(m.closes_at),
+            "opens_at": rfc3339(m.opens_at),
+            "closes_at": rfc3339(m.closes_at),
         }
         if item.owners is not None:
             out["turnout"] = {
@@ -75,8 +72,8 @@ def get_dashboard(office_id: int):
                 else {
                     "version": r.version,
                     "status": r.status,
-                    "published_at": _time(r.published_at),
-                    "objections_close_at": _time(r.objections_close_at),
+                    "published_at": rfc3339(r.published_at),
+                    "objections_close_at": rfc3339(r.objections_close_at),
                 }
             )
         return out
@@ -84,14 +81,14 @@ def get_dashboard(office_id: int):
     return jsonify(
         {
             "office": {"id": office.id, "name": office.name},
-            "generated_at": _time(board.now),
+            "generated_at": rfc3339(board.now),
             "meetings_by_state": board.state_totals,
             "communities": [
                 {
                     "id": row.id,
                     "name": row.name,
                     "committee_kind": row.committee_kind,
-                    "term_started_at": _time(row.mandate_started_at),
+                    "term_started_at": rfc3339(row.mandate_started_at),
                     "term_ends_on": row.term_ends_on.isoformat() if row.term_ends_on else None,
                     "meetings_by_state": row.states,
                 }
@@ -118,10 +115,10 @@ def get_anomalies(meeting_id: int):
                     "subject": a.subject,
                     "message": anomaly_sentence(a),
                     "counts": a.counts,
-                    "first_at": _time(a.first_at),
-                    "last_at": _time(a.last_at),
+                    "first_at": rfc3339(a.first_at),
+                    "last_at": rfc3339(a.last_at),
                     "evidence": [
-                        {"at": _time(e.at), "voter": e.voter, **e.detail} for e in a.evidence
+                        {"at": rfc3339(e.at), "voter": e.voter, **e.detail} for e in a.evidence
                     ],
                 }
                 for a in anomalies_for_meeting(meeting)
@@ -139,7 +136,13 @@ def get_timeline(meeting_id: int):
         {
             "meeting_id": meeting.id,
             "events": [
-                {"seq": e.seq, "at": _time(e.at), "type": e.type, "actor": e.actor, "data": e.data}
+                {
+                    "seq": e.seq,
+                    "at": rfc3339(e.at),
+                    "type": e.type,
+                    "actor": e.actor,
+                    "data": e.data,
+                }
                 for e in events
             ],
             "counts": bulk,
@@ -159,11 +162,11 @@ def mandate_json(mandate: CommitteeMandate) -> dict[str, Any]:
         "seats": mandate.seats,
         "vacant": mandate.vacant,
         "elected": mandate.elected,
-        "started_at": _time(mandate.started_at),
+        "started_at": rfc3339(mandate.started_at),
         "term_ends_on": mandate.term_ends_on.isoformat() if mandate.term_ends_on else None,
         "appointed_by": mandate.appointed_by,
         "current": mandate.is_current,
-        "ended_at": _time(mandate.ended_at),
+        "ended_at": rfc3339(mandate.ended_at),
         "end_reason": mandate.end_reason,
     }
 

@@ -1,6 +1,5 @@
 """Accounts, passwords, API tokens and the scope of each role."""
 
-import hashlib
 import secrets
 
 from argon2 import PasswordHasher
@@ -9,6 +8,7 @@ from sqlalchemy import false, select
 
 from voting.audit.services import record_event
 from voting.auth.models import ROLES, ApiToken, User
+from voting.crypto.tokens import token_hash
 from voting.db import db, utcnow
 from voting.rosters.models import Community, Office
 
@@ -108,7 +108,7 @@ def reset_password(user: User, password: str) -> None:
 def issue_token(user: User, label: str = "") -> str:
     """Make a new API bearer token for the user; returns it once, stores only its hash."""
     token = "gy_" + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, token_hash=_token_hash(token), label=label))
+    db.session.add(ApiToken(user=user, token_hash=token_hash(token), label=label))
     record_event(
         "user.token_issued",
         {"username": user.username, "label": label},
@@ -122,16 +122,12 @@ def user_for_token(token: str) -> User | None:
     """The enabled user a live token belongs to, else None."""
     row = db.session.scalar(
         select(ApiToken).where(
-            ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None)
+            ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None)
         )
     )
     if row is None or not row.user.is_enabled:
         return None
     return row.user
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def note_login(user: User) -> None:

@@ -14,12 +14,7 @@ from voting.ballots.models import ProxyAuthorisation
 from voting.ballots.paper import actor_of, require_entry_open, require_member, require_voter
 from voting.db import db, utcnow
 from voting.meetings.models import Meeting, Voter
-
-UPLOAD_TYPES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
+from voting.uploads import safe_file_name, sniff_type
 
 
 def record_proxy(
@@ -87,7 +82,7 @@ def record_proxy(
         matters=sorted(scope, key=list(form).index),
         instructions=instructions.strip(),
         valid_until=valid_until,
-        file_name=_safe_name(file_name),
+        file_name=safe_file_name(file_name, "authorisation"),
         content_type=content_type,
         sha256=hashlib.sha256(data).hexdigest(),
         data=data,
@@ -113,7 +108,7 @@ def _upload_type(data: bytes) -> str:
             f"委托书扫描件不能为空，且不能超过 {limit // 1048576} MB。",
             f"The scan must be 1 byte to {limit // 1048576} MB.",
         )
-    kind = next((kind for magic, kind in UPLOAD_TYPES if data.startswith(magic)), None)
+    kind = sniff_type(data)
     if kind is None:
         raise BallotError(
             "upload_type",
@@ -121,7 +116,3 @@ def _upload_type(data: bytes) -> str:
             "Only PDF, PNG and JPEG scans are accepted.",
         )
     return kind
-
-
-def _safe_name(name: str | None) -> str:
-    return (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255] or "authorisation"

@@ -27,8 +27,9 @@ from voting.ballots.answers import ballot_form, check_answers
 from voting.ballots.errors import BallotError
 from voting.ballots.models import Ballot
 from voting.crypto.canonical import canonical
+from voting.crypto.tokens import token_hash
 from voting.db import db, utcnow
-from voting.meetings.credentials import credential_for_token, token_hash
+from voting.meetings.credentials import credential_for_token
 from voting.meetings.models import Credential, Meeting, Voter
 from voting.rosters.identity import check_last4
 from voting.rules.numbers import fmt_area

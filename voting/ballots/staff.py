@@ -6,7 +6,6 @@ needs a staff login; entering needs membership of the meeting's community's comm
 
 import io
 from datetime import UTC, datetime, time
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -32,12 +31,12 @@ from voting.ballots.reports import resolve_roster_report
 from voting.ballots.services import format_receipt
 from voting.db import db
 from voting.meetings.models import Meeting, Voter
+from voting.timeutil import SHANGHAI
 from voting.web import add_community_nav, current_lang
 
 bp = Blueprint("paper", __name__)
 bp.before_request(require_staff)
 bp.record_once(lambda state: add_community_nav(state.app, _l("纸质票"), "ballots.paper.index"))
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _meeting_or_404(meeting_id: int) -> Meeting:

@@ -1,7 +1,5 @@
 """Forms of the consultation pages (staff and owners)."""
 
-from datetime import UTC, datetime
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -17,8 +15,6 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from voting.web import SHANGHAI
-
 KIND_CHOICES = [
     SelectChoice("single", _l("单选")),
     SelectChoice("multiple", _l("多选")),
@@ -29,19 +25,6 @@ CATEGORY_CHOICES = [
     SelectChoice("ordinary", _l("一般事项（双过半）")),
     SelectChoice("special", _l("重大事项（双四分之三）")),
 ]
-
-
-def to_utc(value: datetime | None) -> datetime | None:
-    """A time typed in Asia/Shanghai, as an aware UTC datetime (None if out of range)."""
-    try:
-        return None if value is None else value.replace(tzinfo=SHANGHAI).astimezone(UTC)
-    except (OverflowError, ValueError):
-        return None
-
-
-def to_local(value: datetime | None) -> datetime | None:
-    """A UTC time shown in a datetime-local field (Asia/Shanghai, no zone)."""
-    return None if value is None else value.astimezone(SHANGHAI).replace(tzinfo=None)
 
 
 def _when(label):

@@ -6,10 +6,11 @@ a vote of the assembly. State is derived from timestamps (see ``Consultation.sta
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voting.db import Base, bigpk, created_at, intpk, utcnow
+from voting.uploads import StoredDocument
 
 KINDS = ("general", "satisfaction")
 QUESTION_KINDS = ("single", "multiple", "scale")
@@ -74,20 +75,13 @@ class Consultation(Base):
             raise ConsultationStateError(f"consultation {self.id} is {self.state}")
 
 
-class ConsultationDocument(Base):
+class ConsultationDocument(StoredDocument, Base):
     """A document of the topic (PDF or image): a plan, a quotation, a photo."""
 
     __tablename__ = "consultation_documents"
 
-    id: Mapped[intpk]
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
-    file_name: Mapped[str] = mapped_column(String(255))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-    uploaded_at: Mapped[created_at]
 
     consultation: Mapped[Consultation] = relationship(back_populates="documents")
 

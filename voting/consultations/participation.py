@@ -17,7 +17,7 @@ from voting.consultations.models import (
     ConsultationParticipant,
 )
 from voting.consultations.services import ConsultationError, log, plain_text, require
-from voting.consultations.tokens import token_hash
+from voting.crypto.tokens import token_hash
 from voting.db import db, utcnow
 from voting.rosters.identity import check_last4
 

@@ -3,7 +3,8 @@
 from sqlalchemy import select
 
 from voting.consultations.models import Consultation
-from voting.consultations.tokens import participant_token, token_hash
+from voting.consultations.tokens import participant_token
+from voting.crypto.tokens import token_hash
 from voting.db import db
 from voting.rosters.identity import mask_name
 from voting.rosters.models import Holding, Owner, Unit

@@ -4,7 +4,6 @@ Services flush and never commit (the request commits once); a refusal raises
 ConsultationError with a whole sentence for the user; every change is written to the audit log.
 """
 
-import hashlib
 import secrets
 import unicodedata
 from datetime import UTC, datetime
@@ -30,6 +29,7 @@ from voting.i18n import N_
 from voting.rosters.models import Community
 from voting.rules.persons import AreaUnresolved
 from voting.rules.procedure import Procedure, ProcedureError
+from voting.uploads import MAX_DOCUMENT_BYTES, document_refusal
 
 MAX_TITLE = 200
 MAX_BODY = 20000
@@ -38,12 +38,6 @@ MAX_OPTION_LABEL = 200
 MAX_OPTIONS = 30
 MAX_QUESTIONS = 50
 MAX_DOCUMENTS = 20
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-DOCUMENT_TYPES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
 #: The points of a scale question: 1 (worst) to 5 (best).
 #: Stored in zh-CN whatever the staff reads; pages show them through _().
 SCALE = (
@@ -228,24 +222,17 @@ def add_document(consultation: Consultation, file_name: str, data: bytes) -> Con
     require(consultation, "draft", "open")
     if len(consultation.documents) >= MAX_DOCUMENTS:
         raise ConsultationError(_("一个议题最多 20 个文件。"))
-    if not data or len(data) > MAX_DOCUMENT_BYTES:
+    refusal = document_refusal(data, MAX_DOCUMENT_BYTES)
+    if refusal == "size":
         raise ConsultationError(_("文件不能为空，且不能超过 10 MB。"))
-    content_type = next((kind for magic, kind in DOCUMENT_TYPES if data.startswith(magic)), None)
-    if content_type is None:
+    if refusal == "type":
         raise ConsultationError(_("只能上传 PDF 文件或 PNG、JPEG 图片。"))
-    name = (file_name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255] or "document"
     document = ConsultationDocument(
-        community_id=consultation.community_id, file_name=name, content_type=content_type,
-        size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data,
-    )  # fmt: skip
+        community_id=consultation.community_id, **ConsultationDocument.fields(file_name, data)
+    )
     consultation.documents.append(document)
     db.session.flush()
-    log(
-        consultation,
-        "document_added",
-        {"document_id": document.id, "file_name": name, "sha256": document.sha256,
-         "size": document.size},
-    )  # fmt: skip
+    log(consultation, "document_added", document.audit_data())
     return document
 
 

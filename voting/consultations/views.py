@@ -19,8 +19,6 @@ from voting.consultations.forms import (
     QuestionForm,
     ReasonForm,
     SatisfactionForm,
-    to_local,
-    to_utc,
 )
 from voting.consultations.models import Consultation, ConsultationDocument, ConsultationQuestion
 from voting.consultations.participation import comment_tree
@@ -31,7 +29,8 @@ from voting.consultations.satisfaction import (
     satisfaction_comparison,
 )
 from voting.db import db, utcnow
-from voting.web import SHANGHAI, add_community_nav
+from voting.timeutil import SHANGHAI, to_local, to_utc
+from voting.web import add_community_nav
 
 bp = Blueprint("consultations", __name__, url_prefix="/communities/<int:community_id>")
 ACTORS = ("committee", "office")

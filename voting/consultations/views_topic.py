@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from voting.auth.access import require_role
 from voting.consultations import services
 from voting.consultations.export import author_label, export_xlsx
-from voting.consultations.forms import CommentForm, MeetingDraftForm, ReasonForm, to_utc
-from voting.consultations.letters import entry_link, personal_link, qr_svg
+from voting.consultations.forms import CommentForm, MeetingDraftForm, ReasonForm
+from voting.consultations.letters import entry_link, personal_link
 from voting.consultations.matters import create_meeting_from_question, matter_from_consultation
 from voting.consultations.models import (
     ConsultationAnswerSet,
@@ -27,6 +27,8 @@ from voting.consultations.participation import (
 from voting.consultations.results import consultation_results
 from voting.consultations.views import ACTORS, back, bp, child, load, refuse
 from voting.db import db
+from voting.links import qr_svg
+from voting.timeutil import to_utc
 from voting.web import current_lang
 
 LETTERS_PER_PAGE = 100

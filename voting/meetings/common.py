@@ -1,6 +1,5 @@
 """Small helpers shared by the meeting services: the actor, state guards, the audit entry."""
 
-from datetime import UTC, datetime
 from typing import Any
 
 from voting.audit.services import current_actor, record_event
@@ -63,8 +62,3 @@ def reason_text(reason: Any, limit: int = 1000) -> str:
             )
         )
     return reason.strip()
-
-
-def rfc3339(moment: datetime | None) -> str | None:
-    """A moment as RFC 3339 UTC text."""
-    return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

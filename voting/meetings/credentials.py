@@ -5,7 +5,6 @@ printed again without keeping the token; the database keeps only its SHA-256. Re
 makes a new credential row (a new id, hence a new token) and revokes the old one.
 """
 
-import base64
 import hashlib
 import hmac
 import re
@@ -17,6 +16,7 @@ from sqlalchemy import insert, select, update
 
 from voting.audit.services import current_actor, record_event
 from voting.ballots.models import Ballot
+from voting.crypto.tokens import mac_token, token_hash
 from voting.db import db, utcnow
 from voting.meetings.errors import MeetingError, problem
 from voting.meetings.models import Credential, Meeting, Voter
@@ -33,13 +33,7 @@ def _key() -> bytes:
 
 
 def _token_for(key: bytes, meeting_id: int, voter_id: int, credential_id: int) -> str:
-    mac = hmac.new(key, f"{meeting_id}:{voter_id}:{credential_id}".encode(), hashlib.sha256)
-    return base64.urlsafe_b64encode(mac.digest()[:TOKEN_BYTES]).decode().rstrip("=")
-
-
-def token_hash(token: str) -> str:
-    """SHA-256 hex of a token, as stored."""
-    return hashlib.sha256(token.encode()).hexdigest()
+    return mac_token(key, f"{meeting_id}:{voter_id}:{credential_id}", TOKEN_BYTES)
 
 
 def credential_token(credential: Credential) -> str:

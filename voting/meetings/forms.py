@@ -1,8 +1,5 @@
 """Forms of the meetings pages, and their conversion to the services' plain values."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -17,7 +14,6 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 CATEGORY_CHOICES = [
@@ -90,16 +86,6 @@ class DocumentForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that only needs the CSRF token."""
-
-
-def to_utc(local: datetime | None) -> datetime | None:
-    """A wall-clock time typed in Beijing time, as an aware UTC datetime."""
-    return None if local is None else local.replace(tzinfo=SHANGHAI)
-
-
-def to_local(moment: datetime | None) -> datetime | None:
-    """An aware datetime as naive Beijing wall-clock time, for a datetime-local input."""
-    return None if moment is None else moment.astimezone(SHANGHAI).replace(tzinfo=None)
 
 
 def matter_from_form(form: MatterForm) -> dict:

@@ -2,41 +2,15 @@
 
 import csv
 import io
-import re
 
-import qrcode
-import qrcode.image.svg
-from flask import current_app, request
-from markupsafe import Markup
-
+from voting.links import public_url, qr_svg
 from voting.meetings.credentials import credential_token, live_credentials
 from voting.meetings.models import Credential, Meeting, Voter
-
-_SIZE = re.compile(r' (width|height)="[^"]*"')
 
 
 def link_for(token: str) -> str:
     """The absolute URL of a voter's page, /v/<token>, on the public address."""
-    base = current_app.config.get("PUBLIC_URL") or request.host_url
-    return f"{base.rstrip('/')}/v/{token}"
-
-
-def qr_svg(data: str, label: str = "") -> Markup:
-    """An inline SVG QR code (no image files, no inline styles: CSS sizes it)."""
-    image = qrcode.make(
-        data,
-        image_factory=qrcode.image.svg.SvgPathImage,
-        error_correction=qrcode.constants.ERROR_CORRECT_M,
-        border=2,
-    )
-    svg = image.to_string(encoding="unicode")
-    svg = _SIZE.sub("", svg, count=2).replace(' id="qr-path"', "")
-    svg = svg.replace("<svg ", f'<svg class="qr" role="img" aria-label="{_attr(label)}" ', 1)
-    return Markup(svg)
-
-
-def _attr(text: str) -> str:
-    return str(Markup.escape(text))
+    return public_url("ballots.welcome", token=token)
 
 
 def letters(meeting: Meeting, voter_id: int | None = None, building: str = "") -> list[dict]:

@@ -5,11 +5,12 @@ State is derived from timestamps (see ``Meeting.state``); model methods guard tr
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voting.db import Base, bigpk, created_at, intpk, utcnow
 from voting.i18n import N_
+from voting.uploads import StoredDocument
 
 STATES = ("draft", "submitted", "approved", "announced", "open", "closed", "tallied",
           "published", "countersigned", "voided")  # fmt: skip
@@ -134,20 +135,13 @@ class Option(Base):
     matter: Mapped[Matter] = relationship(back_populates="options")
 
 
-class MeetingDocument(Base):
+class MeetingDocument(StoredDocument, Base):
     """A document attached to a meeting (PDF or image): the fee plan, the contract draft."""
 
     __tablename__ = "meeting_documents"
 
-    id: Mapped[intpk]
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
-    file_name: Mapped[str] = mapped_column(String(255))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-    uploaded_at: Mapped[created_at]
 
     meeting: Mapped[Meeting] = relationship(back_populates="documents")
 

@@ -1,6 +1,5 @@
 """Editing a meeting plan while it is a draft: fields, matters and documents."""
 
-import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -12,13 +11,8 @@ from voting.meetings.matters import add_matters, check_matters, check_meeting_fi
 from voting.meetings.models import Matter, Meeting, MeetingDocument
 from voting.meetings.readiness import households, window_issues, window_settings
 from voting.rosters.models import Community
+from voting.uploads import MAX_DOCUMENT_BYTES, document_refusal
 
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-DOCUMENT_TYPES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
 EDITABLE = ("title", "description", "place", "opens_at", "closes_at", "is_first_meeting", "matters")
 
 
@@ -142,14 +136,14 @@ def remove_matter(meeting: Meeting, matter: Matter) -> None:
 def add_document(meeting: Meeting, file_name: str, data: bytes) -> MeetingDocument:
     """Attach a PDF, PNG or JPEG (by its bytes, not its name) of at most 10 MB to a draft."""
     require_state(meeting, "添加文件", "given documents", "draft")
-    if not data or len(data) > MAX_DOCUMENT_BYTES:
+    refusal = document_refusal(data, MAX_DOCUMENT_BYTES)
+    if refusal == "size":
         raise MeetingError(
             problem(
                 "DOCUMENT_SIZE", "文件不能为空，且不能超过 10 MB", "A document must be 1 B-10 MB"
             )
         )
-    content_type = next((kind for magic, kind in DOCUMENT_TYPES if data.startswith(magic)), None)
-    if content_type is None:
+    if refusal == "type":
         raise MeetingError(
             problem(
                 "DOCUMENT_TYPE",
@@ -157,24 +151,14 @@ def add_document(meeting: Meeting, file_name: str, data: bytes) -> MeetingDocume
                 "Only PDF, PNG and JPEG files are accepted",
             )
         )
-    name = (file_name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255] or "document"
     document = MeetingDocument(
         meeting_id=meeting.id,
         community_id=meeting.community_id,
-        file_name=name,
-        content_type=content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        data=data,
+        **MeetingDocument.fields(file_name, data),
     )
     meeting.documents.append(document)
     db.session.flush()
-    log_meeting(
-        meeting,
-        "document_added",
-        {"document_id": document.id, "file_name": name, "sha256": document.sha256,
-         "size": document.size},
-    )  # fmt: skip
+    log_meeting(meeting, "document_added", document.audit_data())
     return document
 
 

@@ -1,7 +1,6 @@
 """Readiness rules: what is missing before each step. They drive the checklist and the guards."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -15,8 +14,7 @@ from voting.rules.persons import AreaUnresolved, build_persons
 from voting.rules.problems import WARNING, Problem
 from voting.rules.procedure import Procedure, ProcedureError
 from voting.rules.process import notice_ok, validate_seats, window_problems
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from voting.timeutil import SHANGHAI
 
 
 def local_date(moment: datetime):

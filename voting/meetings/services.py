@@ -14,7 +14,6 @@ from voting.meetings.common import (
     log_meeting,
     reason_text,
     require_state,
-    rfc3339,
 )
 from voting.meetings.errors import MeetingError
 from voting.meetings.matters import raise_if
@@ -36,6 +35,7 @@ from voting.meetings.readiness import (
 )
 from voting.rosters.models import Community
 from voting.rules.procedure import Procedure
+from voting.timeutil import rfc3339
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",

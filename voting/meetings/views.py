@@ -21,12 +21,11 @@ from voting.meetings.forms import (
     MeetingForm,
     ReasonForm,
     matter_from_form,
-    to_local,
-    to_utc,
 )
 from voting.meetings.matters import CATEGORY_LABELS, KIND_LABELS
 from voting.meetings.models import Matter, Meeting, MeetingDocument
 from voting.rules.wording import HINTS
+from voting.timeutil import to_local, to_utc
 from voting.web import add_community_nav, current_lang
 
 bp = Blueprint("meetings", __name__)

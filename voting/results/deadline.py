@@ -7,7 +7,6 @@ objection period) is what the deadline asks for.
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -15,8 +14,7 @@ from voting.db import db, utcnow
 from voting.meetings.models import Meeting
 from voting.results.models import Result
 from voting.rules.calendar import publication_deadline
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from voting.timeutil import SHANGHAI
 
 
 @dataclass(frozen=True)

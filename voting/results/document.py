@@ -25,9 +25,9 @@ from voting.crypto.statement import SCHEME
 from voting.meetings.models import Meeting
 from voting.meetings.tally import matters_document, roster_document, with_lot_seed
 from voting.results.board import Board
-from voting.results.keys import rfc3339
 from voting.rosters.models import Community
 from voting.rules import Procedure, matters_from_board
+from voting.timeutil import rfc3339
 
 RESULT_FORMAT = "gongyi-result/1"
 
@@ -59,10 +59,6 @@ def _roster(meeting: Meeting) -> dict:
         raise DocumentError(str(error)) from None
 
 
-def _time(moment: datetime | None) -> str | None:
-    return rfc3339(moment) if moment else None
-
-
 def build_document(
     meeting: Meeting,
     community: Community,
@@ -81,9 +77,9 @@ def build_document(
         "meeting": {
             "id": str(meeting.id),
             "title": meeting.title,
-            "noticed_at": _time(meeting.announced_at),
-            "opened_at": _time(meeting.opened_at),
-            "closed_at": _time(meeting.closed_at),
+            "noticed_at": rfc3339(meeting.announced_at),
+            "opened_at": rfc3339(meeting.opened_at),
+            "closed_at": rfc3339(meeting.closed_at),
         },
         "procedure": meeting_procedure(meeting).document_dict(),
         "roster": _roster(meeting),

@@ -5,7 +5,6 @@ The private key is stored only as PKCS#8 encrypted under a passphrase: the opera
 It is never logged, shown or exported; only public keys and their ids leave the server.
 """
 
-from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
@@ -26,6 +25,7 @@ from voting.crypto.statement import sign
 from voting.db import db, utcnow
 from voting.results.models import SigningKey
 from voting.rosters.models import Community, Office
+from voting.timeutil import rfc3339
 
 _HKDF_INFO = b"gongyi signing keys at rest v1"
 
@@ -142,11 +142,6 @@ def sign_as(
     if public_key_b64(private) != key.public_key:
         raise SigningKeyError(_l("签名密钥与登记的公钥不一致，已拒绝签名。"))
     return sign(private, doc, role, rfc3339(utcnow()), countersigns)
-
-
-def rfc3339(moment: datetime) -> str:
-    """An aware datetime as RFC 3339 UTC with seconds, e.g. ``2024-06-20T08:00:00Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def key_rows() -> list[tuple[SigningKey, Community | None, Office | None]]:

@@ -8,7 +8,6 @@ chain in turn commits to the result. Both happen in one transaction that holds t
 
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -21,12 +20,12 @@ from voting.db import db, utcnow
 from voting.meetings.models import Meeting, StateError
 from voting.results import document as docs
 from voting.results.board import read_board
-from voting.results.keys import SigningKeyError, current_key, rfc3339, sign_as
+from voting.results.keys import SigningKeyError, current_key, sign_as
 from voting.results.models import Objection, Result
 from voting.rosters.models import Community
+from voting.timeutil import SHANGHAI, rfc3339
 
 MAX_REASON = 1000
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class ResultError(ValueError):

@@ -4,16 +4,14 @@ No login: anyone may read a published result. Staff pages live in ``voting.resul
 and residents' objection pages in ``voting.results.residents``, on the same blueprint.
 """
 
-import qrcode
-import qrcode.image.svg
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 from sqlalchemy import select
 
 from voting.crypto import canonical
 from voting.db import db
 from voting.limits import receipt_budget
+from voting.links import public_url, qr_svg
 from voting.meetings.models import Meeting
 from voting.results import public
 from voting.results.forms import ActionForm
@@ -53,20 +51,6 @@ def version_or_404(meeting: Meeting, version: int | None) -> Result:
     if result is None:
         abort(404)
     return result
-
-
-def public_url(endpoint: str, **values) -> str:
-    """An absolute URL for print: under VOTING_PUBLIC_URL when set, else this host."""
-    base = current_app.config.get("PUBLIC_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
-
-
-def qr_svg(text: str) -> Markup:
-    """An inline SVG QR code (no image files, no scripts, no inline styles)."""
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=2)
-    return Markup(image.to_string(encoding="unicode"))
 
 
 @bp.get("/keys")

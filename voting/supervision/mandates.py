@@ -7,7 +7,6 @@ used by voting.auth). Before that, the community's committee accounts act for it
 """
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import g, has_app_context
 from sqlalchemy import select
@@ -24,8 +23,8 @@ from voting.supervision.access import require_office
 from voting.supervision.errors import SupervisionError, refuse
 from voting.supervision.members import member_accounts
 from voting.supervision.models import MANDATE_KINDS, CommitteeMandate
+from voting.timeutil import SHANGHAI
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: 业主委员会每届任期不超过五年 (the national guideline; local rules may set less).
 MAX_TERM_DAYS = 5 * 366
 KIND_LABELS = {

@@ -2,14 +2,13 @@
 failed identity checks that the anomaly checks read."""
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from voting.db import Base, bigpk, intpk
+from voting.timeutil import SHANGHAI
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: 筹备组, 物业管理委员会 (物管会), 业主委员会 (elected): the kinds of Community.committee_kind.
 MANDATE_KINDS = ("preparatory_group", "management_committee", "owners_committee")
 
