@@ -98,7 +98,9 @@ def test_verify_api(published):
 
 def test_every_edit_of_the_document_breaks_the_signatures(published, capsys):
     original = copy.deepcopy(published.result)
-    for path in doc_leaves(published):
+    paths = doc_leaves(published)
+    assert len(paths) > 100
+    for path in paths:
         published.result = copy.deepcopy(original)
         container, key = locate(published.doc, path)
         container[key] = changed(container[key])
@@ -205,7 +207,9 @@ def entry_edits(board):
 @pytest.mark.parametrize("index", range(9))
 def test_every_edit_of_a_board_entry_changes_the_root(published, capsys, index):
     original = copy.deepcopy(published.board)
-    for name, edit in entry_edits(original):
+    edits = list(entry_edits(original))
+    assert len(edits) >= 8
+    for name, edit in edits:
         published.board = copy.deepcopy(original)
         edit(published.board["entries"][index])
         code, out, _ = run(capsys, published.files())
@@ -228,6 +232,7 @@ def test_edited_board_with_matching_root_fails_the_recount(published, capsys):
 
 
 def test_consistent_forgery_is_caught_only_by_the_key(published, capsys):
+    assert len(published.board["entries"]) == 9
     for entry in published.board["entries"]:
         entry["answers"]["m1"] = ["disagree"]
     doc = published.doc

@@ -13,6 +13,22 @@ def test_pages_are_404_before_publication(client, cast):
         assert client.get(f"/public/meetings/{cast.meeting_id}{path}").status_code == 404
 
 
+def test_the_same_pages_answer_once_published(client, cast):
+    """The 404s above come from the meeting's state, not from wrong addresses."""
+    cast.run(publish_result)
+    base = f"/public/meetings/{cast.meeting_id}"
+    markers = {"": "业主大会表决结果公告", "/verify": "voting verify", "/participants": "1号楼 101"}
+    for path, marker in markers.items():
+        page = client.get(base + path)
+        assert page.status_code == 200 and marker in page.get_data(as_text=True), path
+    found = client.get(base + "/receipt", query_string={"receipt": cast.seeded.receipts[0]})
+    assert found.status_code == 200 and "已列入公示的表决记录" in found.get_data(as_text=True)
+    for name in ("result", "board", "audit"):
+        download = client.get(f"{base}/{name}.json")
+        assert download.status_code == 200, name
+        assert json.loads(download.data), name
+
+
 def test_announcement_shows_figures_rule_outcome_keys_and_qr(client, cast):
     result = cast.run(publish_result)
     page = client.get(f"/public/meetings/{cast.meeting_id}")

@@ -225,7 +225,9 @@ def test_every_alteration_fails_naming_what(app, client, cast, tmp_path, capsys,
     assert verify_main(write(tmp_path, original)) == 0
     assert capsys.readouterr().out.rstrip().endswith("VERIFIED")
     failures = []
-    for name, edit, expected in _tampers(private):
+    tampers = _tampers(private)
+    assert len(tampers) >= 20 and len({name for name, _, _ in tampers}) == len(tampers)
+    for name, edit, expected in tampers:
         files = copy.deepcopy(original)
         edit(files)
         code = verify_main(write(tmp_path, files))
@@ -249,6 +251,8 @@ def test_alterations_fail_in_the_offline_program(app, client, cast, offline_env,
         files = copy.deepcopy(original)
         edit(files)
         running.append((name, expected, start(env, folder, write(folder, files))))
+    # A renamed alteration would otherwise drop out of this test without a word.
+    assert sorted(name for name, _, _ in running) == sorted(chosen)
     for name, expected, process in running:
         out, err = process.communicate(timeout=60)
         assert process.returncode == 1, (name, out, err)
