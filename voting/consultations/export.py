@@ -4,12 +4,9 @@ Hidden comments are listed with their reason and without their text. Every text 
 written as a string, so that a comment such as ``=HYPERLINK(...)`` never becomes a formula.
 """
 
-import io
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from voting.consultations.models import Consultation
 from voting.consultations.participation import comment_tree
@@ -18,6 +15,7 @@ from voting.consultations.services import STATE_LABELS
 from voting.db import db
 from voting.i18n import N_
 from voting.rosters.models import Community
+from voting.spreadsheets import XlsxSheet, new_workbook, xlsx_bytes
 from voting.web import local_time
 
 #: Translated when the workbook is written (in the language of the person downloading it).
@@ -48,38 +46,18 @@ def author_label(comment) -> str:
     return _("%(building)s 业主", building=building) if building else _("业主")
 
 
-class _Sheet:
-    """A write-only sheet whose text cells are always strings, never formulas."""
-
-    def __init__(self, book: Workbook, title: str):
-        self.sheet = book.create_sheet(title)
-
-    def row(self, *values) -> None:
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(self.sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"
-            elif isinstance(value, Decimal):
-                cell.number_format = "0.00"
-            cells.append(cell)
-        self.sheet.append(cells)
-
-
 def export_xlsx(consultation: Consultation, results: ConsultationResults | None = None) -> bytes:
     """The summary workbook: 概况, 问题结果, 评论."""
     results = results or consultation_results(consultation)
     community = db.session.get(Community, consultation.community_id)
-    book = Workbook(write_only=True)
-    _overview(_Sheet(book, _("概况")), consultation, community, results)
-    _questions(_Sheet(book, _("问题结果")), results)
-    _comments(_Sheet(book, _("评论")), consultation)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    book = new_workbook()
+    _overview(XlsxSheet(book, _("概况")), consultation, community, results)
+    _questions(XlsxSheet(book, _("问题结果")), results)
+    _comments(XlsxSheet(book, _("评论")), consultation)
+    return xlsx_bytes(book)
 
 
-def _overview(sheet: _Sheet, consultation, community, results: ConsultationResults) -> None:
+def _overview(sheet: XlsxSheet, consultation, community, results: ConsultationResults) -> None:
     sheet.row(_("议题"), consultation.title)
     sheet.row(_("小区"), community.name)
     sheet.row(_("状态"), str(STATE_LABELS[consultation.state]))
@@ -98,7 +76,7 @@ def _overview(sheet: _Sheet, consultation, community, results: ConsultationResul
     sheet.row(_("发表评论的业主"), results.commenters)
 
 
-def _questions(sheet: _Sheet, results: ConsultationResults) -> None:
+def _questions(sheet: XlsxSheet, results: ConsultationResults) -> None:
     sheet.row(_("编号"), _("问题"), _("选项"), *_share_header())
     for result in results.questions:
         question = result.question
@@ -112,7 +90,7 @@ def _questions(sheet: _Sheet, results: ConsultationResults) -> None:
             sheet.row(question.code, question.title, _("平均分（按面积）"), result.mean_by_area)
 
 
-def _comments(sheet: _Sheet, consultation: Consultation) -> None:
+def _comments(sheet: XlsxSheet, consultation: Consultation) -> None:
     sheet.row(_("编号"), _("回复"), _("层级"), _("时间"), _("作者"), _("状态"), _("内容"))
     for comment, depth in comment_tree(consultation):
         hidden = comment.hidden_at is not None

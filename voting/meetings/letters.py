@@ -1,11 +1,9 @@
 """QR letters and the links CSV: where each voter's personal link is printed or exported."""
 
-import csv
-import io
-
 from voting.links import public_url, qr_svg
 from voting.meetings.credentials import credential_token, live_credentials
 from voting.meetings.models import Credential, Meeting, Voter
+from voting.spreadsheets import csv_text
 
 
 def link_for(token: str) -> str:
@@ -34,21 +32,10 @@ def buildings(meeting: Meeting) -> list[str]:
 
 def credentials_csv(meeting: Meeting) -> str:
     """One row per voter who can vote: owner_key, building, units, masked name, link."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["owner_key", "building", "units", "name", "link"])
-    for voter, credential in live_credentials(meeting):
-        writer.writerow(_row(voter, credential))
-    # A BOM so that spreadsheet programs used in China open the UTF-8 file correctly.
-    return "\ufeff" + buffer.getvalue()
+    rows = (_row(voter, credential) for voter, credential in live_credentials(meeting))
+    return csv_text(["owner_key", "building", "units", "name", "link"], rows)
 
 
 def _row(voter: Voter, credential: Credential) -> list[str]:
     link = link_for(credential_token(credential))
-    return [_cell(voter.person_key), _cell(voter.building), _cell("、".join(voter.units)),
-            _cell(voter.display_name), link]  # fmt: skip
-
-
-def _cell(text: str) -> str:
-    """Neutralise spreadsheet formulas in text that came from a roster file."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return [voter.person_key, voter.building, "、".join(voter.units), voter.display_name, link]

@@ -1,14 +1,11 @@
 """Roster export in the import format (FORMATS.md §1), identity data masked."""
 
-import csv
-import io
-
-from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from voting.db import db
 from voting.rosters.models import Holding, Unit
+from voting.spreadsheets import XlsxSheet, csv_text, new_workbook, xlsx_bytes
 
 HEADER = ["楼栋", "房号", "类型", "登记面积", "实测面积", "合同面积", "业主", "表决代表",
           "业主标识", "建设单位持有", "证件号码（脱敏）", "手机号（脱敏）"]  # fmt: skip
@@ -47,20 +44,14 @@ def roster_rows(community_id: int):
 
 def export_csv(community_id: int) -> bytes:
     """UTF-8 with a BOM, so that Excel on a Chinese PC opens it correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEADER)
-    writer.writerows(roster_rows(community_id))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_text(HEADER, roster_rows(community_id)).encode("utf-8")
 
 
 def export_xlsx(community_id: int) -> bytes:
     """The roster as an XLSX workbook."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("花名册")
-    sheet.append(HEADER)
+    book = new_workbook()
+    sheet = XlsxSheet(book, "花名册")
+    sheet.row(*HEADER)
     for row in roster_rows(community_id):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        sheet.row(*row)
+    return xlsx_bytes(book)
