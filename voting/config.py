@@ -1,15 +1,32 @@
 """Configuration from the environment, with safe defaults for the embedded demo."""
 
+import logging
 import os
 import secrets
+import stat
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 
 def instance_path() -> Path:
-    """The folder for local state: the SQLite file, the generated secret key."""
+    """The folder for local state (the SQLite file, the generated secret key), readable by
+    this account alone."""
     path = Path(os.environ.get("VOTING_INSTANCE_PATH", Path.cwd() / "instance"))
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    owner_only(path, 0o700)
     return path
+
+
+def owner_only(path: Path, mode: int) -> None:
+    """Take group and others' access away from a file or folder of ours that has any."""
+    try:
+        if stat.S_IMODE(path.stat().st_mode) & 0o077:
+            path.chmod(mode)
+    except FileNotFoundError:
+        pass
+    except OSError as error:
+        log.warning("could not make %s private: %s", path, error)
 
 
 def _secret_key(folder: Path) -> str:

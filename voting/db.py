@@ -1,7 +1,9 @@
 """The declarative Base, its naming convention, and the column types every feature shares."""
 
+import os
 import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 
 from flask_sqlalchemy import SQLAlchemy
@@ -9,6 +11,8 @@ from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, event, fun
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
+
+from voting.config import owner_only
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -61,6 +65,23 @@ bigpk = Annotated[
 #: Areas are integers of 0.01 m², never floats (DOMAIN.md 2.1).
 Area = Annotated[int | None, mapped_column(Integer)]
 created_at = Annotated[datetime, mapped_column(default=utcnow, server_default=func.now())]
+
+
+@event.listens_for(Engine, "do_connect")
+def _sqlite_file_private(dialect, connection_record, cargs, cparams):
+    """A SQLite database file is made readable by this account alone (0600) before SQLite
+    opens it; SQLite gives its -wal and -shm files the database file's mode."""
+    if dialect.name != "sqlite" or not cargs or cparams.get("uri"):
+        return
+    name = str(cargs[0])
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    path = Path(name)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        for file in (path, Path(f"{name}-wal"), Path(f"{name}-shm")):
+            owner_only(file, 0o600)
 
 
 @event.listens_for(Engine, "connect")
