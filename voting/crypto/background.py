@@ -6,7 +6,7 @@ import multiprocessing
 import sys
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 T = TypeVar("T")
 _FAILED = ("background check failed",)
@@ -38,7 +38,7 @@ class Background(Generic[T]):
     def __init__(self, function: Callable[..., T], *args: Any, parallel: bool) -> None:
         self._function, self._args = function, args
         self._done = False
-        self._outcome: Any = None
+        self._outcome: T | None = None
         self._process: Any = None
         if parallel and can_fork():
             for stream in (sys.stdout, sys.stderr):
@@ -63,7 +63,7 @@ class Background(Generic[T]):
                 self.close()
             self._outcome = self._function(*self._args) if outcome == _FAILED else outcome
             self._done = True
-        return self._outcome
+        return cast(T, self._outcome)
 
     def close(self) -> None:
         """Stop the child if it still runs, and release it."""

@@ -30,7 +30,7 @@ class CanonicalError(ValueError):
 
 def _make_encoder() -> Callable[[Any], str]:
     """Return the fastest str encoder with sorted keys and no insignificant whitespace."""
-    make = _json_encoder.c_make_encoder
+    make = getattr(_json_encoder, "c_make_encoder", None)
     if make is not None:
         try:
             # The same arguments json.JSONEncoder.iterencode passes; skipping its per-call

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 HEX64 = re.compile(r"[0-9a-f]{64}")
 # Characters a terminal may hide, reorder or take as a line break: shown as escapes.
@@ -39,7 +41,7 @@ def show(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def member(obj: Any, name: str, kind: type, where: str) -> Any:
+def member(obj: Any, name: str, kind: type[T], where: str) -> T:
     """Return ``obj[name]`` if ``obj`` is an object and the member has the JSON kind."""
     if not isinstance(obj, dict):
         raise Mismatch(f"{where} is {kind_name(obj)}, expected an object")

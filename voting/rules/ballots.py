@@ -8,7 +8,7 @@ from voting.rules.tally import INVALID, Answer
 
 
 def _same(answer: Answer) -> object:
-    return answer if isinstance(answer, str) else tuple(sorted(answer))
+    return answer if answer is None or isinstance(answer, str) else tuple(sorted(answer))
 
 
 def co_owner_answer(answers: Sequence[Answer]) -> Answer:

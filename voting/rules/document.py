@@ -81,6 +81,8 @@ def _spec(matter: Mapping[str, Any]) -> MatterSpec:
     missing = [field for field in _MATTER_FIELDS if field not in matter]
     if missing:
         raise BoardError(None, f"matter {name!r} lacks {', '.join(missing)}")
+    if not isinstance(name, str):
+        raise BoardError(None, f"matter id {name!r} is not a string")
     options = matter["options"]
     if not isinstance(options, list) or not all(
         isinstance(o, Mapping) and "id" in o and "label" in o for o in options
@@ -144,6 +146,7 @@ def _group_entries(
             matter = groups.get(matter_id)
             if matter is None:
                 raise BoardError(receipt, f"unknown matter {matter_id!r}")
+            key: tuple[Any, ...] | str
             if answer.__class__ is list:
                 key = tuple(answer) if len(answer) < 2 else _sorted_key(answer)
             elif answer.__class__ is str:
@@ -163,7 +166,7 @@ def _group_entries(
     return groups
 
 
-def _sorted_key(answer: list) -> tuple:
+def _sorted_key(answer: list[Any]) -> tuple[Any, ...]:
     """Order-free key of a multi-choice answer, so permuted ballots share one group."""
     try:
         return tuple(sorted(answer))
@@ -178,7 +181,8 @@ def _receipt_with(entries: Sequence[Mapping[str, Any]], matter_id: str, key: obj
         if isinstance(answer, list):
             answer = tuple(answer) if len(answer) < 2 else _sorted_key(answer)
         if answer == key:
-            return entry["receipt"]
+            receipt: str = entry["receipt"]  # checked by matters_from_board before any count
+            return receipt
     return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Required, TypedDict, cast
 
 from voting.rules.election import elect
 from voting.rules.explain import explain
@@ -34,6 +35,8 @@ INVALID = "invalid"
 
 #: An answer: chosen option ids ([] abstains), "invalid", or None for "did not take part".
 Answer = Sequence[str] | str | None
+#: An answer as read from a ballot or a board, before it is checked against the matter.
+AnswerKey = Sequence[object] | str
 #: One voter's (or a group of identical voters') area in 0.01 m², heads and answer.
 Vote = tuple[int, int, Answer]
 
@@ -138,7 +141,7 @@ class MatterResult:
         raise KeyError(option_id)
 
 
-def classify_answer(spec: MatterSpec, answer: Sequence[str] | str) -> tuple[str, ...] | None:
+def classify_answer(spec: MatterSpec, answer: AnswerKey) -> tuple[str, ...] | None:
     """Return the chosen ids (() abstains) or None for an invalid ballot; raise if malformed."""
     if isinstance(answer, str):
         if answer == INVALID:
@@ -160,14 +163,15 @@ def classify_answer(spec: MatterSpec, answer: Sequence[str] | str) -> tuple[str,
             raise BallotError("TOO_MANY_CHOICES", f"{spec.kind} {spec.id} takes one choice", answer)
         if len(answer) > spec.seats:
             return None  # an over-vote in an election is an invalid ballot (DOMAIN 2.5)
-    return tuple(answer)
+    # Every choice is now a known option id, hence a string.
+    return cast(tuple[str, ...], tuple(answer))
 
 
 def tally_matter(
     spec: MatterSpec, totals: RosterTotals, votes: Iterable[Vote], procedure: Procedure
 ) -> MatterResult:
     """Count the votes of those who answered this matter and decide its outcome."""
-    groups: dict[Sequence[str] | str, list[int]] = {}
+    groups: dict[AnswerKey, list[int]] = {}
     for area, heads, answer in votes:
         if answer is None:
             continue
@@ -189,7 +193,7 @@ def tally_matter(
 def tally_groups(
     spec: MatterSpec,
     totals: RosterTotals,
-    groups: Mapping[Sequence[str] | str, Sequence[int]],
+    groups: Mapping[AnswerKey, Sequence[int]],
     procedure: Procedure,
 ) -> MatterResult:
     """Count votes already summed per distinct answer, {answer: (area, heads)}, and decide."""
@@ -250,6 +254,17 @@ def _as_tuple(answer: object) -> tuple[object, ...]:
     return tuple(answer)
 
 
+class _Outcome(TypedDict, total=False):
+    """The outcome fields of a MatterResult."""
+
+    status: Required[str]
+    winners: Required[tuple[str, ...]]
+    alternates: Required[tuple[str, ...]]
+    tied: tuple[str, ...]
+    tie_at: str | None
+    lot_used: bool
+
+
 def _outcome(
     spec: MatterSpec,
     procedure: Procedure,
@@ -257,7 +272,7 @@ def _outcome(
     p_area: int,
     p_head: int,
     quorum: bool,
-) -> dict[str, object]:
+) -> _Outcome:
     if not quorum:
         return {"status": "no_quorum", "winners": (), "alternates": ()}
     passing = [opt for opt in options if opt.passed]
