@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, inspect  # noqa: E402
+from synthetic import answer  # noqa: E402
 
 from voting import create_app  # noqa: E402
 from voting.db import db  # noqa: E402
@@ -37,20 +38,6 @@ MATTERS = [
     ("调整物业服务收费标准", "ordinary", "motion", 1, 0, [("agree", "同意"), ("disagree", "反对")]),
 ]
 T0 = datetime(2024, 5, 1, tzinfo=UTC)
-
-
-def answer(rng: random.Random, kind: str, codes: list[str], seats: int) -> object:
-    """One voter's answer to one matter."""
-    roll = rng.random()
-    if roll < 0.03:
-        return []
-    if roll < 0.04:
-        return "invalid"
-    if kind == "motion":
-        return ["agree"] if roll < 0.8 else ["disagree"]
-    if kind == "selection":
-        return [codes[0] if roll < 0.7 else rng.choice(codes)]
-    return sorted(rng.sample(codes[:9] if roll < 0.9 else codes, rng.randint(1, seats)))
 
 
 def seed(n: int, rng: random.Random) -> tuple[int, int]:

@@ -23,6 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from synthetic import answer  # noqa: E402
+
 from voting.crypto import (  # noqa: E402
     GENESIS,
     canonical,
@@ -71,20 +73,6 @@ def matter_definitions() -> list[dict]:
         }
         for mid, category, kind, options, seats, alternates, minimum in MATTERS
     ]
-
-
-def answer(rng: random.Random, kind: str, options: list[str], seats: int) -> object:
-    """One voter's answer to one matter."""
-    roll = rng.random()
-    if roll < 0.03:
-        return []
-    if roll < 0.04:
-        return "invalid"
-    if kind == "motion":
-        return ["agree"] if roll < 0.8 else ["disagree"]
-    if kind == "selection":
-        return [options[0] if roll < 0.7 else rng.choice(options)]
-    return sorted(rng.sample(options[:9] if roll < 0.9 else options, rng.randint(1, seats)))
 
 
 def make_board(n: int, rng: random.Random) -> list[dict]:

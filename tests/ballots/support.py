@@ -77,8 +77,14 @@ class Opened:
     codes: list[dict[str, str]]
     tokens: dict[str, str] = field(default_factory=dict)
     voter_ids: dict[str, int] = field(default_factory=dict)
+    credential_ids: dict[str, int] = field(default_factory=dict)
     #: Person key -> the voter's units as the pages show them ("1号楼 101").
     labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def matter_id(self) -> str:
+        """The first matter's id (meetings of one motion)."""
+        return self.matter_ids[0]
 
     def answers(self, choices: dict[int, list[str] | str]) -> dict:
         """Answers by matter index and option labels, as matter ids and option codes."""
@@ -112,7 +118,13 @@ class MeetingKit:
             db.session.commit()
             return community.id
 
-    def open(self, community_id: int, matters: list[dict], title: str = "业主大会会议") -> Opened:
+    def open(
+        self,
+        community_id: int,
+        matters: list[dict],
+        title: str = "业主大会会议",
+        days_left: int = 10,
+    ) -> Opened:
         """Plan, approve, announce and open a meeting whose window contains now."""
         from voting.meetings import services
         from voting.meetings.credentials import credential_token
@@ -120,7 +132,7 @@ class MeetingKit:
         from voting.rosters.models import Community
 
         now = utcnow()
-        opens_at, closes_at = now - timedelta(hours=1), now + timedelta(days=10)
+        opens_at, closes_at = now - timedelta(hours=1), now + timedelta(days=days_left)
         with self.app.app_context():
             community = db.session.get(Community, community_id)
             meeting = services.create_meeting(community, title, opens_at, closes_at, matters)
@@ -144,6 +156,7 @@ class MeetingKit:
             for voter, credential in rows:
                 opened.tokens[voter.person_key] = credential_token(credential)
                 opened.voter_ids[voter.person_key] = voter.id
+                opened.credential_ids[voter.person_key] = credential.id
             for voter in db.session.scalars(select(Voter).where(Voter.meeting_id == meeting.id)):
                 opened.voter_ids.setdefault(voter.person_key, voter.id)
                 opened.labels[voter.person_key] = "、".join(voter.units)

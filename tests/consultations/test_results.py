@@ -130,28 +130,17 @@ def test_invalid_answers_are_refused_and_nothing_is_kept(app, community, topics,
 def test_the_unique_constraint_holds_one_set_per_participant(app, community, topics):
     topic = topics.make(community)
     person = topics.participant(topic, "1号楼", "101")
+
+    def answer_set(choice: str) -> ConsultationAnswerSet:
+        return ConsultationAnswerSet(
+            consultation_id=topic.id, community_id=community.id, participant_id=person.id,
+            answers={"q1": [choice]}, submitted_at=db.func.now(), updated_at=db.func.now(),
+        )  # fmt: skip
+
     with app.app_context():
-        db.session.add(
-            ConsultationAnswerSet(
-                consultation_id=topic.id,
-                community_id=community.id,
-                participant_id=person.id,
-                answers={"q1": ["1"]},
-                submitted_at=db.func.now(),
-                updated_at=db.func.now(),
-            )
-        )
+        db.session.add(answer_set("1"))
         db.session.commit()
-        db.session.add(
-            ConsultationAnswerSet(
-                consultation_id=topic.id,
-                community_id=community.id,
-                participant_id=person.id,
-                answers={"q1": ["2"]},
-                submitted_at=db.func.now(),
-                updated_at=db.func.now(),
-            )
-        )
+        db.session.add(answer_set("2"))
         with pytest.raises(Exception, match="(?i)unique"):
             db.session.commit()
         db.session.rollback()

@@ -1,11 +1,11 @@
 """Helpers of the supervision tests: communities with owners who can confirm their identity,
 meetings driven through the meetings services into the state a test needs."""
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from tests.ballots.support import MeetingKit, Opened
 from voting.db import db, utcnow
 
 HEADER = "building,unit,unit_type,registered_area,owner,owner_key,id_number,phone\n"
@@ -25,18 +25,6 @@ def roster_csv(owners: int) -> bytes:
 def last4(owner: str) -> str:
     """The four digits owner ``o<n>`` confirms their identity with."""
     return f"{int(owner[1:]):04d}"
-
-
-@dataclass
-class Opened:
-    """An open meeting: ids, and each voter's token, voter id and credential id."""
-
-    meeting_id: int
-    community_id: int
-    matter_id: str
-    tokens: dict[str, str] = field(default_factory=dict)
-    voter_ids: dict[str, int] = field(default_factory=dict)
-    credential_ids: dict[str, int] = field(default_factory=dict)
 
 
 class World:
@@ -80,34 +68,8 @@ class World:
             return meeting.id
 
     def open(self, community_id: int, title: str = "业主大会会议", days_left: int = 10) -> Opened:
-        """A meeting whose window contains now, opened: credentials issued to every voter."""
-        from voting.meetings import services
-        from voting.meetings.credentials import credential_token
-        from voting.meetings.models import Credential, Meeting, Voter
-        from voting.rosters.models import Community
-
-        now = utcnow()
-        opens, closes = now - timedelta(hours=1), now + timedelta(days=days_left)
-        with self.app.app_context():
-            community = db.session.get(Community, community_id)
-            meeting = services.create_meeting(community, title, opens, closes, [MOTION])
-            services.submit_meeting(meeting, now=opens - timedelta(days=30))
-            services.approve_meeting(meeting, now=opens - timedelta(days=25))
-            services.announce_meeting(meeting, now=opens - timedelta(days=20))
-            services.open_meeting(meeting, now=now)
-            db.session.commit()
-            meeting = db.session.get(Meeting, meeting.id)
-            opened = Opened(meeting.id, community_id, meeting.matters[0].public_id)
-            rows = db.session.execute(
-                select(Voter, Credential)
-                .join(Credential, Credential.voter_id == Voter.id)
-                .where(Voter.meeting_id == meeting.id)
-            )
-            for voter, credential in rows:
-                opened.tokens[voter.person_key] = credential_token(credential)
-                opened.voter_ids[voter.person_key] = voter.id
-                opened.credential_ids[voter.person_key] = credential.id
-            return opened
+        """A meeting of one motion whose window contains now, opened: credentials issued."""
+        return MeetingKit(self.app).open(community_id, [MOTION], title, days_left=days_left)
 
     def vote(
         self,
