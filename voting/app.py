@@ -76,6 +76,7 @@ def _import_models() -> None:
     import voting.ballots.models  # noqa: F401
     import voting.consultations.models  # noqa: F401
     import voting.meetings.models  # noqa: F401
+    import voting.messages.models  # noqa: F401
     import voting.results.models  # noqa: F401
     import voting.rosters.models  # noqa: F401
     import voting.supervision.models  # noqa: F401

@@ -17,6 +17,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(audit_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(worker_command)
     from voting.results.cli import keys_group
 
     app.cli.add_command(keys_group)
@@ -164,5 +165,39 @@ def demo_command(host, port, no_serve):
     if not no_serve:
         from werkzeug.serving import run_simple
 
+        from voting.messages.worker import start_in_thread
+
+        app = current_app._get_current_object()
+        # Messages to owners' phones are sent by the worker, here in a thread of the demo;
+        # with no provider configured they are printed (console).
+        start_in_thread(app)
         # Flask's app.run() refuses to start inside a CLI command; serve the app directly.
-        run_simple(host, port, current_app._get_current_object(), threaded=True)
+        run_simple(host, port, app, threaded=True)
+
+
+@click.command("worker")
+@with_appcontext
+@click.option("--once", is_flag=True, help="send what is due now, then stop")
+@click.option("--interval", default=2.0, type=float, help="seconds between rounds")
+def worker_command(once, interval):
+    """Send queued messages to owners' phones (VOTING_SMS_PROVIDER), retrying refusals."""
+    import threading
+
+    from voting.messages.providers import make_provider
+    from voting.messages.worker import deliver_due, run_worker
+
+    _require_schema()
+    try:
+        provider = make_provider(current_app.config)
+    except (ImportError, ValueError) as error:
+        raise click.ClickException(f"the SMS provider cannot start: {error}") from None
+    if once:
+        sent = deliver_due(provider)
+        click.echo(f"sent {sent} message(s)")
+        return
+    click.echo(f"sending messages through {provider.name}; Ctrl-C stops")
+    stop = threading.Event()
+    try:
+        run_worker(current_app._get_current_object(), stop, interval)
+    except KeyboardInterrupt:
+        stop.set()

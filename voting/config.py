@@ -63,6 +63,9 @@ def load_config() -> dict:
         "SESSION_COOKIE_SECURE": os.environ.get("VOTING_SECURE_COOKIES", "0") == "1",
         "PUBLIC_URL": os.environ.get("VOTING_PUBLIC_URL", ""),
         "PROXY_HOPS": int(os.environ.get("VOTING_PROXY_HOPS", "0")),
+        "VOTING_SMS_PROVIDER": os.environ.get("VOTING_SMS_PROVIDER", "console"),
+        **{key: value for key, value in os.environ.items() if key.startswith(SMS_PREFIXES)},
+        **{key: int(os.environ[key]) for key in MESSAGE_DEFAULTS if key in os.environ},
         **{key: int(os.environ[key]) for key in ANOMALY_DEFAULTS if key in os.environ},
         **{key: int(os.environ[key]) for key in INPUT_DEFAULTS if key in os.environ},
         **{
@@ -84,6 +87,14 @@ RATE_LIMITS = {
     "RECEIPT_RATE_LIMIT": "60 per minute",  # public receipt look-ups, per client address
 }
 
+
+#: The SMS providers' own settings (voting/messages/providers.py); README lists them.
+SMS_PREFIXES = ("VOTING_ALIYUN_", "VOTING_TENCENT_")
+
+#: Limits of messages to owners' phones (voting/messages).
+MESSAGE_DEFAULTS = {
+    "VOTING_SMS_PER_PHONE_HOUR": 10,
+}
 
 #: Thresholds of the anomaly checks (voting/supervision/anomalies.py); README lists them.
 ANOMALY_DEFAULTS = {
@@ -124,4 +135,5 @@ DEFAULTS = {
     **RATE_LIMITS,
     **ANOMALY_DEFAULTS,
     **INPUT_DEFAULTS,
+    **MESSAGE_DEFAULTS,
 }

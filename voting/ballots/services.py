@@ -31,8 +31,10 @@ from voting.crypto.tokens import token_hash
 from voting.db import db, utcnow
 from voting.meetings.credentials import credential_for_token
 from voting.meetings.models import Credential, Meeting, Voter
+from voting.messages.outbox import queue_ballot_alert
 from voting.rosters.identity import check_last4
 from voting.rules.numbers import fmt_area
+from voting.web import current_lang
 
 log = logging.getLogger(__name__)
 #: Sent with the credential after each wrong identity check; supervision keeps the address.
@@ -226,12 +228,19 @@ def board_entry(ballot: Ballot, voter: Voter) -> dict:
 
 
 def insert_ballot(
-    ballot: Ballot, voter: Voter, community_id: int, actor: str, *, log_at_commit: bool = False
+    ballot: Ballot,
+    voter: Voter,
+    community_id: int,
+    actor: str,
+    *,
+    log_at_commit: bool = False,
+    lang: str = "zh",
 ) -> Ballot:
     """Insert a ballot under the one-ballot-per-voter constraint and log its board entry.
 
     ``log_at_commit`` appends the log entry when the transaction commits (online casting,
-    committed by ``durable_ballot``): see ``record_event_at_commit``.
+    committed by ``durable_ballot``): see ``record_event_at_commit``. Each phone of the
+    owner is told, in the same transaction, that a ballot was recorded in their name.
     """
     values = {
         "meeting_id": ballot.meeting_id, "community_id": ballot.community_id,
@@ -256,6 +265,9 @@ def insert_ballot(
         community_id=community_id,
         actor=actor,
     )
+    queue_ballot_alert(community_id=community_id, meeting_id=ballot.meeting_id,
+                       voter_id=ballot.voter_id, phones_sealed=voter.phones_sealed,
+                       channel=ballot.channel, at=ballot.cast_at, lang=lang)  # fmt: skip
     return ballot
 
 
@@ -264,7 +276,7 @@ def insert_ballot(
 _CREDENTIAL_COLUMNS = (Credential.meeting_id, Credential.community_id, Credential.voter_id,
                        Credential.revoked_at, Credential.locked_at)  # fmt: skip
 _VOTER_COLUMNS = (Voter.meeting_id, Voter.community_id, Voter.area, Voter.can_vote, Voter.salt,
-                  Voter.id_last4_hash, Voter.phone_last4_hash)  # fmt: skip
+                  Voter.id_last4_hash, Voter.phone_last4_hash, Voter.phones_sealed)  # fmt: skip
 _MEETING_COLUMNS = (
     Meeting.community_id, Meeting.opens_at, Meeting.closes_at, Meeting.submitted_at,
     Meeting.approved_at, Meeting.announced_at, Meeting.opened_at, Meeting.closed_at,
@@ -341,7 +353,10 @@ def cast_ballot(
         source_hash=source_hash(source),
         desk_id=desk_id,
     )
-    return insert_ballot(ballot, voter, meeting.community_id, RESIDENT, log_at_commit=True)
+    lang = current_lang() if voter.phones_sealed else "zh"
+    return insert_ballot(
+        ballot, voter, meeting.community_id, RESIDENT, log_at_commit=True, lang=lang
+    )
 
 
 @contextmanager

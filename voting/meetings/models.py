@@ -190,6 +190,9 @@ class Voter(Base):
     salt: Mapped[str | None] = mapped_column(String(32))
     id_last4_hash: Mapped[str | None] = mapped_column(String(64))
     phone_last4_hash: Mapped[str | None] = mapped_column(String(64))
+    #: The owners' phones, sealed (voting.rosters.phones), the checked one first; for the
+    #: one-time code and ballot alerts only.
+    phones_sealed: Mapped[str | None] = mapped_column(Text)
 
 
 class Credential(Base):

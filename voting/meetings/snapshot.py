@@ -11,6 +11,7 @@ from voting.meetings.errors import MeetingError, problem
 from voting.meetings.models import Meeting, RosterSnapshot, Voter
 from voting.rosters.identity import mask_name
 from voting.rosters.models import Holding, Owner, Unit
+from voting.rosters.phones import open_phones, seal_phones
 from voting.rosters.services import unit_records
 from voting.rules.numbers import fmt_area
 from voting.rules.persons import DEVELOPER_KEY, AreaUnresolved, Person, UnitRecord, build_persons
@@ -27,6 +28,7 @@ class _Holder:
     salt: str
     id_last4_hash: str | None
     phone_last4_hash: str | None
+    phone_sealed: str | None
 
 
 def freeze_roster(meeting: Meeting, now: datetime) -> tuple[RosterSnapshot, int]:
@@ -88,13 +90,16 @@ def _units_and_holders(community_id: int) -> tuple[dict[str, Unit], dict[str, li
             Owner.salt,
             Owner.id_last4_hash,
             Owner.phone_last4_hash,
+            Owner.phone_sealed,
         )
         .join(Owner, Owner.id == Holding.owner_id)
         .where(Holding.community_id == community_id)
         .order_by(Holding.id)
     )
-    for unit_id, is_rep, key, name, salt, id4, phone4 in rows:
-        holders.setdefault(str(unit_id), []).append(_Holder(key, name, is_rep, salt, id4, phone4))
+    for unit_id, is_rep, key, name, salt, id4, phone4, phone in rows:
+        holders.setdefault(str(unit_id), []).append(
+            _Holder(key, name, is_rep, salt, id4, phone4, phone)
+        )
     return units, holders
 
 
@@ -125,7 +130,17 @@ def _voter_row(meeting: Meeting, person: Person, units: dict, holders: dict) -> 
         "salt": voter.salt if voter else None,
         "id_last4_hash": voter.id_last4_hash if voter else None,
         "phone_last4_hash": voter.phone_last4_hash if voter else None,
+        "phones_sealed": _phones(voter, people.values()),
     }
+
+
+def _phones(voter: _Holder | None, people) -> str | None:
+    """The person's phones sealed as one value, the checked one (the voter's) first."""
+    holders = [voter, *people] if voter else list(people)
+    sealed = [h.phone_sealed for h in holders if h.phone_sealed]
+    if not sealed:
+        return None
+    return seal_phones([phone for value in sealed for phone in open_phones(value)])
 
 
 def _display_name(person: Person, people: dict[str, _Holder], rep: _Holder | None) -> str:

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voting.db import Area, Base, created_at, intpk
@@ -93,6 +93,8 @@ class Owner(Base):
     phone_hash: Mapped[str | None] = mapped_column(String(64))
     phone_last4_hash: Mapped[str | None] = mapped_column(String(64))
     phone_masked: Mapped[str | None] = mapped_column(String(32))
+    #: The phone itself, sealed (voting.rosters.phones), for messages only: never shown.
+    phone_sealed: Mapped[str | None] = mapped_column(Text)
 
     holdings: Mapped[list["Holding"]] = relationship(back_populates="owner")
 

@@ -28,6 +28,7 @@ from voting.rosters.models import (
     RosterImport,
     Unit,
 )
+from voting.rosters.phones import seal_phones
 from voting.rules.persons import RosterTotals, UnitRecord, build_persons, roster_totals
 from voting.rules.procedure import Procedure
 
@@ -236,6 +237,7 @@ def _owner_row(community_id: int, draft: _OwnerDraft) -> dict:
     row["phone_hash"] = salted_hash(salt, draft.phone) if draft.phone else None
     row["phone_last4_hash"] = last4_hash(salt, draft.phone) if draft.phone else None
     row["phone_masked"] = mask_phone(draft.phone) if draft.phone else None
+    row["phone_sealed"] = seal_phones([draft.phone]) if draft.phone else None
     return row
 
 

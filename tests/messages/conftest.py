@@ -1,0 +1,46 @@
+"""Fixtures of the messages tests: the ``file:`` provider, read as an owner's phone would."""
+
+import json
+
+import pytest
+from argon2 import PasswordHasher
+
+from tests.ballots.support import MeetingKit
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    monkeypatch.setattr(
+        "voting.auth.services._hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    )
+
+
+@pytest.fixture
+def phone_file(tmp_path):
+    return tmp_path / "phones.jsonl"
+
+
+@pytest.fixture
+def app_config(app_config, phone_file):
+    return {**app_config, "VOTING_SMS_PROVIDER": f"file:{phone_file}"}
+
+
+@pytest.fixture
+def kit(app):
+    return MeetingKit(app)
+
+
+def received(phone_file, to: str | None = None) -> list[dict]:
+    """The messages the file provider delivered (to one phone, if given)."""
+    if not phone_file.exists():
+        return []
+    lines = [json.loads(line) for line in phone_file.read_text().splitlines()]
+    return [m for m in lines if to is None or m["to"] == to]
+
+
+def deliver(app) -> int:
+    """Run the worker once, as ``voting worker --once`` does."""
+    from voting.messages.worker import deliver_due
+
+    with app.app_context():
+        return deliver_due()
