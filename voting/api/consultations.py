@@ -172,7 +172,13 @@ def _owner(token: str, data: dict | None = None):
         if not isinstance(typed, str):
             message = "verification: the last four characters of the ID number or phone"
             raise ApiError(403, "verification_required", message)
-        if not check_participant(participant, typed):
+        try:
+            right = check_participant(participant, typed)
+        except services.ConsultationError:  # locked by a parallel try meanwhile
+            db.session.rollback()
+            message = "too many wrong tries; ask the committee to unlock"
+            raise ApiError(403, "locked", message) from None
+        if not right:
             # The wrong try must count although the answer is an error.
             note_failure()
             db.session.commit()

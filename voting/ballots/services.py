@@ -28,7 +28,7 @@ from voting.ballots.errors import BallotError
 from voting.ballots.models import Ballot
 from voting.crypto.canonical import canonical
 from voting.crypto.tokens import token_hash
-from voting.db import db, utcnow
+from voting.db import db, give_back_try, take_try, utcnow
 from voting.meetings.credentials import credential_for_token
 from voting.meetings.models import Credential, Meeting, Voter
 from voting.messages.outbox import queue_ballot_alert
@@ -156,42 +156,32 @@ def needs_identity(voter: Voter) -> bool:
 def check_identity(credential: Credential, voter: Voter, typed: str, now: datetime) -> None:
     """Check the last four digits; a wrong try is counted and the fifth locks the link.
 
-    Raises BallotError with ``keep`` set, so that the caller commits the count.
+    A try is taken before the answer is compared (``take_try``): thirty parallel tries
+    compare five answers at most, and none once the link is locked. Raises BallotError with
+    ``keep`` set, so that the caller commits the count.
     """
     typed = typed if isinstance(typed, str) else ""
+    taken = take_try(Credential, credential.id, MAX_FAILED_CHECKS)
+    if taken is None:
+        _lock(credential, now)
+        raise refusal("locked", keep=True)
     if check_last4(voter.salt, voter.id_last4_hash, typed) or check_last4(
         voter.salt, voter.phone_last4_hash, typed
     ):
+        give_back_try(Credential, credential.id)
         credential.verified_at = now
         return
-    # One UPDATE, so that parallel wrong tries are all counted.
-    failed = db.session.scalar(
-        update(Credential)
-        .where(Credential.id == credential.id)
-        .values(failed_checks=Credential.failed_checks + 1)
-        .returning(Credential.failed_checks)
-    )
     log.warning(
         "identity check failed for credential %s (%s of %s)",
         credential.id,
-        failed,
+        taken,
         MAX_FAILED_CHECKS,
     )
     identity_check_failed.send(credential, now=now)
-    if failed >= MAX_FAILED_CHECKS:
-        db.session.execute(
-            update(Credential)
-            .where(Credential.id == credential.id, Credential.locked_at.is_(None))
-            .values(locked_at=now)
-        )
-        record_event(
-            "credential.locked",
-            {"meeting_id": credential.meeting_id, "credential_id": credential.id},
-            community_id=credential.community_id,
-            actor=RESIDENT,
-        )
+    if taken >= MAX_FAILED_CHECKS:
+        _lock(credential, now)
         raise refusal("locked", keep=True)
-    left = MAX_FAILED_CHECKS - failed
+    left = MAX_FAILED_CHECKS - taken
     raise BallotError(
         "verification_failed",
         f"号码不对，请再核对一次。再错 {left} 次，此链接将被锁定。",
@@ -199,6 +189,22 @@ def check_identity(credential: Credential, voter: Voter, typed: str, now: dateti
         status=403,
         keep=True,
     )
+
+
+def _lock(credential: Credential, now: datetime) -> None:
+    """Lock the link (once: the first of parallel tries to find it spent logs it)."""
+    locked = db.session.execute(
+        update(Credential)
+        .where(Credential.id == credential.id, Credential.locked_at.is_(None))
+        .values(locked_at=now)
+    ).rowcount
+    if locked:
+        record_event(
+            "credential.locked",
+            {"meeting_id": credential.meeting_id, "credential_id": credential.id},
+            community_id=credential.community_id,
+            actor=RESIDENT,
+        )
 
 
 def source_hash(address: str | None) -> str | None:
