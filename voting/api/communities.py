@@ -86,6 +86,8 @@ def put_roster(community_id: int):
         raise ApiError(422, "invalid", "a multipart field 'file' is required", [{"field": "file"}])
     try:
         report = services.import_roster(community, upload.read(), upload.filename or "")
+    except services.RosterFrozen as frozen:
+        raise ApiError(409, "roster_frozen", frozen.text(current_lang())) from None
     except RosterRejected as rejected:
         lang = current_lang()
         details = [p.as_dict(lang) for p in rejected.problems]

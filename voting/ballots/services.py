@@ -25,7 +25,7 @@ from voting.audit import services as audit
 from voting.audit.services import record_event, record_event_at_commit
 from voting.ballots.answers import ballot_form, check_answers
 from voting.ballots.errors import BallotError
-from voting.ballots.models import Ballot
+from voting.ballots.models import Ballot, BallotConflict
 from voting.crypto.canonical import canonical
 from voting.crypto.tokens import token_hash
 from voting.db import db, give_back_try, take_try, utcnow
@@ -360,9 +360,39 @@ def cast_ballot(
         desk_id=desk_id,
     )
     lang = current_lang() if voter.phones_sealed else "zh"
-    return insert_ballot(
-        ballot, voter, meeting.community_id, RESIDENT, log_at_commit=True, lang=lang
+    try:
+        return insert_ballot(
+            ballot, voter, meeting.community_id, RESIDENT, log_at_commit=True, lang=lang
+        )
+    except BallotError as error:
+        if error.code == "already_voted":
+            list_online_conflict(meeting.id, meeting.community_id, voter.id, now)
+        raise
+
+
+#: How the conflict list names the ballot already counted.
+_COUNTED = {"paper": "纸质票", "proxy": "委托投票"}
+
+
+def list_online_conflict(meeting_id: int, community_id: int, voter_id: int, now: datetime):
+    """An online attempt after a paper or proxy ballot: undo the attempt, list it as a conflict
+    (as paper after online is) and refuse; the sign that someone voted on paper in the owner's
+    name. Raises the refusal with ``keep`` set, so that the caller commits the listing."""
+    db.session.rollback()  # the attempt's transaction (on PostgreSQL, aborted by the INSERT)
+    existing = db.session.scalar(
+        select(Ballot.channel).where(Ballot.meeting_id == meeting_id, Ballot.voter_id == voter_id)
     )
+    if existing not in _COUNTED:
+        raise refusal("already_voted")
+    db.session.add(
+        BallotConflict(meeting_id=meeting_id, community_id=community_id, voter_id=voter_id,
+                       channel="online", attempted_by=RESIDENT, attempted_at=now,
+                       reason=f"该业主已有{_COUNTED[existing]}选票，本次网络投票未计入")
+    )  # fmt: skip
+    db.session.flush()
+    record_event("ballot.conflict", {"meeting_id": meeting_id, "channel": "online"},
+                 community_id=community_id, actor=RESIDENT)  # fmt: skip
+    raise refusal("already_voted", keep=True)
 
 
 @contextmanager

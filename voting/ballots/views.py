@@ -33,6 +33,7 @@ from voting.ballots.services import (
     check_identity,
     durable_ballot,
     format_receipt,
+    list_online_conflict,
     needs_identity,
     open_link,
 )
@@ -240,6 +241,12 @@ def ballot(token: str):
 def confirm(token: str):
     """Cast the confirmed ballot, or go back to change it."""
     link, refused = _ready_link(token)
+    if link.state == "voted" and link.ballot.channel != "online":
+        try:  # someone holds this link although a paper or proxy ballot counts: list it
+            list_online_conflict(link.meeting.id, link.meeting.community_id, link.voter.id,
+                                 utcnow())  # fmt: skip
+        except BallotError as error:
+            return _refused(link, error)
     if refused is not None:
         return refused
     if not _is_verified(link):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, text
 
 from voting.audit.services import current_actor, record_event
 from voting.db import db, utcnow
@@ -38,6 +38,37 @@ PARKING_POLICIES = ("include", "exclude_area_only", "exclude_entirely")
 
 class CommunityError(ValueError):
     """A community or office could not be created; the message says why."""
+
+
+class RosterFrozen(ValueError):
+    """The roster is frozen by a meeting's notice (DOMAIN.md 2.2 rule 10); names the meeting."""
+
+    def __init__(self, meeting_id: int, title: str) -> None:
+        self.meeting_id, self.title = meeting_id, title
+        super().__init__(self.text("zh"))
+
+    def text(self, lang: str = "zh") -> str:
+        if lang == "en":
+            return (f'The roster is frozen since the notice of meeting #{self.meeting_id} '
+                    f'"{self.title}": it cannot be replaced or edited until that meeting '
+                    "closes. Owners correct it through an objection.")  # fmt: skip
+        return (f"会议“{self.title}”（#{self.meeting_id}）已发布公告，花名册自公告起冻结，"
+                "该会议结束表决前不能替换或修改；业主可通过异议途径更正。")  # fmt: skip
+
+
+#: Meetings whose notice froze the roster: announced, not voided, not yet closed.
+_FREEZING = text(
+    "SELECT id, title FROM meetings WHERE community_id = :community_id "
+    "AND announced_at IS NOT NULL AND voided_at IS NULL AND closed_at IS NULL "
+    "ORDER BY id LIMIT 1"
+)
+
+
+def require_roster_editable(community_id: int) -> None:
+    """Raise RosterFrozen while a meeting's notice freezes the community's roster."""
+    row = db.session.execute(_FREEZING, {"community_id": community_id}).first()
+    if row is not None:
+        raise RosterFrozen(row.id, row.title)
 
 
 def create_office(name: str) -> Office:
@@ -89,7 +120,9 @@ class _OwnerDraft:
 
 
 def import_roster(community: Community, data: bytes, file_name: str) -> dict:
-    """Replace the community's roster with a whole file, or raise RosterRejected (no change)."""
+    """Replace the community's roster with a whole file, or raise RosterRejected (no change);
+    RosterFrozen while a meeting's notice freezes it."""
+    require_roster_editable(community.id)
     parsed = parse_roster(data, file_name, roster_limits())
     owners, unit_owners = _resolve_owners(parsed)
     unit_ids = _replace_roster(community, parsed.rows, owners, unit_owners)
@@ -348,7 +381,10 @@ def search_units(community_id: int, query: str = "", page: int = 1, per_page: in
 
 
 def edit_unit(unit: Unit, changes: dict) -> list[str]:
-    """Change a unit's type, areas or developer flag; logs before and after; returns fields."""
+    """Change a unit's type, areas or developer flag; logs before and after; returns fields.
+
+    Raises RosterFrozen while a meeting's notice freezes the roster."""
+    require_roster_editable(unit.community_id)
     fields = ("unit_type", "registered_area", "surveyed_area", "contract_area", "is_developer_held")
     changed = [name for name in fields if name in changes and getattr(unit, name) != changes[name]]
     if not changed:

@@ -101,6 +101,12 @@ def import_roster(community_id: int):
         upload = form.file.data
         try:
             report = services.import_roster(community, upload.read(), upload.filename or "")
+        except services.RosterFrozen as frozen:
+            db.session.rollback()
+            problems = [frozen.text(current_lang())]
+            return render_template(
+                "rosters/import.html", form=form, community=community, problems=problems
+            ), 409
         except RosterRejected as rejected:
             db.session.rollback()
             problems = [p.describe(current_lang()) for p in rejected.problems]
@@ -149,6 +155,12 @@ def edit_unit(community_id: int, unit_id: int):
                 "is_developer_held": form.is_developer_held.data,
             }
             services.edit_unit(unit, changes)
+        except services.RosterFrozen as frozen:
+            db.session.rollback()
+            flash(frozen.text(current_lang()), "error")
+            return render_template(
+                "rosters/unit.html", form=form, community=community, unit=unit
+            ), 409
         except ValueError:
             db.session.rollback()
             flash(_("面积至少填一项，且必须大于 0、最多两位小数。"), "error")

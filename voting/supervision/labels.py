@@ -49,6 +49,8 @@ EVENT_LABELS = {
     "meeting.tally_failed": _l("计票失败"),
     "meeting.voided": _l("会议作废"),
     "meeting.credentials_exported": _l("导出业主链接"),
+    "meeting.letters_printed": _l("打印表决通知书"),
+    "credential.reissued": _l("补发链接"),
     "result.prepared": _l("准备结果文件"),
     "result.published": _l("签名公布结果"),
     "result.countersigned": _l("街道会签结果"),
@@ -66,7 +68,6 @@ BULK_LABELS = {
     "paper.discarded": _l("作废的录入"),
     "proxy.recorded": _l("委托书"),
     "credential.revoked": _l("作废链接"),
-    "credential.reissued": _l("补发链接"),
     "credential.locked": _l("锁定链接"),
     "roster.error_reported": _l("业主报告名册有误"),
     "roster.error_resolved": _l("处理名册问题"),
@@ -158,6 +159,17 @@ def time_left(delta: timedelta) -> str:
     if seconds >= 3600:
         return _("还剩 %(h)s 小时 %(m)s 分钟", h=seconds // 3600, m=seconds % 3600 // 60)
     return _("还剩 %(m)s 分钟", m=max(1, seconds // 60))
+
+
+def links_held(event_type: str, data: dict) -> int | None:
+    """How many owners' links an event put in someone's hands (export, letters, reissue)."""
+    if event_type == "meeting.credentials_exported":
+        return data.get("rows")
+    if event_type == "meeting.letters_printed":
+        return data.get("letters")
+    if event_type == "credential.reissued":
+        return 1
+    return None
 
 
 def actor_label(actor: str) -> str:

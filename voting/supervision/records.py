@@ -15,7 +15,7 @@ from voting.supervision.models import IdentityCheckFailure
 
 #: Events that come once per ballot or entry: counted on the timeline, not listed.
 BULK_EVENTS = ("ballot.cast", "paper.entered", "paper.discarded", "proxy.recorded",
-               "credential.revoked", "credential.reissued", "credential.locked",
+               "credential.revoked", "credential.locked",
                "roster.error_reported", "roster.error_resolved", "objection.filed")  # fmt: skip
 
 
