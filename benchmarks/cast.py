@@ -106,7 +106,9 @@ class Phase:
         )
 
 
-def reset_and_seed(url: str, voters: int, secret: str) -> tuple[int, list[str], list[str]]:
+def reset_and_seed(
+    url: str, voters: int, secret: str, phones: bool = False
+) -> tuple[int, list[tuple[str, str]], list[str]]:
     """Empty and migrate the database, seed N owners, open a meeting; its id, tokens, matters."""
     from flask_migrate import upgrade
     from sqlalchemy import create_engine, select, text
@@ -138,10 +140,14 @@ def reset_and_seed(url: str, voters: int, secret: str) -> tuple[int, list[str], 
         office = create_office("基准测试街道")
         community = create_community("基准小区", office.id, "owners_committee")
         update_procedure(community, {"parking_policy": "include"})
+        # With --phones every owner has a phone: each ballot passes the identity check and
+        # queues its alert (voting.messages) in the casting transaction.
         rows = [
-            f"{n % 40 + 1}号楼,{n},dwelling,{80 + n % 50}.50,业主{n},k{n}" for n in range(voters)
+            f"{n % 40 + 1}号楼,{n},dwelling,{80 + n % 50}.50,业主{n},k{n},"
+            + (phone_of(n) if phones else "")
+            for n in range(voters)
         ]
-        roster = "building,unit,unit_type,registered_area,owner,owner_key\n" + "\n".join(rows)
+        roster = "building,unit,unit_type,registered_area,owner,owner_key,phone\n" + "\n".join(rows)
         import_roster(community, roster.encode(), "roster.csv")
         now = utcnow()
         opens, closes = now - timedelta(hours=1), now + timedelta(days=10)
@@ -160,10 +166,16 @@ def reset_and_seed(url: str, voters: int, secret: str) -> tuple[int, list[str], 
         services.announce_meeting(meeting, now=opens - timedelta(days=20))
         services.open_meeting(meeting, now=now)
         db.session.commit()
+        from voting.meetings.models import Voter
+
+        # Each token with the last four digits of its owner's phone ("" without --phones).
         tokens = [
-            credential_token(c)
-            for c in db.session.scalars(
-                select(Credential).where(Credential.meeting_id == meeting.id)
+            (credential_token(c), phone_of(int(key[1:]))[-4:] if phones else "")
+            for c, key in db.session.execute(
+                select(Credential, Voter.person_key)
+                .join(Voter, Voter.id == Credential.voter_id)
+                .where(Credential.meeting_id == meeting.id)
+                .order_by(Credential.id)
             )
         ]
         ids = [m.public_id for m in meeting.matters]
@@ -264,6 +276,11 @@ def run_phase(
     phase.seconds += time.perf_counter() - began
 
 
+def phone_of(n: int) -> str:
+    """The phone of owner n in the --phones roster."""
+    return f"139{n:08d}"
+
+
 def run_rounds(port: int, args, bare: list[bytes], ballots: list[bytes]) -> tuple[Phase, Phase]:
     """Alternate slices of both endpoints, so that a change in the machine's load between
     them does not favour either; each phase is bounded by --seconds in all."""
@@ -289,12 +306,15 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument(
+        "--phones", action="store_true", help="owners have phones: identity check and alert"
+    )
     args = parser.parse_args()
     secret = secrets.token_hex(16)
 
     started = time.perf_counter()
     meeting_id, tokens, (motion, selection, *codes) = reset_and_seed(
-        args.database_url, args.voters, secret
+        args.database_url, args.voters, secret, args.phones
     )
     print(
         f"seeded {len(tokens)} voters and opened meeting {meeting_id} "
@@ -305,16 +325,22 @@ def main() -> int:
     try:
         warm = min(len(tokens) // 10, 4 * args.workers * args.threads)
         warm_tokens, tokens = tokens[:warm], tokens[warm:]
+
+        def check(last4: str) -> dict:  # --phones: the identity check of the owner's phone
+            return {"verification": last4} if last4 else {}
+
         ballots = [
             json.dumps({"token": token, "answers": {
-                motion: [["agree"], ["disagree"], []][n % 3], selection: [codes[n % 3]]}}).encode()
-            for n, token in enumerate(tokens)
+                motion: [["agree"], ["disagree"], []][n % 3], selection: [codes[n % 3]]},
+                **check(last4)}).encode()
+            for n, (token, last4) in enumerate(tokens)
         ]  # fmt: skip
         bare = [json.dumps({"note": f"row {n}"}).encode() for n in range(len(tokens))]
         # Warm every worker's connections and caches on both endpoints; not counted.
         warm_bare = [json.dumps({"note": "warm"}).encode() for _ in warm_tokens]
         warm_cast = [
-            json.dumps({"token": t, "answers": {motion: []}}).encode() for t in warm_tokens
+            json.dumps({"token": t, "answers": {motion: []}, **check(last4)}).encode()
+            for t, last4 in warm_tokens
         ]
         run_phase(Phase("warm"), port, args.clients, warm_bare, BARE_PATH, 10)
         run_phase(Phase("warm"), port, args.clients, warm_cast, CAST_PATH, 10)
@@ -324,6 +350,7 @@ def main() -> int:
         process.wait(timeout=30)
     print(
         f"gunicorn {args.workers} workers x {args.threads} threads, {args.clients} clients, "
+        f"{'owners with phones (check and alert), ' if args.phones else ''}"
         f"PostgreSQL, loopback, {args.rounds} alternating rounds; {os.cpu_count()} CPUs, "
         f"load average {load_before:.1f} before and {os.getloadavg()[0]:.1f} after"
     )
