@@ -112,49 +112,37 @@ def _sqlite_begin(conn):
     conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
-def take_try(model, row_id: int, limit: int) -> int | None:
-    """Count one more try on a row's ``failed_checks``, unless ``limit`` tries were counted or
-    the row is locked: the try's number (1..limit), or None when no try is left.
+def count_try(model, row_id: int, limit: int, *, right: bool, **on_right) -> int | None:
+    """Count a try of a row's ``failed_checks`` in one statement, unless ``limit`` wrong tries
+    were counted or the row is locked: the count after this try, or None when no try is left.
 
-    Counted and checked in one statement (UPDATE … WHERE failed_checks < limit RETURNING), so
-    that parallel tries can never check more than ``limit`` answers: on PostgreSQL each waits
-    for the row and re-reads it; SQLite writes one transaction at a time. The caller checks
-    the answer only with a number in hand, and gives the try back (``give_back_try``) or
-    resets the count when the answer was right.
+    A wrong try adds one (UPDATE … SET failed_checks = failed_checks + 1 WHERE failed_checks <
+    limit RETURNING); a right one sets ``on_right`` under the same condition and adds nothing.
+    So parallel tries can never get more than ``limit`` wrong answers counted, and no answer,
+    right or wrong, counts once they are: on PostgreSQL each waits for the row and re-reads
+    it; SQLite writes one transaction at a time.
     """
     from sqlalchemy import update
 
-    taken = db.session.scalar(
+    values = on_right if right else {"failed_checks": model.failed_checks + 1}
+    count = db.session.scalar(
         update(model)
         .where(model.id == row_id, model.failed_checks < limit, model.locked_at.is_(None))
-        .values(failed_checks=model.failed_checks + 1)
+        .values(**values)
         .returning(model.failed_checks)
         .execution_options(synchronize_session=False)
     )
-    _show_count(model, row_id, taken)
-    return taken
+    _show_count(model, row_id, count, on_right if right else {})
+    return count
 
 
-def give_back_try(model, row_id: int, *, reset: bool = False) -> None:
-    """Undo a try taken by ``take_try`` for a right answer (or reset the count to zero)."""
-    from sqlalchemy import update
-
-    value = 0 if reset else model.failed_checks - 1
-    left = db.session.scalar(
-        update(model)
-        .where(model.id == row_id, model.failed_checks > 0)
-        .values(failed_checks=value)
-        .returning(model.failed_checks)
-        .execution_options(synchronize_session=False)
-    )
-    _show_count(model, row_id, left)
-
-
-def _show_count(model, row_id: int, count: int | None) -> None:
-    """Let a loaded row read the count the database holds, without a write of its own."""
+def _show_count(model, row_id: int, count: int | None, values: dict) -> None:
+    """Let a loaded row read what the database holds now, without a write of its own."""
     from sqlalchemy.orm.attributes import set_committed_value
     from sqlalchemy.orm.util import identity_key
 
     loaded = db.session.identity_map.get(identity_key(model, row_id))
     if loaded is not None and count is not None:
         set_committed_value(loaded, "failed_checks", count)
+        for name, value in values.items():
+            set_committed_value(loaded, name, value)

@@ -1,5 +1,8 @@
 """Messages to owners: the outbox, and owners' phones sealed at rest.
 
+The outbox has no foreign keys: every ballot writes a row in its casting transaction, and
+a key would lock the meeting's and community's rows once more per ballot.
+
 Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-03 20:30:00.000000
@@ -36,15 +39,6 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("sent_at", sa.DateTime(), nullable=True),
         sa.Column("last_error", sa.String(length=300), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["community_id"], ["communities.id"], name=op.f("fk_messages_community_id_communities")
-        ),
-        sa.ForeignKeyConstraint(
-            ["meeting_id"], ["meetings.id"], name=op.f("fk_messages_meeting_id_meetings")
-        ),
-        sa.ForeignKeyConstraint(
-            ["voter_id"], ["voters.id"], name=op.f("fk_messages_voter_id_voters")
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_messages")),
     )
     with op.batch_alter_table("messages", schema=None) as batch_op:
@@ -67,7 +61,6 @@ def downgrade():
         batch_op.drop_column("phone_sealed")
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_messages_recipient_hash"))
-        batch_op.drop_index(batch_op.f("ix_messages_meeting_id"))
         batch_op.drop_index("ix_messages_voter")
         batch_op.drop_index("ix_messages_due")
     op.drop_table("messages")

@@ -28,7 +28,7 @@ from voting.ballots.errors import BallotError
 from voting.ballots.models import Ballot, BallotConflict
 from voting.crypto.canonical import canonical
 from voting.crypto.tokens import token_hash
-from voting.db import db, give_back_try, take_try, utcnow
+from voting.db import count_try, db, utcnow
 from voting.meetings.credentials import credential_for_token
 from voting.meetings.models import Credential, Meeting, Voter
 from voting.messages.outbox import queue_ballot_alert
@@ -156,32 +156,31 @@ def needs_identity(voter: Voter) -> bool:
 def check_identity(credential: Credential, voter: Voter, typed: str, now: datetime) -> None:
     """Check the last four digits; a wrong try is counted and the fifth locks the link.
 
-    A try is taken before the answer is compared (``take_try``): thirty parallel tries
-    compare five answers at most, and none once the link is locked. Raises BallotError with
-    ``keep`` set, so that the caller commits the count.
+    The answer counts only with the link's count in one statement (``count_try``): thirty
+    parallel tries get five wrong answers counted at most, and no answer counts once the
+    link is spent. Raises BallotError with ``keep`` set, so that the caller commits the count.
     """
     typed = typed if isinstance(typed, str) else ""
-    taken = take_try(Credential, credential.id, MAX_FAILED_CHECKS)
-    if taken is None:
+    right = check_last4(voter.salt, voter.id_last4_hash, typed) or check_last4(
+        voter.salt, voter.phone_last4_hash, typed
+    )
+    count = count_try(Credential, credential.id, MAX_FAILED_CHECKS, right=right, verified_at=now)
+    if count is None:
         _lock(credential, now)
         raise refusal("locked", keep=True)
-    if check_last4(voter.salt, voter.id_last4_hash, typed) or check_last4(
-        voter.salt, voter.phone_last4_hash, typed
-    ):
-        give_back_try(Credential, credential.id)
-        credential.verified_at = now
+    if right:
         return
     log.warning(
         "identity check failed for credential %s (%s of %s)",
         credential.id,
-        taken,
+        count,
         MAX_FAILED_CHECKS,
     )
     identity_check_failed.send(credential, now=now)
-    if taken >= MAX_FAILED_CHECKS:
+    if count >= MAX_FAILED_CHECKS:
         _lock(credential, now)
         raise refusal("locked", keep=True)
-    left = MAX_FAILED_CHECKS - taken
+    left = MAX_FAILED_CHECKS - count
     raise BallotError(
         "verification_failed",
         f"号码不对，请再核对一次。再错 {left} 次，此链接将被锁定。",

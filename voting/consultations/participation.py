@@ -18,7 +18,7 @@ from voting.consultations.models import (
 )
 from voting.consultations.services import ConsultationError, log, plain_text, require
 from voting.crypto.tokens import token_hash
-from voting.db import db, give_back_try, take_try, utcnow
+from voting.db import count_try, db, utcnow
 from voting.rosters.identity import check_last4
 
 MAX_FAILED_CHECKS = 5
@@ -86,16 +86,18 @@ def check_participant(participant: ConsultationParticipant, typed: str) -> bool:
             _("花名册中没有您的证件号或手机号，无法在线核实身份；请使用业委会发给您的个人链接。")
         )
     salt, typed = participant.salt or "", (typed or "").strip()
-    # A try is taken before the answer is compared, in one statement (voting.db.take_try):
-    # thirty parallel tries compare five answers at most.
-    taken = take_try(ConsultationParticipant, participant.id, MAX_FAILED_CHECKS)
+    right = check_last4(salt, participant.id_last4_hash, typed) or check_last4(
+        salt, participant.phone_last4_hash, typed
+    )
+    # Counted in one statement (voting.db.count_try): thirty parallel tries get five wrong
+    # answers counted at most, and none counts once the owner is locked.
+    taken = count_try(
+        ConsultationParticipant, participant.id, MAX_FAILED_CHECKS, right=right, failed_checks=0
+    )
     if taken is None:
         raise ConsultationError(_("尝试次数过多，已锁定。请联系业委会核实身份后解锁。"))
-    if check_last4(salt, participant.id_last4_hash, typed) or check_last4(
-        salt, participant.phone_last4_hash, typed
-    ):
+    if right:
         first = participant.verified_at is None
-        give_back_try(ConsultationParticipant, participant.id, reset=True)
         participant.verified_at = participant.verified_at or utcnow()
         if first:
             _log_participant(participant, "participant_verified")

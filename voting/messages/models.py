@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from voting.db import Base, bigpk
@@ -24,12 +24,12 @@ class Message(Base):
         Index("ix_messages_voter", "voter_id", "kind", "created_at"),
     )
 
+    #: No foreign keys: each ballot writes a row while casting, and a key would lock the
+    #: meeting's and community's rows once more per ballot.
     id: Mapped[bigpk]
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
-    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
-    voter_id: Mapped[int | None] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), ForeignKey("voters.id")
-    )
+    community_id: Mapped[int]
+    meeting_id: Mapped[int | None]
+    voter_id: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
     kind: Mapped[str] = mapped_column(String(24))
     #: The sealed list of phones (voting.rosters.phones); one phone once fanned out.
     recipients: Mapped[str] = mapped_column(Text)
