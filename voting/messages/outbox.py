@@ -28,13 +28,13 @@ TEMPLATES = {
         "code": "【共议】您的投票验证码是 {code}，10 分钟内有效。"
         "请勿告诉任何人，包括业委会和物业。",
         "ballot_recorded": "【共议】{time}，“{meeting}”已记录一张以您名义投出的表决票"
-        "（{channel}）。如果不是您本人投的，请打开 {link} 提出异议。",
+        "（{channel}）。如果不是您本人投的，请立即向{office}反映。",
     },
     "en": {
         "code": "Gongyi: your voting code is {code}, valid for 10 minutes. Tell no one, "
         "not the committee nor the property firm.",
         "ballot_recorded": "Gongyi: at {time} a ballot was recorded in your name in "
-        '"{meeting}" ({channel}). If you did not cast it, open {link} to object.',
+        '"{meeting}" ({channel}). If you did not cast it, tell {office} at once.',
     },
 }
 
@@ -81,8 +81,7 @@ def queue_ballot_alert(
     """Tell the owner's phones that a ballot was recorded in their name (if they have any)."""
     if not phones_sealed:
         return
-    params = {"channel": channel, "at": at.strftime("%Y-%m-%dT%H:%M:%SZ"), "lang": lang,
-              "link": f"{public_base()}/m/{meeting_id}/not-me"}  # fmt: skip
+    params = {"channel": channel, "at": at.strftime("%Y-%m-%dT%H:%M:%SZ"), "lang": lang}
     queue_message("ballot_recorded", community_id=community_id, meeting_id=meeting_id,
                   voter_id=voter_id, recipients=phones_sealed, params=params, now=at)  # fmt: skip
 
@@ -92,11 +91,13 @@ def _local_time(value: str) -> str:
     return at.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
 
 
-def render(kind: str, params: dict, *, meeting_title: str = "", code: str | None = None):
+def render(
+    kind: str, params: dict, *, meeting_title: str = "", office: str = "", code: str | None = None
+):
     """The message's text and its template variables, in the owner's language."""
     lang = "en" if params.get("lang") == "en" else "zh"
     title = meeting_title if len(meeting_title) <= 30 else meeting_title[:29] + "…"
-    variables = {"meeting": title, "link": params.get("link", "")}
+    variables = {"meeting": title, "link": params.get("link", ""), "office": office}
     if kind == "code":
         variables["code"] = code or ""
     if "at" in params:

@@ -20,7 +20,7 @@ import click
 #: The SMS template variables of each kind, in the order Tencent Cloud's templates take them.
 TEMPLATE_VARIABLES = {
     "code": ("code",),
-    "ballot_recorded": ("time", "channel", "link"),
+    "ballot_recorded": ("time", "channel", "office"),
     "notice": ("meeting", "opens", "link"),
     "link": ("meeting", "link"),
     "reminder": ("meeting", "closes", "link"),

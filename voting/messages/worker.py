@@ -20,6 +20,7 @@ from voting.meetings.models import Meeting
 from voting.messages.models import Message
 from voting.messages.outbox import code_expired, render
 from voting.messages.providers import Outgoing, ProviderError, make_provider
+from voting.rosters.models import Community, Office
 from voting.rosters.phones import open_code, open_phones, phone_hash, seal_phones
 
 log = logging.getLogger(__name__)
@@ -114,10 +115,16 @@ def _deliver(message: Message, provider, now: datetime) -> bool:
         except SealError:
             _give_up(message, "the code cannot be opened")
             return False
-    title = ""
+    title, office = "", ""
     if message.meeting_id is not None:
         title = db.session.scalar(select(Meeting.title).where(Meeting.id == message.meeting_id))
-    text, variables = render(message.kind, message.params, meeting_title=title or "", code=code)
+    office = db.session.scalar(
+        select(Office.name)
+        .join(Community, Community.office_id == Office.id)
+        .where(Community.id == message.community_id)
+    )
+    text, variables = render(message.kind, message.params, meeting_title=title or "",
+                             office=office or "", code=code)  # fmt: skip
     outgoing = Outgoing(to=phone, kind=message.kind, text=text, meeting_id=message.meeting_id,
                         sent_at=now, code=code, variables=variables)  # fmt: skip
     try:
