@@ -44,7 +44,6 @@ def upgrade():
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.create_index("ix_messages_due", ["state", "next_attempt_at"], unique=False)
         batch_op.create_index("ix_messages_voter", ["voter_id", "kind", "created_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_messages_meeting_id"), ["meeting_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_messages_recipient_hash"), ["recipient_hash"], unique=False
         )
