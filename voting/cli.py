@@ -150,16 +150,26 @@ def backup_command(target):
 @click.option("--port", default=5000, type=int)
 @click.option("--no-serve", is_flag=True, help="seed only, do not start the server")
 def demo_command(host, port, no_serve):
-    """Migrate, seed the demo community (once) and serve it."""
+    """Migrate, seed what the demo lacks (any number of times) and serve it."""
+    from pathlib import Path
+
     from flask_migrate import upgrade
 
     from voting.demo import DEMO_USERS, seed_demo
 
     upgrade(directory=current_app.extensions["migrate"].directory)
-    created = seed_demo()
+    report = seed_demo(Path(current_app.config["INSTANCE_PATH"]) / "demo")
     db.session.commit()
-    click.echo("Demo data " + ("created." if created else "already present."))
-    click.echo(f"Open http://{host}:{port}/ and sign in as:")
+    base = f"http://{host}:{port}"
+    click.echo("Demo data: " + ("; ".join(report.created) if report.created else "all present."))
+    click.echo(f"\nVote as a resident ({report.resident}), no account needed:")
+    click.echo(f"  {base}{report.ballot_path}")
+    click.echo(f"  (their QR letter's link: {base}{report.link_path})")
+    click.echo("\nA closed meeting, its result published and countersigned:")
+    click.echo(f"  {base}/public/meetings/{report.closed_meeting_id}")
+    click.echo("  check it offline:")
+    click.echo(f"  {report.verify_command()}")
+    click.echo(f"\nStaff: open {base}/login and sign in as:")
     for username, password, what in DEMO_USERS:
         click.echo(f"  {username:<12} {password:<22} {what}")
     if not no_serve:
