@@ -104,6 +104,22 @@ def app(app_config):
 
 
 @pytest.fixture
+def make_app(app_config):
+    """Another app on this test's database with some settings changed. Its pooled connections
+    are closed when the test ends, whatever the outcome, so none is left to the collector."""
+    made = []
+
+    def make(**settings):
+        made.append(create_app({**app_config, **settings}))
+        return made[-1]
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -6,9 +6,6 @@ import runpy
 import socket
 from pathlib import Path
 
-from voting import create_app
-from voting.db import db
-
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -18,22 +15,20 @@ def test_healthz_answers_ok_at_the_migrations_head(client):
     assert response.get_json() == {"status": "ok", "database": "ok", "migrations": "head"}
 
 
-def test_healthz_answers_503_on_an_empty_database(app_config, tmp_path):
-    app = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'new.db'}"})
+def test_healthz_answers_503_on_an_empty_database(make_app, tmp_path):
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'new.db'}")
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     body = response.get_json()
     assert body["status"] == "unavailable" and "database at empty" in body["migrations"]
-    with app.app_context():
-        db.engine.dispose()
 
 
-def test_healthz_answers_503_when_the_database_is_unreachable(app_config):
+def test_healthz_answers_503_when_the_database_is_unreachable(make_app):
     with socket.socket() as probe:  # a loopback port that nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     url = f"postgresql+psycopg://nobody@127.0.0.1:{port}/none?connect_timeout=2"
-    app = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": url})
+    app = make_app(SQLALCHEMY_DATABASE_URI=url)
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "unavailable", "database": "unreachable"}

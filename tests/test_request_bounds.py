@@ -70,10 +70,8 @@ def test_the_limit_is_exact_and_a_body_within_it_reaches_the_view(client):
     assert beyond.get_json()["error"]["code"] == "json_too_deep"
 
 
-def test_the_limit_is_a_setting(app_config, database_url):
-    from voting import create_app
-
-    app = create_app({**app_config, "VOTING_JSON_MAX_DEPTH": 4})
+def test_the_limit_is_a_setting(make_app, database_url):
+    app = make_app(VOTING_JSON_MAX_DEPTH=4)
     response = app.test_client().post(
         "/api/v1/ballots", data=_nested(5), content_type="application/json"
     )

@@ -185,10 +185,8 @@ def test_admin_makes_and_rotates_signing_keys(app, make, client, admin):
     ]
 
 
-def test_admin_pages_need_a_csrf_token(app_config, make):
-    from voting import create_app
-
-    app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+def test_admin_pages_need_a_csrf_token(make_app, make):
+    app = make_app(WTF_CSRF_ENABLED=True)
     office = make.office()
     make.user("admin", "root")
     client = app.test_client()
@@ -207,8 +205,6 @@ def test_admin_pages_need_a_csrf_token(app_config, make):
     with app.app_context():
         assert db.session.scalars(select(SigningKey)).all() == []
         assert db.session.scalar(select(User).where(User.username == "zhou")) is None
-    with app.app_context():
-        db.engine.dispose()  # this app's pooled connections, once the session gave its back
 
 
 def test_english_pages(client, make, admin):

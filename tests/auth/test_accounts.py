@@ -44,23 +44,17 @@ def test_bad_token_is_refused(client):
     assert response.get_json()["error"]["code"] == "unauthorized"
 
 
-def test_login_is_rate_limited(app_config, database_url):
-    from voting import create_app
-
-    app = create_app({**app_config, "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute"})
+def test_login_is_rate_limited(make_app, database_url):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
     client = app.test_client()
     codes = [
         client.post("/login", data={"username": "x", "password": "y"}).status_code for _ in range(5)
     ]
     assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
-    with app.app_context():
-        db.engine.dispose()  # this app's pooled connections, not left to the collector
 
 
-def test_forms_need_a_csrf_token(app_config, make):
-    from voting import create_app
-
-    app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+def test_forms_need_a_csrf_token(make_app, make):
+    app = make_app(WTF_CSRF_ENABLED=True)
     office = make.office()
     user = make.user("office", office=office)
     client = app.test_client()
@@ -74,8 +68,6 @@ def test_forms_need_a_csrf_token(app_config, make):
         data={"username": user.username, "password": make.password, "csrf_token": token},
     )
     assert response.status_code == 302
-    with app.app_context():
-        db.engine.dispose()
 
 
 def test_secure_headers(client):

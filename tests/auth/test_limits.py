@@ -3,9 +3,7 @@
 import pytest
 from argon2 import PasswordHasher
 
-from voting import create_app
 from voting.config import RATE_LIMITS, load_config
-from voting.db import db
 
 
 @pytest.fixture(autouse=True)
@@ -15,9 +13,9 @@ def cheap_password_hashing(monkeypatch):
     )
 
 
-def limited_app(app_config, **settings):
+def limited_app(make_app, **settings):
     """An app with rate limits on (made last: the limiter is configured by the newest app)."""
-    return create_app({**app_config, "RATELIMIT_ENABLED": True, **settings})
+    return make_app(RATELIMIT_ENABLED=True, **settings)
 
 
 def login(client, username: str, password: str, address: str):
@@ -28,12 +26,12 @@ def login(client, username: str, password: str, address: str):
     )
 
 
-def test_one_account_is_locked_whatever_the_addresses(app_config, make):
+def test_one_account_is_locked_whatever_the_addresses(make_app, make):
     office = make.office()
     user = make.user("committee", community=make.community(office))
     other = make.user("committee", community=make.community(office, name="另一小区"))
     app = limited_app(
-        app_config, ACCOUNT_RATE_LIMIT="3 per hour; 5 per day", LOGIN_RATE_LIMIT="100 per hour"
+        make_app, ACCOUNT_RATE_LIMIT="3 per hour; 5 per day", LOGIN_RATE_LIMIT="100 per hour"
     )
     client = app.test_client()
     codes = [login(client, user.username, "wrong", f"10.0.{n}.1").status_code for n in range(3)]
@@ -46,12 +44,11 @@ def test_one_account_is_locked_whatever_the_addresses(app_config, make):
     assert login(client, user.username.upper(), make.password, "10.0.10.1").status_code == 429
     signed_in = login(client, other.username, make.password, "10.0.0.1")
     assert signed_in.status_code == 302  # another account is not locked
-    dispose(app)
 
 
-def test_logins_are_limited_per_client_address_behind_a_proxy(app_config, make):
+def test_logins_are_limited_per_client_address_behind_a_proxy(make_app, make):
     user = make.user("committee", community=make.community())
-    app = limited_app(app_config, PROXY_HOPS=1, LOGIN_RATE_LIMIT="2 per day")
+    app = limited_app(make_app, PROXY_HOPS=1, LOGIN_RATE_LIMIT="2 per day")
     client = app.test_client()
 
     def attempt(name: str, forwarded: str) -> int:
@@ -63,15 +60,14 @@ def test_logins_are_limited_per_client_address_behind_a_proxy(app_config, make):
 
     assert [attempt(f"u{n}", "203.0.113.5") for n in range(3)] == [200, 200, 429]
     assert attempt(user.username, "203.0.113.6") == 200
-    dispose(app)
 
 
-def test_wrong_bearer_tokens_are_limited_per_address(app_config, make):
+def test_wrong_bearer_tokens_are_limited_per_address(make_app, make):
     office = make.office()
     community = make.community(office)
     user = make.user("office", office=office)
     token = make.token(user)
-    app = limited_app(app_config, BEARER_RATE_LIMIT="3 per day")
+    app = limited_app(make_app, BEARER_RATE_LIMIT="3 per day")
     client = app.test_client()
 
     def call(bearer: str, address: str) -> int:
@@ -85,7 +81,6 @@ def test_wrong_bearer_tokens_are_limited_per_address(app_config, make):
     assert call(token, "10.1.1.1") == 429  # the address waits, even with a good token
     assert call(token, "10.1.1.2") == 200
     assert [call(token, "10.1.1.2") for _ in range(10)] == [200] * 10  # good tokens cost nothing
-    dispose(app)
 
 
 def test_every_limit_is_a_setting(monkeypatch):
@@ -97,8 +92,3 @@ def test_every_limit_is_a_setting(monkeypatch):
         RATE_LIMITS, "7 per second"
     )
     assert config["PROXY_HOPS"] == 2
-
-
-def dispose(app):
-    with app.app_context():
-        db.engine.dispose()

@@ -261,15 +261,11 @@ def test_english_messages_on_request(client, opened):
     assert response.get_json()["error"]["message"].startswith("This link is not valid")
 
 
-def test_the_api_is_rate_limited_per_address(app_config, kit):
-    from voting import create_app
-
-    app = create_app({**app_config, "RATELIMIT_ENABLED": True, "TOKEN_RATE_LIMIT": "3 per minute"})
+def test_the_api_is_rate_limited_per_address(make_app, kit):
+    app = make_app(RATELIMIT_ENABLED=True, TOKEN_RATE_LIMIT="3 per minute")
     client = app.test_client()
     statuses = [
         client.post("/api/v1/ballots", json={"token": "z" * 24, "answers": {}}).status_code
         for _ in range(5)
     ]
     assert statuses == [404, 404, 404, 429, 429]
-    with app.app_context():
-        db.engine.dispose()

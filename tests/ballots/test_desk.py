@@ -4,7 +4,6 @@ address."""
 
 from sqlalchemy import select
 
-from voting import create_app
 from voting.audit.models import AuditEvent
 from voting.ballots.desk import COOKIE
 from voting.ballots.models import Ballot, HelpDesk
@@ -109,10 +108,10 @@ def test_only_committee_members_open_desks_and_only_while_voting(app, client, au
         assert db.session.scalar(select(HelpDesk.id)) is None
 
 
-def test_a_desk_is_not_throttled_as_one_address(app_config, kit, make):
+def test_a_desk_is_not_throttled_as_one_address(make_app, kit, make):
     opened = kit.open(kit.community(owners()), [motion("续聘物业")])
     member = kit.committee(make, opened.community_id, "desk-member")
-    app = create_app({**app_config, "RATELIMIT_ENABLED": True, "TOKEN_RATE_LIMIT": "2 per day"})
+    app = make_app(RATELIMIT_ENABLED=True, TOKEN_RATE_LIMIT="2 per day")
     desk = app.test_client()
     desk.post("/login", data={"username": member.username, "password": make.password})
     assert open_desk(desk, opened.meeting_id).status_code == 302
@@ -120,5 +119,3 @@ def test_a_desk_is_not_throttled_as_one_address(app_config, kit, make):
     assert codes == [404] * 4
     phone = app.test_client()  # the same address without the desk cookie
     assert [phone.get(f"/v/{'W' * 24}").status_code for _ in range(3)] == [404, 404, 429]
-    with app.app_context():
-        db.engine.dispose()

@@ -2,21 +2,15 @@
 
 from sqlalchemy import func, select
 
-from voting import create_app
 from voting.ballots.models import Ballot
 from voting.db import db
 
 from .support import Unit, motion
 
 
-def limited_app(app_config, **settings):
+def limited_app(make_app, **settings):
     """An app with rate limits on (made last: the limiter is configured by the newest app)."""
-    return create_app({**app_config, "RATELIMIT_ENABLED": True, **settings})
-
-
-def dispose(app):
-    with app.app_context():
-        db.engine.dispose()
+    return make_app(RATELIMIT_ENABLED=True, **settings)
 
 
 def owners(n: int, with_ids: bool = False) -> list[Unit]:
@@ -27,9 +21,9 @@ def owners(n: int, with_ids: bool = False) -> list[Unit]:
     ]
 
 
-def test_two_hundred_voters_behind_one_address_all_vote(app_config, kit):
+def test_two_hundred_voters_behind_one_address_all_vote(make_app, kit):
     opened = kit.open(kit.community(owners(200)), [motion("续聘物业")])
-    app = limited_app(app_config, TOKEN_RATE_LIMIT="3 per day", LINK_RATE_LIMIT="3 per day")
+    app = limited_app(make_app, TOKEN_RATE_LIMIT="3 per day", LINK_RATE_LIMIT="3 per day")
     client = app.test_client()
     assert client.get(f"/v/{'Q' * 24}").status_code == 404  # a failure: spends the budget
     field = f"m{opened.matter_ids[0]}"
@@ -44,12 +38,11 @@ def test_two_hundred_voters_behind_one_address_all_vote(app_config, kit):
     # Two more failures exhaust the address's budget of three.
     codes = [client.get(f"/v/{'Q' * 24}/notice").status_code for _ in range(3)]
     assert codes == [404, 404, 429]
-    dispose(app)
 
 
-def test_behind_a_trusted_proxy_each_client_address_has_its_own_budget(app_config, kit):
+def test_behind_a_trusted_proxy_each_client_address_has_its_own_budget(make_app, kit):
     kit.open(kit.community(owners(2)), [motion("续聘物业")])
-    app = limited_app(app_config, PROXY_HOPS=1, TOKEN_RATE_LIMIT="2 per day")
+    app = limited_app(make_app, PROXY_HOPS=1, TOKEN_RATE_LIMIT="2 per day")
     client = app.test_client()
 
     def get(address: str) -> int:
@@ -57,24 +50,22 @@ def test_behind_a_trusted_proxy_each_client_address_has_its_own_budget(app_confi
 
     assert [get("203.0.113.7") for _ in range(3)] == [404, 404, 429]
     assert get("203.0.113.8") == 404  # another client behind the same proxy
-    dispose(app)
 
 
-def test_without_trusted_proxies_forwarded_addresses_are_ignored(app_config, kit):
+def test_without_trusted_proxies_forwarded_addresses_are_ignored(make_app, kit):
     kit.open(kit.community(owners(2)), [motion("续聘物业")])
-    app = limited_app(app_config, TOKEN_RATE_LIMIT="2 per day")
+    app = limited_app(make_app, TOKEN_RATE_LIMIT="2 per day")
     client = app.test_client()
     codes = [
         client.get(f"/v/{'Z' * 24}", headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code
         for n in range(3)
     ]
     assert codes == [404, 404, 429]  # forged headers do not buy a fresh budget
-    dispose(app)
 
 
-def test_wrong_checks_on_one_link_are_limited_from_any_address(app_config, kit):
+def test_wrong_checks_on_one_link_are_limited_from_any_address(make_app, kit):
     opened = kit.open(kit.community(owners(2, with_ids=True)), [motion("续聘物业")])
-    app = limited_app(app_config, LINK_RATE_LIMIT="3 per day", TOKEN_RATE_LIMIT="50 per day")
+    app = limited_app(make_app, LINK_RATE_LIMIT="3 per day", TOKEN_RATE_LIMIT="50 per day")
     client = app.test_client()
     target, other = opened.tokens["p1"], opened.tokens["p2"]
 
@@ -90,35 +81,31 @@ def test_wrong_checks_on_one_link_are_limited_from_any_address(app_config, kit):
     # The API's casting shares the link's budget.
     refused = client.post("/api/v1/ballots", json={"token": target, "answers": {}})
     assert refused.status_code == 429
-    dispose(app)
 
 
-def test_pages_that_succeed_spend_nothing(app_config, kit):
+def test_pages_that_succeed_spend_nothing(make_app, kit):
     opened = kit.open(kit.community(owners(2)), [motion("续聘物业")])
-    app = limited_app(app_config, TOKEN_RATE_LIMIT="2 per day", LINK_RATE_LIMIT="2 per day")
+    app = limited_app(make_app, TOKEN_RATE_LIMIT="2 per day", LINK_RATE_LIMIT="2 per day")
     client = app.test_client()
     token = opened.tokens["p1"]
     codes = {client.get(f"/v/{token}{path}").status_code for path in ["", "/notice"] * 20}
     assert codes == {200}
-    dispose(app)
 
 
-def test_consultation_links_join_the_same_address_budget(app_config, kit):
+def test_consultation_links_join_the_same_address_budget(make_app, kit):
     kit.open(kit.community(owners(2)), [motion("续聘物业")])
-    app = limited_app(app_config, TOKEN_RATE_LIMIT="3 per day")
+    app = limited_app(make_app, TOKEN_RATE_LIMIT="3 per day")
     client = app.test_client()
     assert client.get(f"/v/{'A' * 24}").status_code == 404
     assert client.get(f"/c/{'B' * 24}").status_code == 404
     assert client.post("/api/v1/ballots", json={"token": "C" * 24}).status_code == 404
     assert client.get(f"/c/{'D' * 24}").status_code == 429
     assert client.get(f"/api/v1/participation/{'E' * 24}").status_code == 429
-    dispose(app)
 
 
-def test_a_body_too_deep_to_read_the_link_from_is_a_clear_400(app_config, kit):
-    app = limited_app(app_config)
+def test_a_body_too_deep_to_read_the_link_from_is_a_clear_400(make_app, kit):
+    app = limited_app(make_app)
     body = '{"token": ' + "[" * 100_000 + "]" * 100_000 + "}"
     response = app.test_client().post("/api/v1/ballots", data=body, content_type="application/json")
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "json_too_deep"
-    dispose(app)

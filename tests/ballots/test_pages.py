@@ -166,10 +166,8 @@ def test_refusal_pages_say_what_happened_and_whom_to_contact(app, client, kit, o
     assert closed.status_code == 410 and "投票已结束" in text(closed)
 
 
-def test_a_missing_csrf_token_is_refused_and_nothing_recorded(app_config, kit):
-    from voting import create_app
-
-    app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+def test_a_missing_csrf_token_is_refused_and_nothing_recorded(make_app, kit):
+    app = make_app(WTF_CSRF_ENABLED=True)
     kit.app = app
     opened = kit.open(kit.community(six_owners()), [motion("议事规则")])
     client = app.test_client()
@@ -184,8 +182,6 @@ def test_a_missing_csrf_token_is_refused_and_nothing_recorded(app_config, kit):
     assert kit.counts() == before
     assert client.post(f"/v/{token}/confirm", data={**data, "csrf_token": csrf}).status_code == 302
     assert kit.counts()["ballots"] == 1
-    with app.app_context():
-        db.engine.dispose()
 
 
 def test_report_an_error_in_the_roster(app, client, kit, opened):
@@ -252,18 +248,14 @@ def test_tokens_never_reach_the_log(app, client, opened, caplog):
         assert token not in message and opened.tokens["o1"] not in message  # ... without tokens
 
 
-def test_pages_are_rate_limited_per_address(app_config, kit):
-    from voting import create_app
-
-    app = create_app({**app_config, "RATELIMIT_ENABLED": True, "TOKEN_RATE_LIMIT": "4 per minute"})
+def test_pages_are_rate_limited_per_address(make_app, kit):
+    app = make_app(RATELIMIT_ENABLED=True, TOKEN_RATE_LIMIT="4 per minute")
     client = app.test_client()
     statuses = [
         client.get(f"/v/{'R' * 24}{path}").status_code
         for path in ("", "/verify", "/ballot", "/notice", "", "/verify")
     ]
     assert statuses == [404, 404, 404, 404, 429, 429]
-    with app.app_context():
-        db.engine.dispose()
 
 
 def test_the_session_remembers_verification_per_link(app, client, opened):

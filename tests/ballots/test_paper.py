@@ -265,10 +265,8 @@ def test_bad_authorisations_are_refused(client, kit, setup, proxy, code):
     assert kit.counts() == before
 
 
-def test_scans_are_size_limited(app_config, kit, make):
-    from voting import create_app
-
-    app = create_app({**app_config, "MAX_PROXY_BYTES": 1024})
+def test_scans_are_size_limited(make_app, kit, make):
+    app = make_app(MAX_PROXY_BYTES=1024)
     kit.app = app
     community_id = kit.community(six_owners())
     opened = kit.open(community_id, [motion("议事规则")])
@@ -284,8 +282,6 @@ def test_scans_are_size_limited(app_config, kit, make):
         proxy=proxy_body(content_base64=big),
     )
     assert response.status_code == 422 and response.get_json()["error"]["code"] == "upload_size"
-    with app.app_context():
-        db.engine.dispose()
 
 
 def test_an_agent_may_hold_only_as_many_principals_as_the_rules_allow(client, kit, setup):

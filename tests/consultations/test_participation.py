@@ -4,7 +4,6 @@ for ballots; five wrong tries lock the person; a link reaches only its own topic
 from sqlalchemy import select
 
 from tests.consultations.conftest import verify
-from voting import create_app
 from voting.audit.models import AuditEvent
 from voting.consultations import services
 from voting.consultations.models import (
@@ -181,11 +180,11 @@ def test_answers_and_comments_are_refused_after_the_deadline(app, client, commun
         assert db.session.scalar(select(ConsultationComment.id)) is None
 
 
-def test_identity_checks_are_rate_limited(app_config, community, topics):
+def test_identity_checks_are_rate_limited(make_app, community, topics):
     topic = topics.make(community)
     token = topic.token("1号楼", "201")
     # Made last: the limiter is one object, configured by the app created most recently.
-    app = create_app({**app_config, "RATELIMIT_ENABLED": True, "TOKEN_RATE_LIMIT": "3 per minute"})
+    app = make_app(RATELIMIT_ENABLED=True, TOKEN_RATE_LIMIT="3 per minute")
     client = app.test_client()
     with app.app_context():
         key = db.session.get(Consultation, topic.id).entry_key
@@ -200,5 +199,3 @@ def test_identity_checks_are_rate_limited(app_config, community, topics):
         for _ in range(4)
     ]
     assert codes == [403, 403, 403, 429]
-    with app.app_context():
-        db.engine.dispose()

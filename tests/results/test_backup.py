@@ -9,7 +9,6 @@ import subprocess
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
-from voting import create_app
 from voting.crypto.verify import main as verify_main
 from voting.db import db
 from voting.operations import libpq_url
@@ -52,7 +51,7 @@ def drop(url: str) -> None:
 
 
 def test_a_restored_backup_passes_the_audit_and_the_verifier(
-    app_config, runner, results, tmp_path, capsys
+    make_app, app_config, runner, results, tmp_path, capsys
 ):
     cast = results.setup()
     cast.run(publish_result)
@@ -65,7 +64,7 @@ def test_a_restored_backup_passes_the_audit_and_the_verifier(
     assert again.exit_code == 1 and "exists already" in again.output  # never overwritten
 
     url = restore(backup, app_config["SQLALCHEMY_DATABASE_URI"], tmp_path)
-    copy = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": url})
+    copy = make_app(SQLALCHEMY_DATABASE_URI=url)
     try:
         audit = copy.test_cli_runner().invoke(args=["audit", "verify", str(cast.community.id)])
         assert audit.exit_code == 0 and audit.output.startswith("ok  audit chain"), audit.output

@@ -65,10 +65,8 @@ def test_the_import_page_shows_the_first_200_problems_and_the_count(app, make, c
         assert _roster_state(community.id) == before
 
 
-def test_the_cap_is_a_setting(app_config):
-    from voting import create_app
-
-    app = create_app({**app_config, "VOTING_ROSTER_MAX_PROBLEMS": 3})
+def test_the_cap_is_a_setting(make_app):
+    app = make_app(VOTING_ROSTER_MAX_PROBLEMS=3)
     with app.app_context():
         from voting.rosters.services import create_community, create_office, import_roster
 
