@@ -16,6 +16,7 @@ from voting.ballots.services import cast_ballot, durable_ballot
 from voting.db import db
 from voting.limits import client_address, link_budget, note_failure
 from voting.meetings.models import Meeting
+from voting.typed import plain_code
 from voting.web import current_lang
 
 #: Refusals that count against the link budgets (voting.limits).
@@ -55,7 +56,8 @@ def cast():
     token = data.get("token")
     if not isinstance(token, str) or not token:
         raise ApiError(422, "invalid", "token is required", [{"field": "token"}])
-    verification = _optional_text(data, "verification")
+    typed = _optional_text(data, "verification")
+    verification = None if typed is None else plain_code(typed)
     try:
         with durable_ballot():  # committed and on disk before the receipt is sent
             ballot = cast_ballot(token, data.get("answers"), verification, client_address())

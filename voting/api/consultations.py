@@ -22,6 +22,7 @@ from voting.db import db
 from voting.limits import link_budget, note_failure
 from voting.rosters.models import Community
 from voting.timeutil import rfc3339
+from voting.typed import plain_code
 from voting.web import format_area
 
 
@@ -173,7 +174,7 @@ def _owner(token: str, data: dict | None = None):
             message = "verification: the last four characters of the ID number or phone"
             raise ApiError(403, "verification_required", message)
         try:
-            right = check_participant(participant, typed)
+            right = check_participant(participant, plain_code(typed))
         except services.ConsultationError:  # locked by a parallel try meanwhile
             db.session.rollback()
             message = "too many wrong tries; ask the committee to unlock"

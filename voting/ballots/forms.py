@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from voting.ballots.answers import INVALID_REASONS
+from voting.typed import plain, plain_code
 
 
 class VerifyForm(FlaskForm):
@@ -16,6 +17,7 @@ class VerifyForm(FlaskForm):
 
     last4 = StringField(
         _l("后四位"),
+        filters=[plain_code],
         validators=[
             DataRequired(_l("请输入四位号码。")),
             Regexp(r"^\s*[0-9Xx]{4}\s*$", message=_l("请输入四位数字（身份证末位可以是 X）。")),
@@ -45,7 +47,7 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("楼栋、房号"), validators=[Optional(), Length(max=100)])
+    q = StringField(_l("楼栋、房号"), filters=[plain], validators=[Optional(), Length(max=100)])
 
 
 class ProxyForm(FlaskForm):

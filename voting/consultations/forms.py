@@ -15,6 +15,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from voting.typed import plain, plain_code
+
 KIND_CHOICES = [
     SelectChoice("single", _l("单选")),
     SelectChoice("multiple", _l("多选")),
@@ -90,7 +92,9 @@ class VerifyForm(FlaskForm):
     """The last four characters of the ID number or phone number."""
 
     last4 = StringField(
-        _l("身份证号或手机号的后四位"), validators=[DataRequired(), Length(min=4, max=4)]
+        _l("身份证号或手机号的后四位"),
+        filters=[plain_code],
+        validators=[DataRequired(), Length(min=4, max=4)],
     )
 
 
@@ -98,4 +102,4 @@ class EntryForm(VerifyForm):
     """Entry through the topic's QR code: building, unit and the last four characters."""
 
     building = SelectField(_l("楼栋"), validators=[DataRequired()])
-    unit = StringField(_l("房号"), validators=[DataRequired(), Length(max=64)])
+    unit = StringField(_l("房号"), filters=[plain], validators=[DataRequired(), Length(max=64)])

@@ -19,6 +19,7 @@ from voting.meetings.models import Credential, Meeting, Voter
 from voting.meetings.services import STATE_LABELS
 from voting.meetings.views import bp, meeting_community
 from voting.rules.procedure import Procedure
+from voting.typed import plain
 from voting.web import current_lang
 
 LETTERS_PER_PAGE = 40
@@ -107,7 +108,7 @@ def credentials(meeting_id: int):
     """Find a voter's link to revoke or reissue it (lost letter, wrong person)."""
     meeting = get_meeting_or_404(meeting_id)
     _require_credentials(meeting)
-    query = request.args.get("q", "").strip()[:64]
+    query = (plain(request.args.get("q", "")) or "")[:64]
     rows = []
     if query:
         voters = db.session.scalars(

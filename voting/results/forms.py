@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from voting.results.objections import MAX_ANSWER, MAX_TEXT
 from voting.results.services import MAX_REASON
+from voting.typed import plain_code
 
 OBJECTION_KIND_CHOICES = [
     SelectChoice("receipt_missing", _l("我的回执不在公示的表决记录中")),
@@ -33,7 +34,8 @@ class ObjectionForm(FlaskForm):
 
     kind = RadioField(_l("异议类型"), choices=OBJECTION_KIND_CHOICES, validators=[DataRequired()])
     receipt = StringField(
-        _l("回执编号（选第一项时必填）"), validators=[Optional(), Length(max=64)],
+        _l("回执编号（选第一项时必填）"), filters=[plain_code],
+        validators=[Optional(), Length(max=64)],
         render_kw={"autocomplete": "off", "inputmode": "latin"},
     )  # fmt: skip
     text = TextAreaField(

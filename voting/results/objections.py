@@ -15,6 +15,7 @@ from voting.results.models import OBJECTION_KINDS, Objection, Result
 from voting.results.public import board_receipts
 from voting.results.services import ResultError, current_result, require_committee
 from voting.rosters.models import Community
+from voting.typed import plain
 
 MAX_TEXT = 500
 MAX_ANSWER = 1000
@@ -33,7 +34,7 @@ def clean_text(text: str | None, limit: int) -> str:
 
 def normalise_receipt(receipt: str | None) -> str:
     """A receipt as printed (spaces, dashes and capitals allowed) in canonical form, or ""."""
-    return re.sub(r"[\s-]", "", receipt or "").lower()
+    return re.sub(r"[\s-]", "", plain(receipt) or "").lower()
 
 
 def open_for_objections(meeting: Meeting) -> Result | None:

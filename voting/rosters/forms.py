@@ -7,6 +7,8 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from voting.typed import plain_code
+
 COMMITTEE_KIND_CHOICES = [
     SelectChoice("owners_committee", _l("业主委员会（业委会）")),
     SelectChoice("management_committee", _l("物业管理委员会（物管会）")),
@@ -44,9 +46,15 @@ class UnitForm(FlaskForm):
     """One unit's type, areas and developer flag."""
 
     unit_type = SelectField(_l("类型"), choices=UNIT_TYPE_CHOICES)
-    registered_area = StringField(_l("登记面积（㎡）"), validators=[Length(max=20)])
-    surveyed_area = StringField(_l("实测面积（㎡）"), validators=[Length(max=20)])
-    contract_area = StringField(_l("合同面积（㎡）"), validators=[Length(max=20)])
+    registered_area = StringField(
+        _l("登记面积（㎡）"), filters=[plain_code], validators=[Length(max=20)]
+    )
+    surveyed_area = StringField(
+        _l("实测面积（㎡）"), filters=[plain_code], validators=[Length(max=20)]
+    )
+    contract_area = StringField(
+        _l("合同面积（㎡）"), filters=[plain_code], validators=[Length(max=20)]
+    )
     is_developer_held = BooleanField(_l("建设单位持有（未售出或未交付）"))
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from voting.rosters.limits import RosterLimits, check_xlsx, read_csv_rows
 from voting.rosters.messages import Problem, ProblemList, RosterRejected
+from voting.typed import plain_code
 
 #: Column name -> the header spellings accepted for it (compared without spaces, lower case).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -290,7 +291,7 @@ def _area(text: str) -> int | None:
     """Hundredths of a square metre; None when empty, -1 when not a valid area."""
     if not text:
         return None
-    text = text.replace(",", "").replace("，", "")
+    text = plain_code(text).replace(",", "")
     if not _AREA_RE.match(text):
         return -1
     try:
