@@ -8,6 +8,7 @@ from voting.auth.services import can_see_community
 from voting.crypto import canonical
 from voting.db import db
 from voting.meetings.models import Meeting
+from voting.results import revocation as revocations
 from voting.results import services
 from voting.results.keys import public_keys
 from voting.results.models import Result
@@ -101,6 +102,36 @@ def countersign(meeting_id: int):
     except services.ResultError as error:
         raise _refused(error) from None
     return _result_json(result)
+
+
+@bp.post("/meetings/<int:meeting_id>/revoke")
+def revoke(meeting_id: int):
+    """Revoke the published decision (the community's own office): multipart fields
+    ``authority``, ``reason``, ``decided_on``, ``reference``? and the PDF ``file``."""
+    user, meeting = _staff_meeting(meeting_id, "office")
+    upload = request.files.get("file")
+    if upload is None:
+        raise ApiError(422, "invalid", "a multipart field 'file' is required", [{"field": "file"}])
+    form = request.form
+    try:
+        revocation = revocations.revoke_result(
+            meeting, user, authority=form.get("authority"), reason=form.get("reason"),
+            decided_on=form.get("decided_on"), reference=form.get("reference", ""),
+            file_name=upload.filename,
+            data=upload.read(revocations.MAX_REVOCATION_BYTES + 1),
+        )  # fmt: skip
+    except services.ResultError as error:
+        raise _refused(error) from None
+    return Response(canonical(revocation.signed()), status=201, mimetype="application/json")
+
+
+@bp.get("/meetings/<int:meeting_id>/revocation")
+def get_revocation(meeting_id: int):
+    """The signed revocation (FORMATS.md §4.2); anyone, once the decision is revoked."""
+    revocation = revocations.revocation_of(_meeting(meeting_id))
+    if revocation is None:
+        raise ApiError(404, "not_revoked", "this meeting's decision has not been revoked")
+    return Response(canonical(revocation.signed()), mimetype="application/json")
 
 
 @bp.get("/keys")

@@ -286,6 +286,7 @@ _MEETING_COLUMNS = (
     Meeting.community_id, Meeting.opens_at, Meeting.closes_at, Meeting.submitted_at,
     Meeting.approved_at, Meeting.announced_at, Meeting.opened_at, Meeting.closed_at,
     Meeting.tallied_at, Meeting.published_at, Meeting.countersigned_at, Meeting.voided_at,
+    Meeting.revoked_at,
 )  # fmt: skip
 
 

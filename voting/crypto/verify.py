@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from voting.crypto.background import Background
@@ -22,10 +24,13 @@ from voting.crypto.inputs import (
     print_safely,
     read_key,
 )
+from voting.crypto.revocation import check_revocation, revocation_file_name, revoked_line
 from voting.crypto.shape import Mismatch
 
 #: Audit logs at least this large are checked in a child process, beside the board.
 PARALLEL_BYTES = 4_000_000
+#: Meeting ids that may name a file beside the result (no path separators, no dots).
+_SAFE_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 
 Step = Callable[[list[str], dict[str, Any]], None]
 
@@ -36,6 +41,8 @@ class Report:
 
     lines: list[str] = field(default_factory=list)
     mismatch: str | None = None
+    #: Set when a valid revocation of the result was given or found beside it.
+    revoked: str | None = None
 
     @property
     def verified(self) -> bool:
@@ -44,15 +51,33 @@ class Report:
 
     def text(self) -> str:
         """Return the report as ``voting verify`` prints it."""
-        last = "VERIFIED" if self.mismatch is None else f"MISMATCH: {self.mismatch}"
-        return "\n".join([*self.lines, last])
+        if self.mismatch is not None:
+            return "\n".join([*self.lines, f"MISMATCH: {self.mismatch}"])
+        return "\n".join([*self.lines, *([self.revoked] if self.revoked else []), "VERIFIED"])
 
 
-def _run(result: Any, board: Step | None, audit: Step | None, key: str | None) -> Report:
-    """Check the result, then the board, then the audit log; stop at the first mismatch."""
+#: A revocation to check: its parsed file, or None when there is none.
+Revocation = Any
+
+
+def _run(
+    result: Any,
+    board: Step | None,
+    audit: Step | None,
+    key: str | None,
+    revocation: Revocation = None,
+    source: str | None = None,
+) -> Report:
+    """Check the result, its revocation, the board, then the audit log; stop at the first
+    mismatch. ``source`` says where the revocation came from, or that there was none."""
     report = Report()
     try:
         doc = check_result(report.lines, result, key)
+        if source is not None:
+            report.lines.append(source)
+        if revocation is not None:
+            rdoc = check_revocation(report.lines, revocation, result, doc)
+            report.revoked = revoked_line(rdoc)
         if board is None:
             report.lines.append("--  no --board given: the count was not re-checked")
         else:
@@ -66,8 +91,15 @@ def _run(result: Any, board: Step | None, audit: Step | None, key: str | None) -
     return report
 
 
-def verify(result: Any, board: Any = None, audit: Any = None, key: str | None = None) -> Report:
-    """Verify a result document, optionally with its board, audit log and a signer key."""
+def verify(
+    result: Any,
+    board: Any = None,
+    audit: Any = None,
+    key: str | None = None,
+    revocation: Any = None,
+) -> Report:
+    """Verify a result document, optionally with its board, audit log, a signer key and a
+    revocation of it (FORMATS.md §4.2)."""
 
     def board_step(lines: list[str], doc: dict[str, Any]) -> None:
         check_board(lines, doc, board, canonical)
@@ -76,7 +108,11 @@ def verify(result: Any, board: Any = None, audit: Any = None, key: str | None = 
         check_audit(lines, doc, audit, canonical)
 
     return _run(
-        result, None if board is None else board_step, None if audit is None else audit_step, key
+        result,
+        None if board is None else board_step,
+        None if audit is None else audit_step,
+        key,
+        revocation,
     )
 
 
@@ -133,6 +169,32 @@ def _audit_step(job: Background[tuple[str, Any]]) -> Step:
     return step
 
 
+def _revocation_path(args: argparse.Namespace, result: Any) -> Path | None:
+    """The revocation file given with --revocation, or the one beside the result, if any."""
+    if args.revocation is not None:
+        return Path(args.revocation)
+    doc = result.get("document") if isinstance(result, dict) else None
+    meeting = doc.get("meeting") if isinstance(doc, dict) else None
+    meeting_id = meeting.get("id") if isinstance(meeting, dict) else None
+    if not isinstance(meeting_id, str) or not _SAFE_ID.fullmatch(meeting_id):
+        return None
+    beside = Path(args.result).parent / revocation_file_name(meeting_id)
+    return beside if beside.is_file() else None
+
+
+def _load_revocation(args: argparse.Namespace, result: Any) -> tuple[Revocation, str | None]:
+    """The revocation to check and a line saying where it came from (or that none was)."""
+    path = _revocation_path(args, result)
+    if path is None:
+        return (
+            None,
+            "--  no revocation given or found beside the result: not revoked as far as "
+            "these files show (the public page says whether it is)",
+        )
+    found = "" if args.revocation is not None else " (found beside the result)"
+    return load_document(str(path), "revocation"), f"--  revocation {path}{found}"
+
+
 def _verify_files(args: argparse.Namespace) -> Report:
     """Load the files and run the checks; raise Unreadable for input that cannot be read."""
     key = None if args.key is None else read_key(args.key)
@@ -144,7 +206,14 @@ def _verify_files(args: argparse.Namespace) -> Report:
     try:
         board = None if args.board is None else _board_step(args.board)
         audit = None if job is None else _audit_step(job)
-        report = Report(mismatch=failure) if failure else _run(result, board, audit, key)
+        if failure:
+            report = Report(mismatch=failure)
+        else:
+            try:
+                revocation, note = _load_revocation(args, result)
+            except Mismatch as exc:
+                return Report(mismatch=str(exc))
+            report = _run(result, board, audit, key, revocation, note)
         if job is not None and job.result()[0] == "unreadable":
             raise Unreadable(job.result()[1])
         return report
@@ -162,6 +231,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("result", metavar="RESULT.json", help="the signed result document")
     parser.add_argument("--board", metavar="BOARD.json", help="the bulletin board, to re-count")
     parser.add_argument("--audit", metavar="AUDIT.json", help="the audit log, to check its chain")
+    parser.add_argument(
+        "--revocation",
+        metavar="REVOCATION.json",
+        help="a revocation of the result (default: revocation-<meeting id>.json beside it)",
+    )
     parser.add_argument(
         "--key", metavar="PUBKEY", help="a signer's public key in base64, or a file holding one"
     )

@@ -58,6 +58,7 @@ def allowed_actions(meeting: Meeting, role: str | None) -> list[str]:
         }.get(state, [])
     if role in OFFICE_ROLES:
         actions += {"submitted": ["approve", "return"], "approved": ["return"]}.get(state, [])
-    if role in COMMITTEE_ROLES + OFFICE_ROLES and state not in ("countersigned", "voided"):
+    final = ("countersigned", "revoked", "voided")
+    if role in COMMITTEE_ROLES + OFFICE_ROLES and state not in final:
         actions.append("void")
     return actions

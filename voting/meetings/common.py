@@ -18,6 +18,7 @@ STATE_LABELS = {
     "tallied": N_("已计票"),
     "published": N_("已公布结果"),
     "countersigned": N_("街道已确认"),
+    "revoked": N_("已撤销"),
     "voided": N_("已作废"),
 }
 

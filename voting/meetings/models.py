@@ -13,7 +13,7 @@ from voting.i18n import N_
 from voting.uploads import StoredDocument
 
 STATES = ("draft", "submitted", "approved", "announced", "open", "closed", "tallied",
-          "published", "countersigned", "voided")  # fmt: skip
+          "published", "countersigned", "revoked", "voided")  # fmt: skip
 CATEGORIES = ("ordinary", "special")
 KINDS = ("motion", "selection", "election")
 #: The stored labels stay zh-CN; the ballot shows them through _().
@@ -55,6 +55,8 @@ class Meeting(Base):
     published_at: Mapped[datetime | None]
     countersigned_at: Mapped[datetime | None]
     voided_at: Mapped[datetime | None]
+    #: Set when the street office revoked the published decision (voting.results.revocation).
+    revoked_at: Mapped[datetime | None]
     void_reason: Mapped[str | None] = mapped_column(Text)
     #: The tally preview kept at close: the FORMATS.md §4 matters list.
     tally: Mapped[list | None]
@@ -71,6 +73,8 @@ class Meeting(Base):
         """The state, derived from the latest timestamp set."""
         if self.voided_at:
             return "voided"
+        if self.revoked_at:
+            return "revoked"
         for state in ("countersigned", "published", "tallied", "closed", "opened", "announced",
                       "approved", "submitted"):  # fmt: skip
             if getattr(self, f"{state}_at"):

@@ -59,7 +59,9 @@ __all__ = [
 
 
 #: Every state before the street office countersigned the result.
-VOIDABLE = tuple(state for state in STATE_LABELS if state not in ("countersigned", "voided"))
+VOIDABLE = tuple(
+    state for state in STATE_LABELS if state not in ("countersigned", "revoked", "voided")
+)
 
 
 def submit_meeting(meeting: Meeting, now: datetime | None = None) -> Meeting:

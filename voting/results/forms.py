@@ -2,7 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -49,3 +50,23 @@ class AnswerForm(FlaskForm):
     answer = TextAreaField(
         _l("答复"), validators=[DataRequired(), Length(max=MAX_ANSWER)], render_kw={"rows": 3}
     )
+
+
+REVOCATION_AUTHORITY_CHOICES = [
+    SelectChoice("office", _l("街道办事处决定撤销")),
+    SelectChoice("court", _l("人民法院判决撤销")),
+]
+
+
+class RevocationForm(FlaskForm):
+    """The street office revokes a published decision, with its ground and document."""
+
+    authority = RadioField(
+        _l("撤销依据"), choices=REVOCATION_AUTHORITY_CHOICES, validators=[DataRequired()]
+    )
+    reference = StringField(_l("文号或案号"), validators=[Optional(), Length(max=200)])
+    decided_on = DateField(_l("决定或判决日期"), validators=[DataRequired()])
+    reason = TextAreaField(
+        _l("撤销理由"), validators=[DataRequired(), Length(max=MAX_REASON)], render_kw={"rows": 3}
+    )
+    file = FileField(_l("撤销决定或判决书（PDF，不超过 10 MB）"), validators=[FileRequired()])

@@ -1,6 +1,6 @@
 """Signing keys, published results (one row per version) and objections (异议)."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
@@ -15,9 +15,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voting.db import Base, created_at, intpk
 from voting.meetings.models import Voter
+from voting.uploads import StoredDocument
 
 OWNER_KINDS = ("community", "office")
 OBJECTION_KINDS = ("receipt_missing", "wrong_area", "other")
+#: Who annulled a decision: the street office itself, or a court whose ruling it records.
+REVOCATION_AUTHORITIES = ("office", "court")
 
 
 class SigningKey(Base):
@@ -147,3 +150,36 @@ class Objection(Base):
     result: Mapped[Result] = relationship(back_populates="objections")
     #: The objecting owner as the roster froze them: unit labels and masked names.
     voter: Mapped[Voter] = relationship(viewonly=True)
+
+
+class Revocation(StoredDocument, Base):
+    """The street office's signed revocation of a meeting's result (DOMAIN.md 2.7 REVOKED),
+    with the ruling or annulment it rests on; the revoked result stays published."""
+
+    __tablename__ = "revocations"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), unique=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    #: The version in force when it was revoked.
+    result_id: Mapped[int] = mapped_column(ForeignKey("results.id"))
+    #: office or court.
+    authority: Mapped[str] = mapped_column(String(16))
+    #: The court's case number or the office's document number; may be empty.
+    reference: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(Text)
+    #: The day of the ruling or annulment.
+    decided_on: Mapped[date]
+    #: The signed RDOC (FORMATS.md §4.2) exactly as signed, and its SIG objects.
+    document: Mapped[dict]
+    document_hash: Mapped[str] = mapped_column(String(64))
+    signatures: Mapped[list]
+    revoked_at: Mapped[datetime]
+    revoked_by: Mapped[str] = mapped_column(String(128))
+    #: Seq of the "result.revoked" audit event: the chain up to it is public.
+    revoked_seq: Mapped[int]
+
+    result: Mapped[Result] = relationship()
+
+    def signed(self) -> dict:
+        """The revocation as served and verified: ``{"document", "signatures"}``."""
+        return {"document": self.document, "signatures": self.signatures}

@@ -20,7 +20,7 @@ from voting.crypto import inclusion_proof, leaf_hashes
 from voting.db import db
 from voting.i18n import N_
 from voting.meetings.models import Voter
-from voting.results.models import Result
+from voting.results.models import Result, Revocation
 from voting.rules import (
     MatterResult,
     MatterSpec,
@@ -202,7 +202,10 @@ def public_seq(community_id: int) -> int:
             Result.community_id == community_id
         )
     ).all()
-    return max((max(p or 0, c or 0) for p, c in seqs), default=0)
+    revoked = db.session.scalars(
+        select(Revocation.revoked_seq).where(Revocation.community_id == community_id)
+    ).all()
+    return max([*(max(p or 0, c or 0) for p, c in seqs), *revoked], default=0)
 
 
 def audit_events(community_id: int, upto_seq: int | None = None) -> list[dict]:

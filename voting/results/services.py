@@ -90,6 +90,12 @@ def _lock(meeting: Meeting) -> None:
     db.session.refresh(meeting, with_for_update=True)
 
 
+def _refuse_revoked(meeting: Meeting) -> None:
+    """A revoked decision is final: nothing is published, countersigned or returned after."""
+    if meeting.revoked_at is not None:
+        raise ResultError(_l("该会议的决定已被街道办事处撤销，不能再发布、会签或退回结果。"))
+
+
 def objection_counts(meeting: Meeting) -> tuple[int, int]:
     """Objections filed against the meeting's results, and how many are answered."""
     filed, answered = db.session.execute(
@@ -156,6 +162,7 @@ def _issue(
     """Count the frozen board, sign DOC as the committee, store and log the new version."""
     if meeting.voided_at is not None:
         raise ResultError(_l("会议已被宣布无效，不能发布结果。"))
+    _refuse_revoked(meeting)
     key = current_key(community)
     if key is None:
         raise ResultError(_l("本小区业主委员会还没有签名密钥，请先在「结果公示」页生成。"))
@@ -237,6 +244,7 @@ def countersign_result(meeting: Meeting, user: User) -> Result:
     _lock(meeting)
     community = _community(meeting)
     require_office(user, community)
+    _refuse_revoked(meeting)
     result = current_result(meeting)
     if result is None or result.status not in ("published", "preliminary"):
         raise ResultError(_l("没有待会签的结果。"))
@@ -274,6 +282,7 @@ def return_result(meeting: Meeting, user: User, reason: str) -> Result:
     community = _community(meeting)
     require_office(user, community)
     reason = _reason(reason)
+    _refuse_revoked(meeting)
     result = current_result(meeting)
     if result is None or result.status not in ("published", "preliminary"):
         raise ResultError(_l("没有可退回的结果。"))

@@ -15,14 +15,15 @@ from voting.meetings.models import Meeting
 from voting.results import objections as objection_services
 from voting.results import services
 from voting.results.deadline import publication_due
-from voting.results.forms import ActionForm, AnswerForm, ReasonForm
+from voting.results.forms import ActionForm, AnswerForm, ReasonForm, RevocationForm
 from voting.results.keys import SigningKeyError, create_signing_key, current_key
 from voting.results.models import Objection
+from voting.results.revocation import revocation_of
 from voting.results.views import bp
 from voting.rosters.models import Community, Office
 
 #: Meeting states in which the results page has something to show or do.
-RESULT_STATES = ("tallied", "published", "countersigned")
+RESULT_STATES = ("tallied", "published", "countersigned", "revoked")
 
 
 def staff_only(view: Callable) -> Callable:
@@ -85,12 +86,12 @@ def manage(community_id: int):
             {"meeting": meeting, "versions": versions,
              "current": next((r for r in versions if r.is_current), None),
              "objections": objection_services.meeting_objections(meeting),
-             "due": publication_due(meeting)}
+             "due": publication_due(meeting), "revocation": revocation_of(meeting)}
         )  # fmt: skip
     return render_template(
         "results/manage.html", community=community, rows=rows, key=current_key(community),
         office_key=current_key(community.office), action=ActionForm(), reason=ReasonForm(),
-        answer=AnswerForm(), now=utcnow(),
+        answer=AnswerForm(), revoke=RevocationForm(), now=utcnow(),
     )  # fmt: skip
 
 

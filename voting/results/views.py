@@ -18,6 +18,7 @@ from voting.results.forms import ActionForm
 from voting.results.keys import key_rows
 from voting.results.models import Result
 from voting.results.objections import RECEIPT_RE, normalise_receipt
+from voting.results.revocation import revocation_of
 from voting.results.services import current_result, result_versions
 from voting.rosters.models import Community
 from voting.rules import Procedure
@@ -85,7 +86,7 @@ def announcement(meeting_id: int):
         "results/announcement.html", meeting=meeting, community=community, result=result,
         doc=result.document, matters=public.matter_views(result.document, current_lang()),
         verify_url=verify_url, qr=qr_svg(verify_url), procedure=procedure,
-        category_zh=public.CATEGORY_ZH,
+        category_zh=public.CATEGORY_ZH, revocation=revocation_of(meeting),
     )  # fmt: skip
 
 
@@ -95,7 +96,7 @@ def verify_page(meeting_id: int):
     meeting, community, result = published_or_404(meeting_id)
     return render_template(
         "results/verify.html", meeting=meeting, community=community, result=result,
-        versions=result_versions(meeting),
+        versions=result_versions(meeting), revocation=revocation_of(meeting),
     )  # fmt: skip
 
 
@@ -167,4 +168,4 @@ def audit_json(meeting_id: int):
     return _download(body, f"audit-{community.id}.json")
 
 
-from voting.results import residents, staff  # noqa: E402,F401
+from voting.results import residents, revoke_views, staff  # noqa: E402,F401

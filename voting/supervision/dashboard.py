@@ -29,7 +29,7 @@ from voting.supervision.models import CommitteeMandate
 WATCHED = ("submitted", "open", "closed", "tallied", "published")
 #: What the dashboard reads of those meetings and their results (not their documents).
 MEETING_COLUMNS = ("id", "community_id", "title", "opens_at", "closes_at", "submitted_at",
-                   "closed_at", "voided_at", "published_at")  # fmt: skip
+                   "closed_at", "voided_at", "revoked_at", "published_at")  # fmt: skip
 RESULT_COLUMNS = ("id", "meeting_id", "version", "is_preliminary", "objections_close_at",
                   "published_at", "countersigned_at", "returned_at", "superseded_at")  # fmt: skip
 
@@ -38,6 +38,7 @@ def state_expression():
     """Meeting.state in SQL: the latest timestamp set decides (same order as the model)."""
     return case(
         (Meeting.voided_at.is_not(None), "voided"),
+        (Meeting.revoked_at.is_not(None), "revoked"),
         (Meeting.countersigned_at.is_not(None), "countersigned"),
         (Meeting.published_at.is_not(None), "published"),
         (Meeting.tallied_at.is_not(None), "tallied"),

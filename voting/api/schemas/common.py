@@ -35,6 +35,7 @@ MEETING_STATES = [
     "tallied",
     "published",
     "countersigned",
+    "revoked",
     "voided",
 ]
 

@@ -54,6 +54,23 @@ BOARD = {
         "entries": {"type": "array", "items": {"type": "object"}},
     },
 }
+REVOCATION = {
+    "type": "object",
+    "required": ["document", "signatures"],
+    "properties": {
+        "document": {
+            "type": "object",
+            "description": "RDOC of FORMATS.md §4.2",
+            "required": ["format", "revokes", "authority", "decided_on", "reason", "attachment"],
+            "properties": {
+                "format": {"const": "gongyi-revocation/1"},
+                "authority": {"enum": ["office", "court"]},
+                "decided_on": {"type": "string", "format": "date"},
+            },
+        },
+        "signatures": {"type": "array", "items": SIGNATURE, "minItems": 1},
+    },
+}
 KEY_FIELDS = ["key_id", "public_key", "role", "owner", "created_at", "retired_at"]
 
 PATHS = {
@@ -103,6 +120,48 @@ PATHS = {
                 **ok("the countersigned result, or {returned, version, reason}", OBJECT),
                 "409": ERROR,
             },
+        }
+    },
+    "/meetings/{meeting_id}/revoke": {
+        "post": {
+            "summary": "Revoke the published decision (the community's own street office)",
+            "description": (
+                "For the office's own annulment (authority office) or a court's ruling "
+                "(authority court), with the reason, the day it was decided and the ruling or "
+                "decision as a PDF of at most 10 MB. The office signs a revocation document "
+                "naming the result in force by its hash; the meeting becomes revoked and the "
+                "result stays published and verifiable. 409 when there is no final published "
+                "result or it was already revoked."
+            ),
+            "security": BEARER,
+            "parameters": [id_param("meeting_id")],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["authority", "reason", "decided_on", "file"],
+                            "properties": {
+                                "authority": {"enum": ["office", "court"]},
+                                "reason": REASON,
+                                "decided_on": {"type": "string", "format": "date"},
+                                "reference": {"type": "string", "maxLength": 200},
+                                "file": {"type": "string", "format": "binary"},
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {**ok("the signed revocation", REVOCATION, "201"), "409": ERROR},
+        }
+    },
+    "/meetings/{meeting_id}/revocation": {
+        "get": {
+            "summary": "The signed revocation (anyone, once revoked; 404 before)",
+            "security": [],
+            "parameters": [id_param("meeting_id")],
+            "responses": ok("the revocation and its signature", REVOCATION),
         }
     },
     "/keys": {
