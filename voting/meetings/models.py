@@ -188,6 +188,9 @@ class Voter(Base):
     #: Unit labels such as "1号楼 101", for letters and the participant list.
     units: Mapped[list]
     building: Mapped[str] = mapped_column(String(64))
+    #: Building -> the counted area (0.01 m²) the person holds there, for turnout by building;
+    #: None on voters frozen before it was kept (their first unit's building then holds all).
+    building_areas: Mapped[dict | None]
     #: Masked owner names for the letter, e.g. "王*、李*（代表 李*）".
     display_name: Mapped[str] = mapped_column(String(300))
     #: Identity check copied from the representative or sole owner (salted hashes only).

@@ -14,7 +14,15 @@ from voting.rosters.models import Holding, Owner, Unit
 from voting.rosters.phones import open_phones, seal_phones
 from voting.rosters.services import unit_records
 from voting.rules.numbers import fmt_area
-from voting.rules.persons import DEVELOPER_KEY, AreaUnresolved, Person, UnitRecord, build_persons
+from voting.rules.persons import (
+    DEVELOPER_KEY,
+    AreaUnresolved,
+    Person,
+    UnitRecord,
+    build_persons,
+    counted_area,
+    unit_area,
+)
 from voting.rules.procedure import Procedure
 
 SNAPSHOT_FORMAT = "gongyi-snapshot/1"
@@ -59,7 +67,8 @@ def freeze_roster(meeting: Meeting, now: datetime) -> tuple[RosterSnapshot, int]
         snapshot_hash=snapshot_hash(meeting, procedure, records, persons, units),
     )
     db.session.add(snapshot)
-    rows = [_voter_row(meeting, person, units, holders) for person in persons]
+    areas = _counted_areas(records, procedure)
+    rows = [_voter_row(meeting, person, units, holders, areas) for person in persons]
     ids = (
         list(
             db.session.scalars(
@@ -103,7 +112,28 @@ def _units_and_holders(community_id: int) -> tuple[dict[str, Unit], dict[str, li
     return units, holders
 
 
-def _voter_row(meeting: Meeting, person: Person, units: dict, holders: dict) -> dict:
+def _counted_areas(records: list[UnitRecord], procedure: Procedure) -> dict[str, int]:
+    """Each counted unit's area as its person counts it (parking may count none)."""
+    out = {}
+    for record in records:
+        area = unit_area(record)
+        if area is not None:
+            out[record.id] = counted_area(record, area, procedure.parking_policy)
+    return out
+
+
+def _building_areas(person: Person, units: dict, areas: dict[str, int]) -> dict[str, int]:
+    """Building -> the area the person holds there (a person is counted in each building)."""
+    out: dict[str, int] = {}
+    for uid in person.unit_ids:
+        building = units[uid].building
+        out[building] = out.get(building, 0) + areas[uid]
+    return out
+
+
+def _voter_row(
+    meeting: Meeting, person: Person, units: dict, holders: dict, areas: dict[str, int]
+) -> dict:
     mine = sorted((units[uid] for uid in person.unit_ids), key=lambda u: (u.building, u.number))
     people = {h.key: h for uid in person.unit_ids for h in holders.get(uid, ())}
     representative = next(
@@ -126,6 +156,7 @@ def _voter_row(meeting: Meeting, person: Person, units: dict, holders: dict) -> 
         "can_vote": person.can_vote,
         "units": [u.label for u in mine],
         "building": mine[0].building if mine else "",
+        "building_areas": _building_areas(person, units, areas),
         "display_name": _display_name(person, people, representative)[:300],
         "salt": voter.salt if voter else None,
         "id_last4_hash": voter.id_last4_hash if voter else None,

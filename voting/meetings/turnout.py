@@ -56,6 +56,21 @@ def _line(part: int, total: int, is_area: bool) -> dict[str, Any]:
     }
 
 
+def _count_in_buildings(buildings: dict, held: dict[str, int], voted: bool) -> None:
+    """Count one person in every building where they hold units, with the area held there.
+
+    The developer's flats over eight buildings count one head in each of the eight; the
+    buildings' heads therefore add up to more than the roster's owners.
+    """
+    for name, area in held.items():
+        row = buildings.setdefault(name, {"owners": 0, "area": 0, "voted": 0, "voted_area": 0})
+        row["owners"] += 1
+        row["area"] += area
+        if voted:
+            row["voted"] += 1
+            row["voted_area"] += area
+
+
 def turnout(meeting: Meeting) -> dict[str, Any]:
     """Per matter and by building: owners and area that voted, against the frozen roster."""
     snapshot = snapshot_of(meeting)
@@ -65,20 +80,16 @@ def turnout(meeting: Meeting) -> dict[str, Any]:
     per_matter = {m.public_id: [0, 0] for m in meeting.matters}
     buildings: dict[str, dict[str, int]] = {}
     rows = db.session.execute(
-        select(Voter.building, Voter.area, Ballot.answers)
+        select(Voter.building, Voter.area, Voter.building_areas, Ballot.answers)
         .outerjoin(Ballot, Ballot.voter_id == Voter.id)
         .where(Voter.meeting_id == meeting.id)
     )
     ballots = 0
-    for building, area, answers in rows:
-        row = buildings.setdefault(building, {"owners": 0, "area": 0, "voted": 0, "voted_area": 0})
-        row["owners"] += 1
-        row["area"] += area
+    for building, area, held, answers in rows:
+        _count_in_buildings(buildings, held or {building: area}, answers is not None)
         if answers is None:
             continue
         ballots += 1
-        row["voted"] += 1
-        row["voted_area"] += area
         for matter_id, answer in answers.items():
             if matter_id in per_matter and (answer != "invalid" or invalid_counts):
                 per_matter[matter_id][0] += 1

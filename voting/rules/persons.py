@@ -63,6 +63,11 @@ def unit_area(unit: UnitRecord) -> int | None:
     return None
 
 
+def counted_area(unit: UnitRecord, area: int, parking_policy: str) -> int:
+    """The area a counted unit adds to its person: none for parking under exclude_area_only."""
+    return 0 if unit.is_parking and parking_policy == "exclude_area_only" else area
+
+
 def build_persons(units: Iterable[UnitRecord], procedure: Procedure) -> list[Person]:
     """Merge units into voting persons under the procedure's parking and merge settings."""
     policy = procedure.parking_policy
@@ -84,7 +89,7 @@ def build_persons(units: Iterable[UnitRecord], procedure: Procedure) -> list[Per
         if area < 0:
             raise ValueError(f"unit {unit.id}: negative area")
         counted.append(unit)
-        areas.append(0 if unit.is_parking and policy == "exclude_area_only" else area)
+        areas.append(counted_area(unit, area, policy))
     if unresolved:
         raise AreaUnresolved(unresolved)
 
