@@ -140,6 +140,7 @@ def meeting_json(meeting: Meeting, staff: bool) -> dict[str, Any]:
             category_warnings={
                 m.public_id: m.category_warnings for m in meeting.matters if m.category_warnings
             },
+            follows={m.public_id: m.follows for m in meeting.matters if m.follows},
         )
     return body
 
@@ -289,3 +290,34 @@ def get_turnout(meeting_id: int):
             ],
         }
     )
+
+
+@bp.post("/meetings/<int:meeting_id>/follow-up")
+def draft_follow_up(meeting_id: int):
+    """Draft the by-election or runoff of the meeting's published election (committee)."""
+    from voting.results import follow_up
+
+    meeting = _staff_meeting(meeting_id, "committee")
+    try:
+        draft = follow_up.draft_follow_up(meeting, require_user())
+    except MeetingError as error:
+        raise _refused(error, 403 if error.code == "COMMITTEE_ONLY" else 409) from None
+    return jsonify(meeting_json(draft, staff=True)), 201
+
+
+@bp.put("/meetings/<int:meeting_id>/matters/<int:matter_id>/candidates")
+def put_candidates(meeting_id: int, matter_id: int):
+    """Name the candidates of a drafted by-election or runoff (committee)."""
+    from voting.meetings.models import Matter
+    from voting.results import follow_up
+
+    meeting = _staff_meeting(meeting_id, "committee")
+    matter = db.session.get(Matter, matter_id)
+    if matter is None or matter.meeting_id != meeting.id or not matter.follows:
+        raise ApiError(404, "not_found", "no such by-election or runoff matter")
+    candidates = json_body().get("candidates")
+    try:
+        follow_up.set_candidates(meeting, matter, candidates)
+    except MeetingError as error:
+        raise _refused(error, 409 if error.code == "WRONG_STATE" else 422) from None
+    return jsonify(meeting_json(meeting, staff=True))

@@ -203,6 +203,11 @@ def _category_problems(n: int, matter: dict) -> list[Problem]:
     ]
 
 
+def check_candidates(n: int, options: Any) -> list[Problem]:
+    """Problems of the candidates of election matter ``n`` (a by-election's, named later)."""
+    return _check_options(n, "election", options)
+
+
 def _check_options(n: int, kind: str, options: Any) -> list[Problem]:
     if kind == "motion":
         if options:

@@ -108,6 +108,9 @@ class Matter(Base):
     alternates: Mapped[int] = mapped_column(default=0)
     #: Warnings on the category that the committee confirmed (voting.rules.wording.HINTS).
     category_warnings: Mapped[list | None]
+    #: For a by-election or runoff drafted from a published election (voting.rules.follow_up):
+    #: {"kind", "meeting_id", "matter_id", "seats"}, where seats is the most it may fill.
+    follows: Mapped[dict | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="matters")
     options: Mapped[list["Option"]] = relationship(

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from voting.db import db, utcnow
 from voting.meetings.errors import problem
-from voting.meetings.models import Meeting
+from voting.meetings.models import Matter, Meeting
 from voting.rosters.models import Community, Unit
 from voting.rosters.services import unit_records
 from voting.rules.persons import AreaUnresolved, build_persons
@@ -96,11 +96,37 @@ def seats_issues(meeting: Meeting) -> list[Problem]:
     count = households(meeting.community_id)
     out = []
     for n, matter in enumerate(meeting.matters, start=1):
-        if matter.kind == "election":
+        if matter.kind == "election" and matter.follows:
+            out += _follow_up_issues(n, matter)
+        elif matter.kind == "election":
             out += [
                 Problem(p.code, f"第 {n} 项：{p.zh}", f"Matter {n}: {p.en}", p.severity)
                 for p in validate_seats(matter.seats, matter.alternates, count)
             ]
+    return out
+
+
+def _follow_up_issues(n: int, matter: Matter) -> list[Problem]:
+    """A by-election or runoff fills at most the seats its election left, and needs
+    candidates; the committee-size rules apply to the committee, not to these seats."""
+    out = []
+    if not 1 <= matter.seats <= matter.follows["seats"] or matter.alternates:
+        out.append(
+            problem(
+                "FOLLOW_UP_SEATS",
+                f"第 {n} 项：补选或决选只能选 1 至 {matter.follows['seats']} 名，不设候补",
+                f"Matter {n}: a by-election or runoff fills 1 to {matter.follows['seats']} "
+                "seats, without alternates",
+            )
+        )
+    if not matter.options:
+        out.append(
+            problem(
+                "FOLLOW_UP_CANDIDATES",
+                f"第 {n} 项：请先填写补选的候选人",
+                f"Matter {n}: name the candidates of the by-election first",
+            )
+        )
     return out
 
 

@@ -66,7 +66,10 @@ def matters_document(meeting: Meeting, minimum: bool = True) -> list[dict[str, A
             "options": [{"id": o.code, "label": o.label} for o in matter.options],
         }
         if minimum:
-            entry["minimum"] = committee_minimum(count) if matter.kind == "election" else 0
+            # A by-election or runoff fills seats of a committee already counted against
+            # the minimum by the election it follows.
+            elected = matter.kind == "election" and not matter.follows
+            entry["minimum"] = committee_minimum(count) if elected else 0
         out.append(entry)
     return out
 

@@ -70,3 +70,12 @@ class RevocationForm(FlaskForm):
         _l("撤销理由"), validators=[DataRequired(), Length(max=MAX_REASON)], render_kw={"rows": 3}
     )
     file = FileField(_l("撤销决定或判决书（PDF，不超过 10 MB）"), validators=[FileRequired()])
+
+
+class CandidatesForm(FlaskForm):
+    """The candidates of a drafted by-election, one a line (``名称|简介``)."""
+
+    candidates = TextAreaField(
+        _l("候选人（每行一个；名称和简介之间用「|」隔开）"),
+        validators=[DataRequired(), Length(max=100000)], render_kw={"rows": 5},
+    )  # fmt: skip

@@ -15,6 +15,7 @@ from voting.meetings.models import Meeting
 from voting.results import objections as objection_services
 from voting.results import services
 from voting.results.deadline import publication_due
+from voting.results.follow_up import pending_follow_ups
 from voting.results.forms import ActionForm, AnswerForm, ReasonForm, RevocationForm
 from voting.results.keys import SigningKeyError, create_signing_key, current_key
 from voting.results.models import Objection
@@ -86,7 +87,8 @@ def manage(community_id: int):
             {"meeting": meeting, "versions": versions,
              "current": next((r for r in versions if r.is_current), None),
              "objections": objection_services.meeting_objections(meeting),
-             "due": publication_due(meeting), "revocation": revocation_of(meeting)}
+             "due": publication_due(meeting), "revocation": revocation_of(meeting),
+             "follow_ups": pending_follow_ups(meeting)}
         )  # fmt: skip
     return render_template(
         "results/manage.html", community=community, rows=rows, key=current_key(community),

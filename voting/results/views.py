@@ -168,4 +168,4 @@ def audit_json(meeting_id: int):
     return _download(body, f"audit-{community.id}.json")
 
 
-from voting.results import residents, revoke_views, staff  # noqa: E402,F401
+from voting.results import follow_up_views, residents, revoke_views, staff  # noqa: E402,F401

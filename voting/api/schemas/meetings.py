@@ -90,6 +90,13 @@ MEETING = {
                 },
             },
         },
+        "follows": {
+            "type": "object",
+            "description": (
+                "staff only: per matter id of a by-election or runoff, the published election "
+                "it follows: {kind: by_election|runoff, meeting_id, matter_id, seats}"
+            ),
+        },
         "category_warnings": {
             "type": "object",
             "description": (
@@ -217,6 +224,49 @@ PATHS = {
             }
         ),
     ),
+    "/meetings/{meeting_id}/follow-up": {
+        "post": {
+            "summary": "Draft the by-election or runoff of a published election (committee)",
+            "description": (
+                "From the meeting's final published result: each election that left seats "
+                "vacant gives a by-election matter (seats = the vacant seats, candidates to "
+                "name), each tie at the last seat under the runoff rule a runoff matter among "
+                "the tied candidates (DOMAIN.md 2.5). Answers with the new draft meeting; 409 "
+                "when the result leaves nothing to fill."
+            ),
+            "security": BEARER,
+            "parameters": [id_param("meeting_id")],
+            "responses": {**ok("the drafted meeting", MEETING, "201"), "409": ERROR},
+        }
+    },
+    "/meetings/{meeting_id}/matters/{matter_id}/candidates": {
+        "put": {
+            "summary": "Name the candidates of a drafted by-election or runoff (committee)",
+            "security": BEARER,
+            "parameters": [id_param("meeting_id"), id_param("matter_id")],
+            "requestBody": json_body(
+                {
+                    "type": "object",
+                    "required": ["candidates"],
+                    "properties": {
+                        "candidates": {
+                            "type": "array",
+                            "minItems": 1,
+                            "items": {
+                                "type": "object",
+                                "required": ["label"],
+                                "properties": {
+                                    "label": {**NONEMPTY, "maxLength": 200},
+                                    "statement": {"type": "string", "maxLength": 5000},
+                                },
+                            },
+                        }
+                    },
+                }
+            ),
+            "responses": {**ok("the meeting", MEETING), "409": ERROR},
+        }
+    },
     "/meetings/{meeting_id}/credentials.csv": {
         "get": {
             "summary": "Voters' links for a mail merge (committee), once voting opened",
