@@ -64,6 +64,7 @@ def load_config() -> dict:
         "PUBLIC_URL": os.environ.get("VOTING_PUBLIC_URL", ""),
         "PROXY_HOPS": int(os.environ.get("VOTING_PROXY_HOPS", "0")),
         "VOTING_SMS_PROVIDER": os.environ.get("VOTING_SMS_PROVIDER", "console"),
+        "VOTING_QUIET_HOURS": _quiet_hours(),
         **{key: value for key, value in os.environ.items() if key.startswith(SMS_PREFIXES)},
         **{key: int(os.environ[key]) for key in MESSAGE_DEFAULTS if key in os.environ},
         **{key: int(os.environ[key]) for key in ANOMALY_DEFAULTS if key in os.environ},
@@ -72,6 +73,15 @@ def load_config() -> dict:
             key: os.environ[f"VOTING_{key}"] for key in RATE_LIMITS if f"VOTING_{key}" in os.environ
         },
     }
+
+
+def _quiet_hours() -> str:
+    """``VOTING_QUIET_HOURS``, checked now so that a typo stops the app, not a reminder."""
+    from voting.messages.quiet import DEFAULT, parse
+
+    value = os.environ.get("VOTING_QUIET_HOURS", DEFAULT)
+    parse(value)
+    return value
 
 
 #: Rate limits (Flask-Limiter notation), each set by ``VOTING_<NAME>``; README lists them.

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from tests.ballots.support import Unit, motion
 from voting.db import db, utcnow
 
-from .conftest import deliver, received
+from .conftest import deliver, empty_outbox, received
 
 PHONE = "13912345678"
 OTHER = "13787654321"
@@ -43,6 +43,7 @@ def test_a_ballot_queues_one_alert_that_the_worker_sends_and_logs_by_hash(
     from voting.messages.models import Message
 
     opened = kit.open(kit.community(roster(o1=PHONE)), [motion("议事规则")])
+    empty_outbox(app)
     body = {"token": opened.tokens["o1"], "answers": {opened.matter_ids[0]: ["agree"]},
             "verification": PHONE[-4:]}  # fmt: skip
     assert client.post("/api/v1/ballots", json=body).status_code == 201
@@ -71,6 +72,7 @@ def test_a_ballot_queues_one_alert_that_the_worker_sends_and_logs_by_hash(
 
 def test_an_english_page_gets_an_english_alert(app, client, kit, phone_file):
     opened = kit.open(kit.community(roster(o1=PHONE)), [motion("议事规则")])
+    empty_outbox(app)
     body = {"token": opened.tokens["o1"], "answers": {opened.matter_ids[0]: ["agree"]},
             "verification": PHONE[-4:]}  # fmt: skip
     response = client.post("/api/v1/ballots?lang=en", json=body)
@@ -84,6 +86,7 @@ def test_an_owner_without_a_phone_gets_nothing(app, client, kit, phone_file):
     from voting.messages.models import Message
 
     opened = kit.open(kit.community(roster(o1=PHONE)), [motion("议事规则")])
+    empty_outbox(app)
     body = {"token": opened.tokens["o2"], "answers": {opened.matter_ids[0]: ["agree"]}}
     assert client.post("/api/v1/ballots", json=body).status_code == 201
     with app.app_context():
@@ -95,6 +98,7 @@ def test_a_refused_ballot_queues_nothing(app, client, kit):
     from voting.messages.models import Message
 
     opened = kit.open(kit.community(roster(o1=PHONE)), [motion("议事规则")])
+    empty_outbox(app)
     body = {"token": opened.tokens["o1"], "answers": {opened.matter_ids[0]: ["maybe"]},
             "verification": PHONE[-4:]}  # fmt: skip
     assert client.post("/api/v1/ballots", json=body).status_code == 422
@@ -135,6 +139,7 @@ def test_a_refused_message_is_retried_with_growing_delays_then_given_up(app, kit
     from voting.messages.worker import MAX_ATTEMPTS, backoff, deliver_due
 
     opened = kit.open(kit.community(roster(o1=PHONE)), [motion("议事规则")])
+    empty_outbox(app)
     _queue_alert(app, opened)
     provider, now = Refusing(), utcnow()
     delays = []
@@ -161,6 +166,7 @@ def test_a_phone_gets_at_most_the_hourly_limit_the_rest_waits(app_config, app, k
 
     app.config["VOTING_SMS_PER_PHONE_HOUR"] = 3
     opened = kit.open(kit.community(roster(o1=PHONE)), [motion("议事规则")])
+    empty_outbox(app)
     for _ in range(5):
         _queue_alert(app, opened)
     assert deliver(app) == 3
@@ -175,6 +181,7 @@ def test_every_phone_of_a_person_is_told_once(app, kit, phone_file):
     from voting.rosters.phones import seal_phones
 
     opened = kit.open(kit.community(roster(o1=PHONE)), [motion("议事规则")])
+    empty_outbox(app)
     with app.app_context():  # a person holding a second phone (co-owners' rows)
         voter = db.session.get(Voter, opened.voter_ids["o1"])
         voter.phones_sealed = seal_phones([PHONE, OTHER])
@@ -186,6 +193,7 @@ def test_every_phone_of_a_person_is_told_once(app, kit, phone_file):
 
 def test_the_worker_command_sends_what_is_due(app, runner, kit, phone_file):
     opened = kit.open(kit.community(roster(o1=PHONE)), [motion("议事规则")])
+    empty_outbox(app)
     _queue_alert(app, opened)
     result = runner.invoke(args=["worker", "--once"])
     assert result.exit_code == 0, result.output

@@ -166,11 +166,14 @@ def test_the_timeline_api_lists_events_and_counts_ballots(app, client, make, cas
     headers = api(make, cast["committee_a"])
     body = client.get(f"/api/v1/meetings/{opened.meeting_id}/timeline", headers=headers).json
     types = [e["type"] for e in body["events"]]
+    # The notices and links queued with the announcement and the opening are listed too.
     assert types == ["meeting.created", "meeting.submitted", "meeting.approved",
-                     "meeting.announced", "meeting.opened"]  # fmt: skip
+                     "meeting.announced", "messages.queued", "meeting.opened",
+                     "messages.queued"]  # fmt: skip
     assert body["counts"] == {"ballot.cast": 2}
     with app.app_context():
         from voting.audit.models import AuditEvent
 
-        seqs = db.session.scalars(select(AuditEvent.seq).where(AuditEvent.type.like("meeting.%")))
+        listed = AuditEvent.type.like("meeting.%") | (AuditEvent.type == "messages.queued")
+        seqs = db.session.scalars(select(AuditEvent.seq).where(listed))
         assert [e["seq"] for e in body["events"]] == sorted(seqs)

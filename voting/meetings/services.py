@@ -113,6 +113,9 @@ def announce_meeting(meeting: Meeting, now: datetime | None = None) -> Meeting:
             "documents": [d.sha256 for d in meeting.documents],
         },
     )
+    from voting.messages.notices import queue_notices
+
+    queue_notices(meeting, now)  # served with the notice, in its transaction
     return meeting
 
 
@@ -136,6 +139,9 @@ def open_meeting(meeting: Meeting, now: datetime | None = None) -> Meeting:
             "credentials": issued,
         },
     )
+    from voting.messages.notices import queue_links
+
+    queue_links(meeting, now)  # each owner's link, in the transaction that issues it
     return meeting
 
 

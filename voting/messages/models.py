@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from voting.db import Base, bigpk
 
 KINDS = ("code", "ballot_recorded", "notice", "link", "reminder")
-STATES = ("queued", "sent", "failed")
+STATES = ("queued", "sent", "failed", "cancelled")
 
 
 class Message(Base):

@@ -29,6 +29,13 @@ TEMPLATES = {
         "请勿告诉任何人，包括业委会和物业。",
         "ballot_recorded": "【共议】{time}，“{meeting}”已记录一张以您名义投出的表决票"
         "（{channel}）。如果不是您本人投的，请立即向{office}反映。",
+        "notice": "【共议】{community}业主大会会议“{meeting}”已发布公告，表决时间 {opens} 至 "
+        "{closes}（北京时间）。公告张贴在小区公告栏，也可在 {link} 阅读。表决开始时您会收到"
+        "个人投票链接。",
+        "link": "【共议】“{meeting}”已开始表决，{closes} 截止。这是您的个人投票链接，"
+        "请勿转给他人：{link}",
+        "reminder": "【共议】“{meeting}”将于 {closes} 截止表决，您尚未投票。请打开您的"
+        "个人链接投票：{link}；也可向业委会领取纸质表决票。",
     },
     "en": {
         "code": "Gongyi: your voting code is {code}, valid for 10 minutes. Tell no one, "
@@ -92,12 +99,20 @@ def _local_time(value: str) -> str:
 
 
 def render(
-    kind: str, params: dict, *, meeting_title: str = "", office: str = "", code: str | None = None
+    kind: str,
+    params: dict,
+    *,
+    meeting_title: str = "",
+    office: str = "",
+    code: str | None = None,
+    community: str = "",
 ):
     """The message's text and its template variables, in the owner's language."""
     lang = "en" if params.get("lang") == "en" else "zh"
     title = meeting_title if len(meeting_title) <= 30 else meeting_title[:29] + "…"
     variables = {"meeting": title, "link": params.get("link", ""), "office": office}
+    if kind == "notice":
+        variables["community"] = community
     if kind == "code":
         variables["code"] = code or ""
     if "at" in params:

@@ -21,8 +21,8 @@ import click
 TEMPLATE_VARIABLES = {
     "code": ("code",),
     "ballot_recorded": ("time", "channel", "office"),
-    "notice": ("meeting", "opens", "link"),
-    "link": ("meeting", "link"),
+    "notice": ("community", "meeting", "opens", "closes", "link"),
+    "link": ("meeting", "closes", "link"),
     "reminder": ("meeting", "closes", "link"),
 }
 

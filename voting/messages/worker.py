@@ -14,12 +14,17 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from voting.audit.services import record_event
+from voting.ballots.models import Ballot
 from voting.crypto.sealing import SealError
 from voting.db import db, utcnow
-from voting.meetings.models import Meeting
+from voting.meetings.credentials import credential_token
+from voting.meetings.errors import MeetingError
+from voting.meetings.models import Credential, Meeting
 from voting.messages.models import Message
 from voting.messages.outbox import code_expired, render
 from voting.messages.providers import Outgoing, ProviderError, make_provider
+from voting.messages.quiet import is_quiet, quiet_ends
+from voting.rosters.identity import mask_phone
 from voting.rosters.models import Community, Office
 from voting.rosters.phones import open_code, open_phones, phone_hash, seal_phones
 
@@ -28,6 +33,8 @@ log = logging.getLogger(__name__)
 #: Attempts before a message is given up; the delay doubles from 30 s up to an hour.
 MAX_ATTEMPTS = 8
 BATCH = 50
+#: Kinds that wait for the end of quiet hours (voting.messages.quiet).
+HELD_AT_NIGHT = ("notice", "link", "reminder")
 
 
 def backoff(attempts: int) -> timedelta:
@@ -60,11 +67,14 @@ def _fan_out(message: Message) -> str | None:
             Message(community_id=message.community_id, meeting_id=message.meeting_id,
                     voter_id=message.voter_id, kind=message.kind,
                     recipients=seal_phones([phone]), recipient_hash=phone_hash(phone),
-                    params=message.params, state="queued", attempts=0,
-                    next_attempt_at=message.next_attempt_at, created_at=message.created_at)
+                    params={**message.params, "to": mask_phone(phone)}, state="queued",
+                    attempts=0, next_attempt_at=message.next_attempt_at,
+                    created_at=message.created_at)
         )  # fmt: skip
     message.recipients = seal_phones([first])
     message.recipient_hash = phone_hash(first)
+    # The masked phone (138********) is what the service record shows staff.
+    message.params = {**message.params, "to": mask_phone(first)}
     return first
 
 
@@ -92,6 +102,60 @@ def _give_up(message: Message, reason: str) -> None:
     _log(message, "message.failed", reason=reason[:100])
 
 
+def _cancel(message: Message, reason: str) -> None:
+    """Drop a message that no longer makes sense (the owner voted, the link was revoked)."""
+    message.state, message.secret, message.last_error = "cancelled", None, reason[:300]
+    _log(message, "message.cancelled", reason=reason[:100])
+
+
+def _held(message: Message, now: datetime) -> datetime | None:
+    """Until when a notice, link or reminder waits (quiet hours), or None to send now."""
+    setting = current_app.config.get("VOTING_QUIET_HOURS")
+    if message.kind in HELD_AT_NIGHT and is_quiet(now, setting):
+        return quiet_ends(now, setting)
+    return None
+
+
+def _current_params(message: Message, now: datetime) -> tuple[dict, str | None]:
+    """The params the text shows now (a link made from the live credential), or a reason
+    to cancel the message."""
+    if message.kind not in HELD_AT_NIGHT or message.meeting_id is None:
+        return message.params, None
+    meeting = db.session.get(Meeting, message.meeting_id)
+    if meeting is None or meeting.voided_at is not None:
+        return message.params, "meeting voided"
+    if message.kind == "notice":
+        over = meeting.closed_at is not None or now >= meeting.closes_at
+        return message.params, "voting is over" if over else None
+    if meeting.state != "open" or now >= meeting.closes_at:
+        return message.params, "voting is not open"
+    if message.kind == "reminder" and _has_voted(message):
+        return message.params, "already voted"
+    credential = db.session.scalar(
+        select(Credential).where(Credential.voter_id == message.voter_id,
+                                 Credential.revoked_at.is_(None))
+    )  # fmt: skip
+    if credential is None:
+        return message.params, "no live link"
+    try:
+        token = credential_token(credential)
+    except MeetingError:
+        return message.params, "the link cannot be made again"
+    base = message.params.get("base") or current_app.config.get("PUBLIC_URL") or ""
+    return {**message.params, "link": f"{base.rstrip('/')}/v/{token}"}, None
+
+
+def _has_voted(message: Message) -> bool:
+    return (
+        db.session.scalar(
+            select(Ballot.id).where(
+                Ballot.meeting_id == message.meeting_id, Ballot.voter_id == message.voter_id
+            )
+        )
+        is not None
+    )
+
+
 def _deliver(message: Message, provider, now: datetime) -> bool:
     """Send one claimed message; True if it was sent."""
     phone = (
@@ -104,6 +168,14 @@ def _deliver(message: Message, provider, now: datetime) -> bool:
         return False
     if message.kind == "code" and code_expired(message.created_at, now):
         _give_up(message, "expired")
+        return False
+    held = _held(message, now)
+    if held is not None:
+        message.next_attempt_at = held
+        return False
+    params, cancel = _current_params(message, now)
+    if cancel is not None:
+        _cancel(message, cancel)
         return False
     if _over_rate(message, now):
         message.next_attempt_at = now + timedelta(minutes=10)
@@ -118,13 +190,14 @@ def _deliver(message: Message, provider, now: datetime) -> bool:
     title, office = "", ""
     if message.meeting_id is not None:
         title = db.session.scalar(select(Meeting.title).where(Meeting.id == message.meeting_id))
-    office = db.session.scalar(
-        select(Office.name)
+    office, community = db.session.execute(
+        select(Office.name, Community.name)
         .join(Community, Community.office_id == Office.id)
         .where(Community.id == message.community_id)
-    )
-    text, variables = render(message.kind, message.params, meeting_title=title or "",
-                             office=office or "", code=code)  # fmt: skip
+    ).one()
+    text, variables = render(message.kind, params, meeting_title=title or "",
+                             office=office or "", code=code,
+                             community=community or "")  # fmt: skip
     outgoing = Outgoing(to=phone, kind=message.kind, text=text, meeting_id=message.meeting_id,
                         sent_at=now, code=code, variables=variables)  # fmt: skip
     try:

@@ -12,6 +12,7 @@ from voting.crypto import canonical
 from voting.db import db
 from voting.limits import receipt_budget
 from voting.links import public_url, qr_svg
+from voting.meetings.access import load_meeting
 from voting.meetings.models import Meeting
 from voting.results import public
 from voting.results.forms import ActionForm
@@ -87,6 +88,25 @@ def announcement(meeting_id: int):
         doc=result.document, matters=public.matter_views(result.document, current_lang()),
         verify_url=verify_url, qr=qr_svg(verify_url), procedure=procedure,
         category_zh=public.CATEGORY_ZH, revocation=revocation_of(meeting),
+    )  # fmt: skip
+
+
+@bp.get("/public/meetings/<int:meeting_id>/notice")
+def notice(meeting_id: int):
+    """The published notice (公告), for anyone: where the notice message sends owners."""
+    from voting.meetings.matters import CATEGORY_LABELS, KIND_LABELS
+
+    meeting = load_meeting(meeting_id)
+    if meeting is None or meeting.announced_at is None:
+        abort(404)
+    try:
+        procedure = Procedure.from_dict(meeting.procedure)
+    except ValueError:
+        procedure = None
+    return render_template(
+        "meetings/notice.html", meeting=meeting, community=db.session.get(Community,
+        meeting.community_id), procedure=procedure, category_labels=CATEGORY_LABELS,
+        kind_labels=KIND_LABELS, is_draft=False, public=True,
     )  # fmt: skip
 
 
