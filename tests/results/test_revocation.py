@@ -276,7 +276,8 @@ def test_api_revokes_and_serves_the_revocation(app, client, make, results, count
     assert created.status_code == 201
     served = client.get(base + "/revocation").get_json()
     assert served == created.get_json()
-    assert client.get(base).get_json()["state"] == "revoked"
+    meeting = client.get(base).get_json()
+    assert meeting["state"] == "revoked" and meeting["revoked_at"]
     result = client.get(base + "/result").get_json()
     assert verify(result, revocation=served).revoked
     again = post(cast.officer)
@@ -284,3 +285,13 @@ def test_api_revokes_and_serves_the_revocation(app, client, make, results, count
     spec = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert "post" in spec["/meetings/{meeting_id}/revoke"]
     assert "get" in spec["/meetings/{meeting_id}/revocation"]
+
+
+def test_the_offices_timeline_shows_the_revocation_with_its_reason(
+    app, client, auth, countersigned
+):
+    _revoke(countersigned)
+    auth.login(countersigned.officer)
+    page = client.get(f"/supervision/meetings/{countersigned.meeting_id}").get_data(as_text=True)
+    assert 'data-type="result.revoked"' in page
+    assert "街道撤销决定" in page and REASON in page

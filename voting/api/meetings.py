@@ -106,6 +106,7 @@ def meeting_json(meeting: Meeting, staff: bool) -> dict[str, Any]:
         "opened_at": rfc3339(meeting.opened_at),
         "closed_at": rfc3339(meeting.closed_at),
         "voided_at": rfc3339(meeting.voided_at),
+        "revoked_at": rfc3339(meeting.revoked_at),
         "void_reason": meeting.void_reason,
         "procedure": meeting.procedure,
         "matters": [

@@ -70,6 +70,11 @@ MEETING = {
         "state": {"enum": MEETING_STATES},
         "opens_at": {"type": "string", "format": "date-time"},
         "closes_at": {"type": "string", "format": "date-time"},
+        "revoked_at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "when the street office revoked the decision (GET .../revocation)",
+        },
         "procedure": {
             "type": ["object", "null"],
             "description": "the rules of procedure, frozen at announcement",
