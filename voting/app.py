@@ -1,7 +1,6 @@
 """Application assembly: configuration, extensions, blueprints, command line."""
 
 import logging
-from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -10,8 +9,7 @@ from voting.config import DEFAULTS, load_config
 from voting.db import db
 from voting.extensions import babel, csrf, limiter, login_manager, migrate, select_locale
 from voting.operations import add_operations, configure_request_log
-
-MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+from voting.schema import MIGRATIONS
 
 
 def build_app(config: dict | None = None) -> Flask:
@@ -55,7 +53,8 @@ def configure_logging(app: Flask) -> None:
 
 def init_extensions(app: Flask) -> None:
     """Bind every extension to the app."""
-    from voting.auth.access import load_user
+    from voting.audit.services import name_actors_with
+    from voting.auth.access import acting_actor, load_user
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, compare_type=True, render_as_batch=True)
@@ -63,6 +62,7 @@ def init_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
+    name_actors_with(app, acting_actor)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)

@@ -9,6 +9,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from voting.db import db
+from voting.schema import require_schema
 
 
 def register(app: Flask) -> None:
@@ -21,16 +22,6 @@ def register(app: Flask) -> None:
     from voting.results.cli import keys_group
 
     app.cli.add_command(keys_group)
-
-
-def _require_schema() -> None:
-    from voting.web import schema_behind
-
-    if behind := schema_behind():
-        click.echo(
-            f"The database schema is not current ({behind}). Run: voting db upgrade", err=True
-        )
-        sys.exit(2)
 
 
 @click.group("user", cls=AppGroup)
@@ -49,7 +40,7 @@ def user_add(username, role, office_id, community_id, password_stdin, display_na
     """Create a staff user."""
     from voting.auth.services import AccountError, add_user
 
-    _require_schema()
+    require_schema()
     password = _read_password(password_stdin)
     try:
         user = add_user(username, password, role, office_id=office_id,
@@ -69,7 +60,7 @@ def user_password(username, password_stdin):
     from voting.auth.models import User
     from voting.auth.services import AccountError, reset_password
 
-    _require_schema()
+    require_schema()
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         raise click.ClickException(f"no user {username}")
@@ -97,7 +88,7 @@ def user_token(username, label):
     from voting.auth.models import User
     from voting.auth.services import issue_token
 
-    _require_schema()
+    require_schema()
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         raise click.ClickException(f"no user {username}")
@@ -119,7 +110,7 @@ def audit_verify(community_id):
     from voting.audit.services import chain_events, chain_name, verify_live_chain
     from voting.rosters.models import Community
 
-    _require_schema()
+    require_schema()
     if db.session.get(Community, community_id) is None:
         raise click.ClickException(f"no community {community_id}")
     name = chain_name(community_id)
@@ -196,7 +187,7 @@ def worker_command(once, interval):
     from voting.messages.providers import make_provider
     from voting.messages.worker import deliver_due, run_worker
 
-    _require_schema()
+    require_schema()
     try:
         provider = make_provider(current_app.config)
     except (ImportError, ValueError) as error:

@@ -29,7 +29,7 @@ SECRET_ARGUMENTS = ("token", "key")
 @bp.get("/healthz")
 def healthz():
     """200 when the database answers and its schema is at the migrations' head, else 503."""
-    from voting.web import schema_behind
+    from voting.schema import schema_behind
 
     try:
         db.session.execute(text("SELECT 1"))

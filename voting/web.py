@@ -23,6 +23,7 @@ from werkzeug.routing import IntegerConverter
 
 from voting.db import db
 from voting.i18n import N_
+from voting.schema import schema_behind
 from voting.timeutil import SHANGHAI
 
 log = logging.getLogger(__name__)
@@ -144,21 +145,6 @@ def check_schema():
         return None
     message = _("数据库结构需要升级：请运行 voting db upgrade。") + f" ({behind})"
     return error_response(503, "schema_behind", message)
-
-
-def schema_behind() -> str | None:
-    """None when the database is at the migrations' head, else what differs."""
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
-    from voting.app import MIGRATIONS
-
-    heads = set(ScriptDirectory(MIGRATIONS).get_heads())
-    with db.engine.connect() as connection:
-        current = set(MigrationContext.configure(connection).get_current_heads())
-    if current == heads:
-        return None
-    return f"database at {sorted(current) or 'empty'}, code at {sorted(heads)}"
 
 
 def finish_request(response):

@@ -3,8 +3,9 @@
 import json
 import logging
 import secrets
+from collections.abc import Callable
 
-from flask import has_request_context
+from flask import Flask, current_app, has_request_context
 from sqlalchemy import JSON, bindparam, event, insert, select, text, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -28,14 +29,24 @@ def chain_name(community_id: int | None = None, office_id: int | None = None) ->
     return "system"
 
 
-def current_actor() -> str:
-    """Who acts in this request: ``user:<username>`` (API token or login), else ``system``."""
-    if has_request_context():
-        from voting.auth.access import acting_user
+#: app.extensions key of the function that names who acts in a request (set by the web layer).
+_ACTOR = "audit_actor"
 
-        user = acting_user()
-        if user is not None:
-            return f"user:{user.username}"
+
+def name_actors_with(app: Flask, actor: Callable[[], str | None]) -> None:
+    """Let the web layer say who acts in a request: the log records what it is told and reads
+    no login or token itself."""
+    app.extensions[_ACTOR] = actor
+
+
+def current_actor() -> str:
+    """Who acts in this request as the web layer names it (``user:<username>`` for a login or
+    an API token), else ``system``."""
+    if has_request_context():
+        actor = current_app.extensions.get(_ACTOR)
+        name = actor() if actor is not None else None
+        if name is not None:
+            return name
     return "system"
 
 

@@ -23,6 +23,12 @@ def acting_user() -> User | None:
     return g.get("api_user") or (current_user if current_user.is_authenticated else None)
 
 
+def acting_actor() -> str | None:
+    """``user:<username>`` of the acting user, as the audit log names staff; None when none."""
+    user = acting_user()
+    return f"user:{user.username}" if user is not None else None
+
+
 def require_staff():
     """before_request of staff blueprints: send anonymous visitors to the login page."""
     if not current_user.is_authenticated:

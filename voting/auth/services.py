@@ -4,10 +4,11 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import g, has_app_context
 from sqlalchemy import false, select
 
 from voting.audit.services import record_event
-from voting.auth.models import ROLES, ApiToken, User
+from voting.auth.models import ROLES, ApiToken, CommitteeMandate, User
 from voting.crypto.tokens import token_hash
 from voting.db import db, utcnow
 from voting.rosters.models import Community, Office
@@ -152,7 +153,7 @@ def can_see_community(user: User, community: Community) -> bool:
         return True
     if user.role == "office":
         return community.office_id == user.office_id
-    return community.id == user.community_id and not _lost_powers(user)
+    return community.id == user.community_id and not lost_committee_powers(user)
 
 
 def visible_communities(user: User):
@@ -161,14 +162,39 @@ def visible_communities(user: User):
     if user.role == "office":
         return query.where(Community.office_id == user.office_id)
     if user.role == "committee":
-        if _lost_powers(user):
+        if lost_committee_powers(user):
             return query.where(false())
         return query.where(Community.id == user.community_id)
     return query
 
 
-def _lost_powers(user: User) -> bool:
-    # Mandates (preparatory groups, 物管会, elected committees) are kept by supervision.
-    from voting.supervision.mandates import lost_committee_powers
+#: flask.g key of the request's cache of lost_committee_powers answers.
+_POWERS_CACHE = "lost_committee_powers"
 
-    return lost_committee_powers(user)
+
+def lost_committee_powers(user: User) -> bool:
+    """True when the user's community has a committee mandate that does not name the user.
+
+    Committee powers come from the current mandate; before the office records any, the
+    community's committee accounts (opened by the office or an administrator) act for it.
+    An account opened after a mandate, or a member of an ended one, waits to be named.
+    """
+    if user.role != "committee" or user.community_id is None:
+        return False
+    cache = g.setdefault(_POWERS_CACHE, {}) if has_app_context() else {}
+    key = (user.id, user.community_id)
+    if key not in cache:
+        rows = db.session.execute(
+            select(CommitteeMandate.members, CommitteeMandate.ended_at).where(
+                CommitteeMandate.community_id == user.community_id
+            )
+        ).all()
+        current = any(user.id in members for members, ended_at in rows if ended_at is None)
+        cache[key] = bool(rows) and not current
+    return cache[key]
+
+
+def forget_committee_powers() -> None:
+    """Drop the request's cached answers: a mandate was just recorded or ended."""
+    if has_app_context():
+        g.pop(_POWERS_CACHE, None)

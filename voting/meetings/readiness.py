@@ -3,13 +3,13 @@
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, select
 
 from voting.db import db, utcnow
 from voting.meetings.errors import problem
 from voting.meetings.models import Matter, Meeting
-from voting.rosters.models import Community, Unit
-from voting.rosters.services import unit_records
+from voting.meetings.turnout import pending_paper_entries, voters_left
+from voting.rosters.models import Community
+from voting.rosters.services import households, unit_records
 from voting.rules.persons import AreaUnresolved, build_persons
 from voting.rules.problems import WARNING, Problem
 from voting.rules.procedure import Procedure, ProcedureError
@@ -20,13 +20,6 @@ from voting.timeutil import SHANGHAI
 def local_date(moment: datetime):
     """The calendar date of a moment in Asia/Shanghai (where notices are posted)."""
     return moment.astimezone(SHANGHAI).date()
-
-
-def households(community_id: int) -> int:
-    """Dwelling units (户数) of the current roster (DOMAIN.md 2.5)."""
-    return db.session.scalar(
-        select(func.count()).where(Unit.community_id == community_id, Unit.unit_type == "dwelling")
-    )
 
 
 def window_settings(community: Community) -> Procedure:
@@ -200,8 +193,6 @@ def issues_before_opening(meeting: Meeting, now: datetime | None = None) -> list
 
 def issues_before_closing(meeting: Meeting, now: datetime | None = None) -> list[Problem]:
     """Problems that keep voting from closing now; unconfirmed paper ballots only warn."""
-    from voting.meetings.turnout import pending_paper_entries, voters_left
-
     now = now or utcnow()
     out = []
     left = voters_left(meeting)

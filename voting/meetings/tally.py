@@ -12,7 +12,7 @@ from voting.ballots.models import Ballot
 from voting.crypto import leaf_hashes, merkle_root
 from voting.db import db
 from voting.meetings.models import Meeting, RosterSnapshot, Voter
-from voting.meetings.readiness import households
+from voting.rosters.services import households
 from voting.rules.document import matters_from_board
 from voting.rules.numbers import fmt_area, parse_area
 from voting.rules.persons import RosterTotals

@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 from voting.db import db
 from voting.results.keys import create_signing_key, key_rows
 from voting.rosters.models import Community, Office
+from voting.schema import require_schema
 
 keys_group = AppGroup(
     "keys", help="Signing keys of committees and offices (private keys never leave the server)."
@@ -17,9 +18,7 @@ keys_group = AppGroup(
 @click.option("--office", "office_id", type=int, help="make the street office's key")
 def keys_new(community_id, office_id):
     """Make a signing key, or rotate it: the old key is retired and kept for old results."""
-    from voting.cli import _require_schema
-
-    _require_schema()
+    require_schema()
     if (community_id is None) == (office_id is None):
         raise click.UsageError("give exactly one of --community ID or --office ID")
     owner_type = Community if community_id is not None else Office

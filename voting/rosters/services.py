@@ -292,6 +292,13 @@ def _merges(owners: dict, unit_owners: list, rows: list[RosterRow]) -> list[dict
 # --- totals ------------------------------------------------------------------------------
 
 
+def households(community_id: int) -> int:
+    """Dwelling units (户数) of the current roster (DOMAIN.md 2.5)."""
+    return db.session.scalar(
+        select(func.count()).where(Unit.community_id == community_id, Unit.unit_type == "dwelling")
+    )
+
+
 def unit_records(community_id: int) -> list[UnitRecord]:
     """The roster as the rules engine reads it."""
     owners_of: dict[int, set[str]] = {}

@@ -3,16 +3,17 @@
 
 A community has at most one current mandate, and committee powers come from it: once the
 office has recorded one, only its members act for the community (``lost_committee_powers``,
-used by voting.auth). Before that, the community's committee accounts act for it.
+a rule of voting.auth that reads the mandates recorded here). Before that, the community's
+committee accounts act for it.
 """
 
 from datetime import date, datetime, timedelta
 
-from flask import g, has_app_context
 from sqlalchemy import select
 
 from voting.audit.services import record_event
-from voting.auth.models import User
+from voting.auth.models import MANDATE_KINDS, CommitteeMandate, User
+from voting.auth.services import forget_committee_powers
 from voting.db import db, utcnow
 from voting.meetings.models import Meeting
 from voting.meetings.readiness import households
@@ -22,7 +23,6 @@ from voting.rules.process import pmc_problems, preparatory_group_problems, valid
 from voting.supervision.access import require_office
 from voting.supervision.errors import SupervisionError, refuse
 from voting.supervision.members import member_accounts
-from voting.supervision.models import MANDATE_KINDS, CommitteeMandate
 from voting.timeutil import SHANGHAI
 
 #: 业主委员会每届任期不超过五年 (the national guideline; local rules may set less).
@@ -32,7 +32,6 @@ KIND_LABELS = {
     "management_committee": "物业管理委员会",
     "owners_committee": "业主委员会",
 }
-_CACHE = "lost_committee_powers"
 
 
 def actor_of(user: User) -> str:
@@ -58,33 +57,6 @@ def mandates_of(community_id: int) -> list[CommitteeMandate]:
             .order_by(CommitteeMandate.id.desc())
         )
     )
-
-
-def lost_committee_powers(user: User) -> bool:
-    """True when the user's community has a committee mandate that does not name the user.
-
-    Committee powers come from the current mandate; before the office records any, the
-    community's committee accounts (opened by the office or an administrator) act for it.
-    An account opened after a mandate, or a member of an ended one, waits to be named.
-    """
-    if user.role != "committee" or user.community_id is None:
-        return False
-    cache = g.setdefault(_CACHE, {}) if has_app_context() else {}
-    key = (user.id, user.community_id)
-    if key not in cache:
-        rows = db.session.execute(
-            select(CommitteeMandate.members, CommitteeMandate.ended_at).where(
-                CommitteeMandate.community_id == user.community_id
-            )
-        ).all()
-        current = any(user.id in members for members, ended_at in rows if ended_at is None)
-        cache[key] = bool(rows) and not current
-    return cache[key]
-
-
-def _forget_powers() -> None:
-    if has_app_context():
-        g.pop(_CACHE, None)
 
 
 def _members(community: Community, member_ids: object, rep_ids: object) -> list[User]:
@@ -349,7 +321,7 @@ def _start(
         community_id=community.id,
         actor=actor_of(user),
     )
-    _forget_powers()
+    forget_committee_powers()
     return mandate
 
 
@@ -392,5 +364,5 @@ def end_mandate(
         )
     _end(mandate, user, text, now or utcnow())
     db.session.flush()
-    _forget_powers()
+    forget_committee_powers()
     return mandate
