@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "i18n",
             "timeutil",
             "typed",
+            "quiet",
             "links",
             "extensions",
             "limits",

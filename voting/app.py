@@ -67,6 +67,16 @@ def init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     _import_models()
+    _connect_listeners()
+
+
+def _connect_listeners() -> None:
+    """Features that react to a meeting's steps listen to its signals (imports point down)."""
+    from voting.meetings.services import notice_served, voting_opened
+    from voting.messages.notices import queue_links, queue_notices
+
+    notice_served.connect(queue_notices, weak=False)
+    voting_opened.connect(queue_links, weak=False)
 
 
 def _import_models() -> None:

@@ -77,7 +77,7 @@ def load_config() -> dict:
 
 def _quiet_hours() -> str:
     """``VOTING_QUIET_HOURS``, checked now so that a typo stops the app, not a reminder."""
-    from voting.messages.quiet import DEFAULT, parse
+    from voting.quiet import DEFAULT, parse
 
     value = os.environ.get("VOTING_QUIET_HOURS", DEFAULT)
     parse(value)

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from voting.messages.quiet import is_quiet, parse, quiet_ends, window_text
+from voting.quiet import is_quiet, parse, quiet_ends, window_text
 
 
 def beijing(hour: int, minute: int = 0) -> datetime:

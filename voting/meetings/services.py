@@ -7,6 +7,8 @@ MeetingError with zh-CN and English text; each state change is written to the au
 
 from datetime import datetime
 
+from blinker import Namespace
+
 from voting.audit.services import current_actor
 from voting.db import db, utcnow
 from voting.meetings.common import (
@@ -36,6 +38,14 @@ from voting.meetings.readiness import (
 from voting.rosters.models import Community
 from voting.rules.procedure import Procedure
 from voting.timeutil import rfc3339
+
+_signals = Namespace()
+#: Sent with the meeting (and ``now``) once its notice is served, in that transaction: the
+#: messages to owners listen (voting.app connects them): meetings does not import messages,
+#: which imports meetings.
+notice_served = _signals.signal("notice-served")
+#: Sent with the meeting (and ``now``) once voting opens and its credentials are issued.
+voting_opened = _signals.signal("voting-opened")
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
@@ -113,9 +123,7 @@ def announce_meeting(meeting: Meeting, now: datetime | None = None) -> Meeting:
             "documents": [d.sha256 for d in meeting.documents],
         },
     )
-    from voting.messages.notices import queue_notices
-
-    queue_notices(meeting, now)  # served with the notice, in its transaction
+    notice_served.send(meeting, now=now)  # owners' messages queue in this transaction
     return meeting
 
 
@@ -139,9 +147,7 @@ def open_meeting(meeting: Meeting, now: datetime | None = None) -> Meeting:
             "credentials": issued,
         },
     )
-    from voting.messages.notices import queue_links
-
-    queue_links(meeting, now)  # each owner's link, in the transaction that issues it
+    voting_opened.send(meeting, now=now)  # each owner's link, in the transaction that issues it
     return meeting
 
 

@@ -23,7 +23,7 @@ from voting.meetings.models import Credential, Meeting
 from voting.messages.models import Message
 from voting.messages.outbox import code_expired, render
 from voting.messages.providers import Outgoing, ProviderError, make_provider
-from voting.messages.quiet import is_quiet, quiet_ends
+from voting.quiet import is_quiet, quiet_ends
 from voting.rosters.identity import mask_phone
 from voting.rosters.models import Community, Office
 from voting.rosters.phones import open_code, open_phones, phone_hash, seal_phones
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 #: Attempts before a message is given up; the delay doubles from 30 s up to an hour.
 MAX_ATTEMPTS = 8
 BATCH = 50
-#: Kinds that wait for the end of quiet hours (voting.messages.quiet).
+#: Kinds that wait for the end of quiet hours (voting.quiet).
 HELD_AT_NIGHT = ("notice", "link", "reminder")
 
 
