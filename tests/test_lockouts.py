@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from tests.ballots.support import PG, MeetingKit, Unit, motion
 from tests.concurrency import post_at_once
 from tests.consultations.conftest import Topics
-from voting.db import db
+from voting.db import db, utcnow
 
 TRIES = 30
 PHONE = "13912345678"
@@ -47,7 +47,8 @@ def test_thirty_wrong_identity_checks_on_a_ballot_check_five(app):
     from voting.supervision.models import IdentityCheckFailure
 
     kit = MeetingKit(app)
-    opened = kit.open(kit.community([Unit("101", "90.00", "o1", phone=PHONE)]), [motion("规约")])
+    opened = kit.open(kit.community([Unit("101", "90.00", "o1", phone=PHONE)], one_time_code=False),
+                      [motion("规约")])  # fmt: skip
     answers = {opened.matter_ids[0]: ["agree"]}
     wrong = [{"token": opened.tokens["o1"], "answers": answers, "verification": f"{n:04d}"}
              for n in range(TRIES)]  # fmt: skip
@@ -62,11 +63,37 @@ def test_thirty_wrong_identity_checks_on_a_ballot_check_five(app):
     assert _count(app, select(func.count()).select_from(Ballot)) == 0
 
 
-def test_a_right_answer_does_not_use_up_a_try(app):
+def test_thirty_wrong_one_time_codes_check_five_and_the_right_code_after_is_refused(app):
+    from voting.ballots.codes import code_hash
+    from voting.ballots.models import Ballot
     from voting.meetings.models import Credential
 
     kit = MeetingKit(app)
     opened = kit.open(kit.community([Unit("101", "90.00", "o1", phone=PHONE)]), [motion("规约")])
+    code = "246810"
+    with app.app_context():  # the owner has asked for a code (its hash is all that is kept)
+        credential = db.session.get(Credential, opened.credential_ids["o1"])
+        credential.code_hash, credential.code_sent_at = code_hash(credential.id, code), utcnow()
+        db.session.commit()
+    answers = {opened.matter_ids[0]: ["agree"]}
+    wrong = [{"token": opened.tokens["o1"], "answers": answers, "verification": f"{n:06d}"}
+             for n in range(TRIES)]  # fmt: skip
+    statuses = _tries(app, "/api/v1/ballots", wrong)
+    assert sorted(statuses) == [403] * TRIES
+    with app.app_context():
+        credential = db.session.scalar(select(Credential))
+        assert credential.failed_checks == 5 and credential.locked_at is not None
+    right = app.test_client().post("/api/v1/ballots", json={**wrong[0], "verification": code})
+    assert right.status_code == 403 and right.get_json()["error"]["code"] == "locked"
+    assert _count(app, select(func.count()).select_from(Ballot)) == 0
+
+
+def test_a_right_answer_does_not_use_up_a_try(app):
+    from voting.meetings.models import Credential
+
+    kit = MeetingKit(app)
+    opened = kit.open(kit.community([Unit("101", "90.00", "o1", phone=PHONE)], one_time_code=False),
+                      [motion("规约")])  # fmt: skip
     client = app.test_client()
     token = opened.tokens["o1"]
     for typed in ("0000", "1111"):

@@ -42,7 +42,7 @@ def test_a_ballot_queues_one_alert_that_the_worker_sends_and_logs_by_hash(
     from voting.audit.models import AuditEvent
     from voting.messages.models import Message
 
-    opened = kit.open(kit.community(roster(o1=PHONE)), [motion("议事规则")])
+    opened = kit.open(kit.community(roster(o1=PHONE), one_time_code=False), [motion("议事规则")])
     empty_outbox(app)
     body = {"token": opened.tokens["o1"], "answers": {opened.matter_ids[0]: ["agree"]},
             "verification": PHONE[-4:]}  # fmt: skip
@@ -71,7 +71,7 @@ def test_a_ballot_queues_one_alert_that_the_worker_sends_and_logs_by_hash(
 
 
 def test_an_english_page_gets_an_english_alert(app, client, kit, phone_file):
-    opened = kit.open(kit.community(roster(o1=PHONE)), [motion("议事规则")])
+    opened = kit.open(kit.community(roster(o1=PHONE), one_time_code=False), [motion("议事规则")])
     empty_outbox(app)
     body = {"token": opened.tokens["o1"], "answers": {opened.matter_ids[0]: ["agree"]},
             "verification": PHONE[-4:]}  # fmt: skip
@@ -97,7 +97,7 @@ def test_an_owner_without_a_phone_gets_nothing(app, client, kit, phone_file):
 def test_a_refused_ballot_queues_nothing(app, client, kit):
     from voting.messages.models import Message
 
-    opened = kit.open(kit.community(roster(o1=PHONE)), [motion("议事规则")])
+    opened = kit.open(kit.community(roster(o1=PHONE), one_time_code=False), [motion("议事规则")])
     empty_outbox(app)
     body = {"token": opened.tokens["o1"], "answers": {opened.matter_ids[0]: ["maybe"]},
             "verification": PHONE[-4:]}  # fmt: skip

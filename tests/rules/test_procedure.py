@@ -25,6 +25,7 @@ def test_defaults_follow_domain():
         "objection_days": 0,
         "selection_followup": "re-table",
         "publish_unit_areas": False,
+        "one_time_code": True,
     }
 
 
@@ -61,6 +62,7 @@ def test_round_trip_through_dicts():
         objection_days=7,
         selection_followup="runoff_top2",
         publish_unit_areas=True,
+        one_time_code=False,
     )
     assert Procedure.from_dict(proc.to_dict()) == proc
     assert Procedure.from_dict(proc.document_dict()).document_dict() == proc.document_dict()
@@ -104,6 +106,7 @@ def test_every_problem_is_listed_at_once():
         {"duplicate_policy": "last"},
         {"selection_followup": "retable"},
         {"publish_unit_areas": 1},
+        {"one_time_code": "yes"},
         {"window_days_min": True},
         {"max_principals_per_agent": "2"},
     ],

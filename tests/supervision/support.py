@@ -41,13 +41,17 @@ class World:
             return value
 
     def community(self, office=None, name: str = "观澜苑", owners: int = 9):
-        """A community with ``owners`` owners, each with a phone to confirm identity with."""
+        """A community with ``owners`` owners, each with a phone to confirm identity with by
+        its last four digits (the rules of procedure turn the one-time code off, so that the
+        tests type the checks themselves)."""
         from voting.rosters.models import Community
-        from voting.rosters.services import import_roster
+        from voting.rosters.services import import_roster, update_procedure
 
         community = self.make.community(office=office, name=name, roster=None)
         with self.app.app_context():
-            import_roster(db.session.get(Community, community.id), roster_csv(owners), "r.csv")
+            row = db.session.get(Community, community.id)
+            update_procedure(row, {"parking_policy": "include", "one_time_code": False})
+            import_roster(row, roster_csv(owners), "r.csv")
             db.session.commit()
         return community
 

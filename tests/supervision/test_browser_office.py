@@ -55,7 +55,9 @@ def seed(app) -> dict:
     with app.app_context():
         office = create_office("望京街道办事处")
         community = create_community("观澜苑", office.id, "owners_committee")
-        update_procedure(community, {"parking_policy": "include", "objection_days": 0})
+        update_procedure(
+            community, {"parking_policy": "include", "objection_days": 0, "one_time_code": False}
+        )  # owners type last four digits
         import_roster(community, roster_csv(6), "roster.csv")
         other = create_community("望京新城", office.id, "preparatory_group")
         officer = add_user("office-wj", PASSWORD, "office", office_id=office.id,

@@ -8,12 +8,13 @@ from flask import abort, jsonify
 
 from voting.api import ApiError, bp, json_body, require_user
 from voting.auth.access import get_community_or_404
+from voting.ballots.codes import CODE_LIFETIME, send_code
 from voting.ballots.errors import BallotError
 from voting.ballots.models import Ballot
 from voting.ballots.paper import enter_paper_ballot, voter_by_key
 from voting.ballots.proxies import record_proxy
-from voting.ballots.services import cast_ballot, durable_ballot
-from voting.db import db
+from voting.ballots.services import cast_ballot, durable_ballot, open_link, refusal
+from voting.db import db, utcnow
 from voting.limits import client_address, link_budget, note_failure
 from voting.meetings.models import Meeting
 from voting.typed import plain_code
@@ -64,6 +65,25 @@ def cast():
     except BallotError as error:
         raise _api_error(error) from None
     return jsonify({"receipt": ballot.receipt}), 201
+
+
+@bp.post("/ballots/code")
+@link_budget
+def code():
+    """Send a one-time code to the phone on the token's roster entry (public; the code goes to
+    the phone only, never into the answer)."""
+    data = json_body()
+    token = data.get("token")
+    if not isinstance(token, str) or not token:
+        raise ApiError(422, "invalid", "token is required", [{"field": "token"}])
+    link = open_link(token)
+    if link.error is not None or link.state == "voted":
+        raise _api_error(link.error or refusal("already_voted"))
+    try:
+        send_code(link.credential, link.voter, link.meeting, utcnow(), current_lang())
+    except BallotError as error:
+        raise _api_error(error) from None
+    return jsonify({"status": "queued", "expires_in": int(CODE_LIFETIME.total_seconds())}), 202
 
 
 def _meeting_in_scope(meeting_id: int) -> Meeting:

@@ -31,6 +31,28 @@ class VerifyForm(FlaskForm):
     )
 
 
+class CodeForm(FlaskForm):
+    """The one-time code sent to the owner's phone."""
+
+    code = StringField(
+        _l("验证码"),
+        validators=[
+            DataRequired(_l("请输入手机短信里的 6 位验证码。")),
+            Regexp(r"^\s*[0-9]{6}\s*$", message=_l("验证码是 6 位数字。")),
+        ],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "maxlength": 6,
+            "class": "code",
+        },
+    )
+
+
+class SendCodeForm(FlaskForm):
+    """The button that asks for a code (its CSRF token only)."""
+
+
 class ReportForm(FlaskForm):
     """An owner's note that the roster counts them wrongly."""
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import load_only
 from voting.audit import services as audit
 from voting.audit.services import record_event, record_event_at_commit
 from voting.ballots.answers import ballot_form, check_answers
+from voting.ballots.codes import check_code, code_required
 from voting.ballots.errors import BallotError
 from voting.ballots.models import Ballot, BallotConflict
 from voting.crypto.canonical import canonical
@@ -85,6 +86,11 @@ _REFUSALS = {
         403,
         "请先输入证件号码或手机号码的后四位，核对身份。",
         "Confirm your identity with the last four digits first.",
+    ),
+    "code_required": (
+        403,
+        "请先获取验证码：验证码会发送到您在花名册登记的手机，投票时一并提交。",
+        "Ask for a code first: it is sent to the phone on the roster; send it with the ballot.",
     ),
 }
 
@@ -153,18 +159,28 @@ def needs_identity(voter: Voter) -> bool:
     return bool(voter.salt and (voter.id_last4_hash or voter.phone_last4_hash))
 
 
-def check_identity(credential: Credential, voter: Voter, typed: str, now: datetime) -> None:
-    """Check the last four digits; a wrong try is counted and the fifth locks the link.
+def check_identity(
+    credential: Credential, voter: Voter, typed: str, now: datetime, meeting: Meeting | None = None
+) -> None:
+    """Check the one-time code, or the last four digits for an owner without a phone; a wrong
+    try is counted and the fifth locks the link.
 
     The answer counts only with the link's count in one statement (``count_try``): thirty
     parallel tries get five wrong answers counted at most, and no answer counts once the
     link is spent. Raises BallotError with ``keep`` set, so that the caller commits the count.
     """
     typed = typed if isinstance(typed, str) else ""
-    right = check_last4(voter.salt, voter.id_last4_hash, typed) or check_last4(
-        voter.salt, voter.phone_last4_hash, typed
-    )
-    count = count_try(Credential, credential.id, MAX_FAILED_CHECKS, right=right, verified_at=now)
+    meeting = meeting or db.session.get(Meeting, credential.meeting_id)
+    by_code = code_required(meeting, voter)
+    if by_code:
+        right, count = check_code(credential, typed, now, MAX_FAILED_CHECKS)
+    else:
+        right = check_last4(voter.salt, voter.id_last4_hash, typed) or check_last4(
+            voter.salt, voter.phone_last4_hash, typed
+        )
+        count = count_try(
+            Credential, credential.id, MAX_FAILED_CHECKS, right=right, verified_at=now
+        )
     if count is None:
         _lock(credential, now)
         raise refusal("locked", keep=True)
@@ -181,10 +197,11 @@ def check_identity(credential: Credential, voter: Voter, typed: str, now: dateti
         _lock(credential, now)
         raise refusal("locked", keep=True)
     left = MAX_FAILED_CHECKS - count
+    what = ("验证码", "code") if by_code else ("号码", "number")
     raise BallotError(
         "verification_failed",
-        f"号码不对，请再核对一次。再错 {left} 次，此链接将被锁定。",
-        f"That does not match. After {left} more wrong tries this link is locked.",
+        f"{what[0]}不对，请再核对一次。再错 {left} 次，此链接将被锁定。",
+        f"That {what[1]} does not match. After {left} more wrong tries this link is locked.",
         status=403,
         keep=True,
     )
@@ -344,8 +361,9 @@ def cast_ballot(
         raise refusal("cannot_vote")
     if needs_identity(voter) and not verified:
         if verification is None:
-            raise refusal("verification_required")
-        check_identity(credential, voter, verification, now)
+            by_code = code_required(meeting, voter)
+            raise refusal("code_required" if by_code else "verification_required")
+        check_identity(credential, voter, verification, now, meeting)
     clean = check_answers(ballot_form(meeting.id, frozen_at=meeting.announced_at), answers)
     ballot = Ballot(
         meeting_id=meeting.id,

@@ -23,9 +23,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer
 
 from voting.ballots.answers import ABSTAIN, answers_from_form, ballot_form, check_answers
+from voting.ballots.codes import code_required, send_code
 from voting.ballots.desk import current_desk, desk_for_meeting
 from voting.ballots.errors import BallotError
-from voting.ballots.forms import ReportForm, VerifyForm
+from voting.ballots.forms import CodeForm, ReportForm, SendCodeForm, VerifyForm
 from voting.ballots.reports import report_roster_error
 from voting.ballots.services import (
     Link,
@@ -123,6 +124,7 @@ def welcome(token: str):
         "ballots/welcome.html",
         link,
         needs_identity=needs_identity(link.voter),
+        by_code=code_required(link.meeting, link.voter),
         verified=_is_verified(link),
         report_form=ReportForm(),
     )
@@ -177,31 +179,57 @@ def report(token: str):
 @bp.route("/v/<token>/verify", methods=["GET", "POST"])
 @link_budget
 def verify(token: str):
-    """Confirm who is voting: the last four characters of the ID number or phone."""
+    """Confirm who is voting: the code sent to the owner's phone, or (for an owner without a
+    phone on the roster) the last four characters of the ID number or phone."""
     link, refused = _ready_link(token)
     if refused is not None:
         return refused
     if _is_verified(link):
         return redirect(url_for("ballots.ballot", token=token))
-    form = VerifyForm()
+    by_code = code_required(link.meeting, link.voter)
+    form = CodeForm() if by_code else VerifyForm()
+    field = form.code if by_code else form.last4
     status = 200
     if form.validate_on_submit():
         try:
-            check_identity(link.credential, link.voter, form.last4.data.strip(), utcnow())
+            check_identity(link.credential, link.voter, field.data.strip(), utcnow(), link.meeting)
         except BallotError as error:
             if error.code == "locked":
                 return _refused(link, error)
-            note_failure()
-            db.session.commit()  # the wrong try is counted even though the answer is a 403
-            form.last4.errors = [error.text(current_lang())]
+            if error.keep:
+                note_failure()
+                db.session.commit()  # the wrong try is counted even though the answer is a 403
+            field.errors = [error.text(current_lang())]
             status = 403
         else:
             _mark_verified(link)
             return redirect(url_for("ballots.ballot", token=token))
     elif form.is_submitted():
         status = 422
-    page = _render("ballots/verify.html", link, form=form)
+    if by_code:
+        page = _render("ballots/verify_code.html", link, form=form, send_form=SendCodeForm(),
+                       code_sent=link.credential.code_sent_at is not None)  # fmt: skip
+    else:
+        page = _render("ballots/verify.html", link, form=form)
     return page, status
+
+
+@bp.post("/v/<token>/code")
+@link_budget
+def code(token: str):
+    """Send a one-time code to the phone on the owner's roster entry."""
+    link, refused = _ready_link(token)
+    if refused is not None:
+        return refused
+    if not SendCodeForm().validate_on_submit():
+        return redirect(url_for("ballots.verify", token=token))
+    try:
+        send_code(link.credential, link.voter, link.meeting, utcnow(), current_lang())
+    except BallotError as error:
+        flash(error.text(current_lang()), "error")
+        return redirect(url_for("ballots.verify", token=token))
+    flash(_("验证码已发送到您在花名册登记的手机，10 分钟内有效。"), "success")
+    return redirect(url_for("ballots.verify", token=token))
 
 
 def _ballot_page(link: Link, chosen: dict, problems: list[dict] | None = None, status=200):

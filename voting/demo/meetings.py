@@ -10,18 +10,20 @@ records when the demo wrote each event.
 import csv
 import io
 import random
+import secrets
 from datetime import datetime, timedelta
 from importlib import resources
 
 from sqlalchemy import select
 
 from voting.auth.models import User
+from voting.ballots.codes import code_hash, code_required
 from voting.ballots.models import Ballot
 from voting.ballots.services import cast_ballot
 from voting.db import db
 from voting.meetings import services as meetings
 from voting.meetings.credentials import credential_token, live_credentials
-from voting.meetings.models import Meeting, Voter
+from voting.meetings.models import Credential, Meeting, Voter
 from voting.results.services import countersign_result, current_result, publish_result
 from voting.rosters.identity import check_last4
 from voting.rosters.models import Community
@@ -94,6 +96,17 @@ def _last4(voter: Voter, digits: dict[str, list[str]]) -> str | None:
     return ""
 
 
+def _code(meeting: Meeting, voter: Voter, credential: Credential, at: datetime) -> str | None:
+    """The one-time code an owner with a phone received just before voting at ``at`` (the
+    history is seeded, so no message is sent for it), or None for an owner without one."""
+    if not code_required(meeting, voter):
+        return None
+    code = f"{secrets.randbelow(10**6):06d}"
+    credential.code_hash, credential.code_sent_at = code_hash(credential.id, code), at
+    db.session.flush()
+    return code
+
+
 def _unchecked(voter: Voter, digits: dict[str, list[str]]) -> bool:
     """An owner of one home whose roster row holds no ID number or phone to check."""
     return len(voter.units) == 1 and _last4(voter, digits) is None
@@ -126,11 +139,11 @@ def _cast(meeting: Meeting, share: float, start: datetime, end: datetime, seed: 
     step = (end - start) / (len(voting) + 1)
     cast = 0
     for n, (voter, credential) in enumerate(voting, start=1):
-        typed = _last4(voter, digits)
+        at = start + step * n
+        typed = _code(meeting, voter, credential, at) or _last4(voter, digits)
         if typed == "":
             continue  # identity data the demo file does not hold: this owner stays home
-        cast_ballot(credential_token(credential), _answers(meeting, chance), typed,
-                    now=start + step * n)  # fmt: skip
+        cast_ballot(credential_token(credential), _answers(meeting, chance), typed, now=at)
         cast += 1
     return cast
 

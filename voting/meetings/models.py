@@ -221,5 +221,9 @@ class Credential(Base):
     failed_checks: Mapped[int] = mapped_column(default=0)
     locked_at: Mapped[datetime | None]
     verified_at: Mapped[datetime | None]
+    #: Keyed hash of the latest one-time code sent to the owner's phone (never the code).
+    code_hash: Mapped[str | None] = mapped_column(String(64))
+    #: When that code was asked for; it expires ten minutes later.
+    code_sent_at: Mapped[datetime | None]
 
     voter: Mapped[Voter] = relationship()

@@ -109,3 +109,6 @@ class ProcedureForm(FlaskForm):
     )
     objection_days = IntegerField(_l("异议期天数"), validators=[NumberRange(0, 60)], default=0)
     publish_unit_areas = BooleanField(_l("公示参与表决房屋的面积"))
+    one_time_code = BooleanField(
+        _l("网上投票发送手机验证码（花名册登记了手机号的业主）"), default=True
+    )

@@ -34,7 +34,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "owner_merge": OWNER_MERGES,
     "selection_followup": SELECTION_FOLLOWUPS,
 }
-_BOOLS = ("invalid_counts_as_participation", "publish_unit_areas")
+_BOOLS = ("invalid_counts_as_participation", "publish_unit_areas", "one_time_code")
 
 
 class ProcedureError(ValueError):
@@ -64,6 +64,9 @@ class Procedure:
     objection_days: int = 0
     selection_followup: str = "re-table"
     publish_unit_areas: bool = False
+    #: Owners with a phone on the roster confirm an online ballot with a code sent to it;
+    #: off only where no message provider is configured (they then give the last four digits).
+    one_time_code: bool = True
 
     def __post_init__(self) -> None:
         problems = _check_values(asdict(self))

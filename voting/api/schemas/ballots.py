@@ -41,8 +41,10 @@ PATHS = {
                 "answers maps matter ids to option ids: motions take agree or disagree, "
                 "selections one option, elections at most `seats` candidates; [] abstains, a "
                 "matter left out is not taken part in. An over-vote is refused, not stored. "
-                "`verification` is the last four characters of the ID number or phone when "
-                "the roster holds them; five wrong tries lock the token. Each voter casts one "
+                "`verification` is the one-time code sent to the owner's phone (POST "
+                "/ballots/code) when the roster holds a phone and the rules of procedure keep "
+                "`one_time_code`; otherwise the last four characters of the ID number or phone "
+                "when the roster holds them; five wrong tries lock the token. Each voter casts one "
                 "ballot per meeting (409 already_voted). Rate limited per address (429)."
             ),
             "security": [],
@@ -62,6 +64,41 @@ PATHS = {
                     "the ballot is counted; keep the receipt",
                     {"type": "object", "required": ["receipt"], "properties": {"receipt": RECEIPT}},
                     "201",
+                ),
+                **REFUSALS,
+            },
+        }
+    },
+    "/ballots/code": {
+        "post": {
+            "summary": "Send a one-time code to the phone on the owner's roster entry",
+            "description": (
+                "Queues a 6-digit code to the phone of the token's roster entry (202); the "
+                "answer never holds the code. The code is valid for 10 minutes and replaces "
+                "any earlier one; a new one can be asked for after 60 seconds (429 code_wait). "
+                "409 code_not_needed when the roster holds no phone for the owner or the rules "
+                "of procedure turn the code off (then `verification` is the last four digits)."
+            ),
+            "security": [],
+            "requestBody": json_body(
+                {
+                    "type": "object",
+                    "required": ["token"],
+                    "properties": {"token": {"type": "string", "minLength": 1, "maxLength": 64}},
+                }
+            ),
+            "responses": {
+                **ok(
+                    "the code is queued to the owner's phone",
+                    {
+                        "type": "object",
+                        "required": ["status", "expires_in"],
+                        "properties": {
+                            "status": {"enum": ["queued"]},
+                            "expires_in": {"type": "integer", "description": "seconds"},
+                        },
+                    },
+                    "202",
                 ),
                 **REFUSALS,
             },

@@ -25,6 +25,7 @@ PROCEDURE = {
         "max_principals_per_agent": {"type": ["integer", "null"], "minimum": 1},
         "objection_days": {"type": "integer", "minimum": 0},
         "publish_unit_areas": {"type": "boolean"},
+        "one_time_code": {"type": "boolean"},
     },
 }
 
