@@ -174,7 +174,8 @@ def test_the_owner_asks_for_the_code_on_the_ballot_page_and_votes(app, client, k
     assert "秒后可以再次获取" in again.get_data(as_text=True)
     deliver(app)
     [sms] = received(phone_file, PHONE)  # the second request, too soon, sent nothing
-    checked = client.post(f"/v/{token}/verify", data={"code": sms["code"]})
+    typed = "".join(chr(ord(digit) + 0xFEE0) for digit in sms["code"])  # full width (２４６…)
+    checked = client.post(f"/v/{token}/verify", data={"code": f"　{typed}"})
     assert checked.status_code == 302 and checked.headers["Location"].endswith("/ballot")
     ballot = client.get(f"/v/{token}/ballot")
     assert ballot.status_code == 200

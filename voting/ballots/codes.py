@@ -26,6 +26,7 @@ from voting.db import count_try, db
 from voting.meetings.models import Credential, Meeting, Voter
 from voting.messages.outbox import queue_message
 from voting.rosters.phones import seal_code
+from voting.typed import plain_code
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ def send_code(
 
 def code_matches(credential: Credential, typed: str, now: datetime) -> str:
     """``right``, ``wrong``, ``expired`` (the latest code, too old) or ``none`` (never sent)."""
-    typed = "".join(typed.split()) if isinstance(typed, str) else ""
+    typed = plain_code(typed) if isinstance(typed, str) else ""
     if credential.code_hash is None or credential.code_sent_at is None:
         return "none"
     if not (len(typed) == CODE_DIGITS and typed.isascii() and typed.isdigit()):

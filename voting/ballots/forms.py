@@ -36,6 +36,7 @@ class CodeForm(FlaskForm):
 
     code = StringField(
         _l("验证码"),
+        filters=[plain_code],
         validators=[
             DataRequired(_l("请输入手机短信里的 6 位验证码。")),
             Regexp(r"^\s*[0-9]{6}\s*$", message=_l("验证码是 6 位数字。")),
