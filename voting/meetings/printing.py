@@ -66,7 +66,9 @@ def letters(meeting_id: int):
     except MeetingError as error:
         return render_template("error.html", status=409, message=error.text(current_lang())), 409
     pages = max(1, -(-len(everything) // LETTERS_PER_PAGE))
-    shown = everything[(page - 1) * LETTERS_PER_PAGE : page * LETTERS_PER_PAGE]
+    shown = letter_service.with_qr(
+        everything[(page - 1) * LETTERS_PER_PAGE : page * LETTERS_PER_PAGE]
+    )
     log_meeting(meeting, "letters_printed", {"letters": len(shown), "building": building,
                                              "voter_id": voter_id, "page": page})  # fmt: skip
     return render_template(
@@ -74,6 +76,7 @@ def letters(meeting_id: int):
         meeting=meeting,
         community=meeting_community(meeting),
         letters=shown,
+        choice_steps=letter_service.choice_steps(meeting),
         buildings=letter_service.buildings(meeting),
         building=building,
         page=page,
