@@ -202,6 +202,8 @@ def handle_http_error(error: HTTPException):
     if status == 405 and wants_json():
         message = "method not allowed"
     response = error_response(status, code, message)
+    if status == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
     retry_after = error.get_response().headers.get("Retry-After") or g.get("retry_after")
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)

@@ -210,7 +210,8 @@ def test_a_proxy_ballot_records_the_authorisation_and_its_scope(app, client, kit
         proxy=proxy_body(matters=scope, instructions="全部同意", valid_until=until),
     )
     assert first.status_code == 202
-    proxy_id = first.get_json()["proxy_id"]
+    assert isinstance(first.get_json()["proxy_id"], str)  # ids are strings in answers
+    proxy_id = int(first.get_json()["proxy_id"])  # and integers are accepted in requests
     outside = enter(
         client,
         opened,
@@ -221,6 +222,8 @@ def test_a_proxy_ballot_records_the_authorisation_and_its_scope(app, client, kit
         proxy={"id": proxy_id},
     )
     assert outside.status_code == 422 and outside.get_json()["error"]["code"] == "proxy_scope"
+    details = outside.get_json()["error"]["details"]  # each names its matter, code and message
+    assert details and all(d["matter"] and d["code"] and d["message"] for d in details)
     second = enter(
         client, opened, tokens["li"], "o1", answers, channel="proxy", proxy={"id": proxy_id}
     )

@@ -157,7 +157,7 @@ def test_owner_calls_need_the_identity_check_and_count_failures(app, client, com
     ok = client.post(f"{url}/comments", json={"body": "意见", "verification": "0002"})
     assert ok.status_code == 201 and ok.get_json()["body"] == "意见"
     bad_parent = client.post(
-        f"{url}/comments", json={"body": "x", "verification": "0002", "parent_id": "1"}
+        f"{url}/comments", json={"body": "x", "verification": "0002", "parent_id": "第一条"}
     )
     assert bad_parent.status_code == 422
     no_answers = client.post(f"{url}/answers", json={"answers": {}, "verification": "0002"})

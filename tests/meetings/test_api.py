@@ -39,7 +39,7 @@ def test_whole_meeting_through_the_api(app, client, make, community, staff):
     )
     assert response.status_code == 201, response.json
     meeting = response.json
-    mid = meeting["id"]
+    mid = int(meeting["id"])  # ids are strings in answers (FORMATS.md §7)
     assert meeting["state"] == "draft"
     fee, firms, election = meeting["matters"]
     assert isinstance(fee["id"], str) and [o["id"] for o in fee["options"]] == ["agree", "disagree"]
@@ -265,7 +265,7 @@ def test_first_meeting_of_an_assembly(app, client, make, vector_community):
         f"/api/v1/communities/{community.id}/meetings", json=body, headers=committee
     )
     assert response.status_code == 201 and response.json["is_first_meeting"] is True
-    mid, (rules, covenant, election) = response.json["id"], response.json["matters"]
+    mid, (rules, covenant, election) = int(response.json["id"]), response.json["matters"]
     for step, headers in [("submit", committee), ("approve", office), ("announce", committee)]:
         assert client.post(f"/api/v1/meetings/{mid}/{step}", headers=headers).status_code == 200
     shift_clock(app, mid, timedelta(minutes=-1))

@@ -149,10 +149,11 @@ def test_the_dashboard_api(app, client, make, cast, world):
     body = client.get(f"/api/v1/offices/{cast.office_a.id}/dashboard", headers=headers).json
     assert [c["name"] for c in body["communities"]] == ["观澜苑"]
     assert body["communities"][0]["meetings_by_state"] == {"submitted": 1, "open": 1}
-    assert [m["id"] for m in body["plans_awaiting_approval"]] == [plan]
+    assert [m["id"] for m in body["plans_awaiting_approval"]] == [str(plan)]  # ids are strings
     [live] = body["open_meetings"]
+    # Counts are numbers; areas are "0.00" strings (FORMATS.md §2).
     assert live["turnout"]["owners"] == {
-        "voted": "1", "total": "9", "needed": "6", "ratio": "1/9", "quorum_met": False
+        "voted": 1, "total": 9, "needed": 6, "ratio": "1/9", "quorum_met": False
     }  # fmt: skip
     assert live["turnout"]["area"]["voted"] == "100.00"
     assert 4 * 86400 < live["turnout"]["seconds_left"] <= 5 * 86400

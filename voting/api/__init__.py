@@ -1,5 +1,7 @@
 """JSON API v1 (FORMATS.md §7): thin views over the same services as the pages."""
 
+import re
+
 from flask import Blueprint, abort, g, jsonify, request
 
 from voting.auth.services import user_for_token
@@ -9,11 +11,19 @@ bp = Blueprint("api", __name__)
 
 
 class ApiError(Exception):
-    """An error answered as ``{"error": {"code", "message", "details"}}``."""
+    """An error answered as ``{"error": {"code", "message", "details"}}``.
+
+    Every detail carries a ``code`` and a ``message`` (the error's own where the detail has
+    none), and no member is null: a client can show each detail without checking."""
 
     def __init__(self, status: int, code: str, message: str, details: list | None = None):
         super().__init__(message)
-        self.status, self.code, self.message, self.details = status, code, message, details or []
+        self.status, self.code, self.message = status, code, message
+        self.details = [
+            {**{k: v for k, v in d.items() if v is not None},
+             "code": d.get("code") or code, "message": d.get("message") or message}
+            for d in details or []
+        ]  # fmt: skip
 
 
 @bp.errorhandler(ApiError)
@@ -54,6 +64,34 @@ def json_body() -> dict:
     if not isinstance(data, dict):
         raise ApiError(400, "bad_json", "the body must be a JSON object")
     return data
+
+
+def public_id(value: int | None) -> str | None:
+    """An id as the API shows it: a string (FORMATS.md: ids are strings), so that a 64-bit key
+    survives JavaScript's numbers; None stays null."""
+    return None if value is None else str(value)
+
+
+def public_ids(values: list[int] | None) -> list[str] | None:
+    """A list of ids as strings."""
+    return None if values is None else [str(v) for v in values]
+
+
+#: An id as a request may write it in a string: a positive decimal of at most 19 digits.
+_ID_TEXT = re.compile(r"[1-9][0-9]{0,18}")
+
+
+def as_id(value: object) -> object:
+    """An id a request sent as a string or an integer, as an integer; anything else unchanged
+    (and refused where it is used), so that ``"12"`` and ``12`` name the same thing."""
+    if isinstance(value, str) and _ID_TEXT.fullmatch(value):
+        return int(value)
+    return value
+
+
+def as_ids(values: object) -> object:
+    """:func:`as_id` over a list (anything else unchanged)."""
+    return [as_id(v) for v in values] if isinstance(values, list) else values
 
 
 def not_found():

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import abort, jsonify
 
-from voting.api import ApiError, bp, json_body, require_user
+from voting.api import ApiError, as_id, bp, json_body, public_id, require_user
 from voting.auth.access import get_community_or_404
 from voting.ballots.codes import CODE_LIFETIME, send_code
 from voting.ballots.errors import BallotError
@@ -101,9 +101,10 @@ def _proxy_id(meeting, voter, user, proxy) -> int | None:
     if not isinstance(proxy, dict):
         raise ApiError(422, "invalid", "proxy must be an object", [{"field": "proxy"}])
     if "id" in proxy:
-        if isinstance(proxy["id"], bool) or not isinstance(proxy["id"], int):
-            raise ApiError(422, "invalid", "proxy.id must be an integer", [{"field": "proxy.id"}])
-        return proxy["id"]
+        proxy_id = as_id(proxy["id"])
+        if isinstance(proxy_id, bool) or not isinstance(proxy_id, int):
+            raise ApiError(422, "invalid", "proxy.id must be an id", [{"field": "proxy.id"}])
+        return proxy_id
     try:
         data = base64.b64decode(proxy.get("content_base64") or "", validate=True)
     except (binascii.Error, TypeError, ValueError):
@@ -178,7 +179,8 @@ def paper_ballot(meeting_id: int):
         raise _api_error(error) from None
     if entry.status == "matched":
         ballot = db.session.get(Ballot, entry.ballot_id)
-        return jsonify({"status": "counted", "entry_id": entry.id, "receipt": ballot.receipt}), 201
+        body = {"status": "counted", "entry_id": public_id(entry.id), "receipt": ballot.receipt}
+        return jsonify(body), 201
     if entry.status == "mismatch":
         db.session.commit()  # the disagreeing entries stay listed for correction
         raise ApiError(
@@ -187,9 +189,9 @@ def paper_ballot(meeting_id: int):
             "此次录入与另一位委员的录入不一致，已列入待核对清单"
             if current_lang() != "en"
             else "This entry disagrees with another member's; both are listed",
-            [{"entry_id": entry.id}],
+            [{"entry_id": public_id(entry.id)}],
         )
-    body = {"status": "pending", "entry_id": entry.id}
+    body = {"status": "pending", "entry_id": public_id(entry.id)}
     if proxy_id is not None:
-        body["proxy_id"] = proxy_id
+        body["proxy_id"] = public_id(proxy_id)
     return jsonify(body), 202

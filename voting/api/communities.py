@@ -2,7 +2,7 @@
 
 from flask import g, jsonify, request
 
-from voting.api import ApiError, bp, json_body, require_user
+from voting.api import ApiError, as_id, bp, json_body, public_id, require_user
 from voting.audit.services import chain_events, chain_name
 from voting.auth.access import get_community_or_404
 from voting.auth.services import can_see_community
@@ -24,9 +24,9 @@ def _text(data: dict, name: str) -> str:
 def _community_json(community: Community) -> dict:
     totals = services.community_totals(community)
     return {
-        "id": community.id,
+        "id": public_id(community.id),
         "name": community.name,
-        "office": {"id": community.office.id, "name": community.office.name},
+        "office": {"id": public_id(community.office.id), "name": community.office.name},
         "committee_kind": community.committee_kind,
         "procedure": community.procedure or {},
         "roster": {
@@ -45,7 +45,7 @@ def create_office():
         office = services.create_office(_text(json_body(), "name"))
     except services.CommunityError as error:
         raise ApiError(422, "invalid", str(error)) from None
-    return jsonify({"id": office.id, "name": office.name}), 201
+    return jsonify({"id": public_id(office.id), "name": office.name}), 201
 
 
 @bp.post("/communities")
@@ -53,7 +53,7 @@ def create_community():
     """Register a community (administrators; office staff in their own office)."""
     user = require_user("admin", "office")
     data = json_body()
-    office_id = data.get("office_id")
+    office_id = as_id(data.get("office_id"))
     if not isinstance(office_id, int) or isinstance(office_id, bool) or not 0 < office_id < 2**31:
         raise ApiError(422, "invalid", "office_id must be an integer", [{"field": "office_id"}])
     if user.role == "office" and office_id != user.office_id:
@@ -108,7 +108,7 @@ def get_roster(community_id: int):
     )
     return jsonify(
         {
-            "community_id": community.id,
+            "community_id": public_id(community.id),
             "page": page.page,
             "pages": page.pages,
             "total": page.total,
@@ -122,7 +122,7 @@ def _unit_json(unit: Unit) -> dict:
         return None if value is None else format_area(value)
 
     return {
-        "id": unit.id, "building": unit.building, "number": unit.number,
+        "id": public_id(unit.id), "building": unit.building, "number": unit.number,
         "unit_type": unit.unit_type, "registered_area": area(unit.registered_area),
         "surveyed_area": area(unit.surveyed_area), "contract_area": area(unit.contract_area),
         "area": area(unit.area), "is_developer_held": unit.is_developer_held,

@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import jsonify
 from sqlalchemy import select
 
-from voting.api import ApiError, bp, json_body, require_user
+from voting.api import ApiError, as_id, bp, json_body, public_id, require_user
 from voting.auth.access import acting_user, get_community_or_404
 from voting.auth.services import can_see_community
 from voting.consultations import services
@@ -28,8 +28,8 @@ from voting.web import format_area
 
 def _consultation_json(consultation: Consultation, full: bool = True) -> dict:
     body = {
-        "id": consultation.id,
-        "community_id": consultation.community_id,
+        "id": public_id(consultation.id),
+        "community_id": public_id(consultation.community_id),
         "title": consultation.title,
         "kind": consultation.kind,
         "survey_year": consultation.survey_year,
@@ -41,7 +41,7 @@ def _consultation_json(consultation: Consultation, full: bool = True) -> dict:
     if full:
         body["body"] = consultation.body
         body["documents"] = [
-            {"id": d.id, "file_name": d.file_name, "content_type": d.content_type,
+            {"id": public_id(d.id), "file_name": d.file_name, "content_type": d.content_type,
              "size": d.size, "sha256": d.sha256}
             for d in consultation.documents
         ]  # fmt: skip
@@ -138,7 +138,7 @@ def get_consultation(consultation_id: int):
 def get_results(consultation_id: int):
     """Participation and results by headcount and by area (areas in m² as strings)."""
     consultation = _staff_consultation(consultation_id)
-    return jsonify({"consultation_id": consultation.id, "state": consultation.state,
+    return jsonify({"consultation_id": public_id(consultation.id), "state": consultation.state,
                     **_results_json(consultation)})  # fmt: skip
 
 
@@ -198,7 +198,8 @@ def _comment_json(comment, depth: int) -> dict:
     hidden = comment.hidden_at is not None
     author = "staff" if comment.staff_author else "owner"
     return {
-        "id": comment.id, "parent_id": comment.parent_id, "depth": depth, "author": author,
+        "id": public_id(comment.id), "parent_id": public_id(comment.parent_id),
+        "depth": depth, "author": author,
         "building": comment.participant.building if comment.participant else None,
         "created_at": rfc3339(comment.created_at), "hidden": hidden,
         "hidden_reason": comment.hidden_reason, "body": None if hidden else comment.body,
@@ -227,7 +228,7 @@ def owner_comment(token: str):
     """Post a comment or a reply (``parent_id``); plain text, at most 2,000 characters."""
     data = json_body()
     participant, consultation = _owner(token, data)
-    parent_id = data.get("parent_id")
+    parent_id = as_id(data.get("parent_id"))
     if parent_id is not None and (isinstance(parent_id, bool) or not isinstance(parent_id, int)):
         raise ApiError(422, "invalid", "parent_id must be an integer", [{"field": "parent_id"}])
     try:

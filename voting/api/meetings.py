@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, jsonify, request
 from sqlalchemy import select
 
-from voting.api import ApiError, bp, json_body, require_user
+from voting.api import ApiError, bp, json_body, public_id, require_user
 from voting.auth.access import get_community_or_404
 from voting.auth.services import can_see_community
 from voting.db import db, utcnow
@@ -93,8 +93,8 @@ def _next_issues(meeting: Meeting) -> list:
 def meeting_json(meeting: Meeting, staff: bool) -> dict[str, Any]:
     """The meeting, its state, matters and options (ids of matters and options as strings)."""
     body: dict[str, Any] = {
-        "id": meeting.id,
-        "community_id": meeting.community_id,
+        "id": public_id(meeting.id),
+        "community_id": public_id(meeting.community_id),
         "title": meeting.title,
         "description": meeting.description,
         "place": meeting.place,
@@ -118,7 +118,7 @@ def meeting_json(meeting: Meeting, staff: bool) -> dict[str, Any]:
             for m in meeting.matters
         ],
         "documents": [
-            {"id": d.id, "file_name": d.file_name, "content_type": d.content_type,
+            {"id": public_id(d.id), "file_name": d.file_name, "content_type": d.content_type,
              "size": d.size, "sha256": d.sha256}
             for d in meeting.documents
         ],
@@ -258,7 +258,8 @@ def get_turnout(meeting_id: int):
     meeting = _staff_meeting(meeting_id)
     figures = turnout(meeting)
     if not figures["opened"]:
-        return jsonify({"meeting_id": meeting.id, "state": meeting.state, "opened": False})
+        not_opened = {"meeting_id": public_id(meeting.id), "state": meeting.state, "opened": False}
+        return jsonify(not_opened)
 
     def line(data: dict) -> dict:
         return {
@@ -271,7 +272,7 @@ def get_turnout(meeting_id: int):
 
     return jsonify(
         {
-            "meeting_id": meeting.id,
+            "meeting_id": public_id(meeting.id),
             "state": meeting.state,
             "opened": True,
             "ballots": figures["ballots"],

@@ -6,7 +6,16 @@ from typing import Any
 
 from flask import jsonify
 
-from voting.api import ApiError, bp, json_body, require_user
+from voting.api import (
+    ApiError,
+    as_id,
+    as_ids,
+    bp,
+    json_body,
+    public_id,
+    public_ids,
+    require_user,
+)
 from voting.auth.access import get_community_or_404
 from voting.auth.services import can_see_community
 from voting.db import db
@@ -38,6 +47,14 @@ def _meeting_in_scope(meeting_id: int) -> Meeting:
     return meeting
 
 
+def _ids_as_text(detail: dict) -> dict:
+    """Members named ``*_id`` as strings, like every id the API shows."""
+    return {
+        k: public_id(v) if k.endswith("_id") and isinstance(v, int) else v
+        for k, v in detail.items()
+    }
+
+
 @bp.get("/offices/<int:office_id>/dashboard")
 def get_dashboard(office_id: int):
     """The office's communities, meetings by state, live turnout, plans and results."""
@@ -50,8 +67,8 @@ def get_dashboard(office_id: int):
     def meeting(item) -> dict[str, Any]:
         m = item.meeting
         out = {
-            "id": m.id,
-            "community_id": m.community_id,
+            "id": public_id(m.id),
+            "community_id": public_id(m.community_id),
             "community": item.community_name,
             "title": m.title,
             "state": item.state,
@@ -80,12 +97,12 @@ def get_dashboard(office_id: int):
 
     return jsonify(
         {
-            "office": {"id": office.id, "name": office.name},
+            "office": {"id": public_id(office.id), "name": office.name},
             "generated_at": rfc3339(board.now),
             "meetings_by_state": board.state_totals,
             "communities": [
                 {
-                    "id": row.id,
+                    "id": public_id(row.id),
                     "name": row.name,
                     "committee_kind": row.committee_kind,
                     "term_started_at": rfc3339(row.mandate_started_at),
@@ -107,7 +124,7 @@ def get_anomalies(meeting_id: int):
     meeting = _meeting_in_scope(meeting_id)
     return jsonify(
         {
-            "meeting_id": meeting.id,
+            "meeting_id": public_id(meeting.id),
             "thresholds": thresholds(),
             "anomalies": [
                 {
@@ -118,7 +135,8 @@ def get_anomalies(meeting_id: int):
                     "first_at": rfc3339(a.first_at),
                     "last_at": rfc3339(a.last_at),
                     "evidence": [
-                        {"at": rfc3339(e.at), "voter": e.voter, **e.detail} for e in a.evidence
+                        {"at": rfc3339(e.at), "voter": e.voter, **_ids_as_text(e.detail)}
+                        for e in a.evidence
                     ],
                 }
                 for a in anomalies_for_meeting(meeting)
@@ -134,7 +152,7 @@ def get_timeline(meeting_id: int):
     events, bulk = meeting_timeline(meeting)
     return jsonify(
         {
-            "meeting_id": meeting.id,
+            "meeting_id": public_id(meeting.id),
             "events": [
                 {
                     "seq": e.seq,
@@ -153,15 +171,17 @@ def get_timeline(meeting_id: int):
 def mandate_json(mandate: CommitteeMandate) -> dict[str, Any]:
     """A mandate as the API shows it."""
     return {
-        "id": mandate.id,
-        "community_id": mandate.community_id,
+        "id": public_id(mandate.id),
+        "community_id": public_id(mandate.community_id),
         "kind": mandate.kind,
-        "members": mandate.members,
-        "owner_reps": mandate.owner_reps,
-        "meeting_id": mandate.meeting_id,
+        "members": public_ids(mandate.members),
+        "owner_reps": public_ids(mandate.owner_reps),
+        "meeting_id": public_id(mandate.meeting_id),
         "seats": mandate.seats,
         "vacant": mandate.vacant,
-        "elected": mandate.elected,
+        "elected": None
+        if mandate.elected is None
+        else [_ids_as_text(seat) for seat in mandate.elected],
         "started_at": rfc3339(mandate.started_at),
         "term_ends_on": mandate.term_ends_on.isoformat() if mandate.term_ends_on else None,
         "appointed_by": mandate.appointed_by,
@@ -189,6 +209,11 @@ def _date(data: dict, name: str) -> date | None:
         return None
 
 
+def _candidates(links: object) -> object:
+    """``{option id: account id}`` with the account ids as integers."""
+    return {k: as_id(v) for k, v in links.items()} if isinstance(links, dict) else links
+
+
 @bp.post("/communities/<int:community_id>/mandates")
 def create_mandate(community_id: int):
     """Appoint a preparatory group or 物管会, or record the elected committee (office)."""
@@ -207,10 +232,10 @@ def create_mandate(community_id: int):
             mandate = mandates.record_elected_committee(
                 community,
                 user,
-                data.get("members"),
+                as_ids(data.get("members")),
                 term_ends_on=term_ends_on,
-                meeting_id=data.get("meeting_id"),
-                candidates=data.get("candidates"),
+                meeting_id=as_id(data.get("meeting_id")),
+                candidates=_candidates(data.get("candidates")),
             )
         elif kind in ("preparatory_group", "management_committee"):
             start = (
@@ -221,8 +246,8 @@ def create_mandate(community_id: int):
             mandate = start(
                 community,
                 user,
-                data.get("members"),
-                data.get("owner_reps", []),
+                as_ids(data.get("members")),
+                as_ids(data.get("owner_reps", [])),
                 term_ends_on=term_ends_on,
             )
         else:

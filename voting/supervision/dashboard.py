@@ -87,9 +87,10 @@ class QuorumLine:
                 "missing": self.shown(max(self.needed - self.value, 0))}  # fmt: skip
 
     def as_dict(self) -> dict[str, Any]:
-        """The line for the API."""
-        return {"voted": self.text["voted"], "total": self.text["total"],
-                "needed": self.text["needed"], "ratio": fmt_ratio(self.value, self.total),
+        """The line for the API: owners as numbers, areas as "0.00" strings (FORMATS.md §2)."""
+        figure = fmt_area if self.is_area else int
+        return {"voted": figure(self.value), "total": figure(self.total),
+                "needed": figure(self.needed), "ratio": fmt_ratio(self.value, self.total),
                 "quorum_met": self.met}  # fmt: skip
 
 

@@ -1,6 +1,6 @@
 """Ballots (FORMATS.md §3, §7): online ballots, paper and proxy entry."""
 
-from voting.api.schemas.common import BEARER, ERROR, id_param, json_body, ok
+from voting.api.schemas.common import BEARER, ERROR, ID, ID_IN, id_param, json_body, ok
 
 CHOICES = {
     "type": "array",
@@ -14,7 +14,7 @@ REFUSALS = {"409": ERROR, "410": ERROR, "429": ERROR}
 PROXY_ON_FILE = {
     "type": "object",
     "required": ["id"],
-    "properties": {"id": {"type": "integer", "minimum": 1}},
+    "properties": {"id": ID_IN},
 }
 PROXY_SCAN = {
     "type": "object",
@@ -150,7 +150,7 @@ PATHS = {
                         "required": ["status", "entry_id", "receipt"],
                         "properties": {
                             "status": {"const": "counted"},
-                            "entry_id": {"type": "integer"},
+                            "entry_id": ID,
                             "receipt": RECEIPT,
                         },
                     },
@@ -165,8 +165,8 @@ PATHS = {
                                 "required": ["status", "entry_id"],
                                 "properties": {
                                     "status": {"const": "pending"},
-                                    "entry_id": {"type": "integer"},
-                                    "proxy_id": {"type": "integer"},
+                                    "entry_id": ID,
+                                    "proxy_id": ID,
                                 },
                             }
                         }

@@ -10,6 +10,16 @@ BEARER = [{"bearer": []}]
 #: Anyone, or staff with a token (answers differ by scope).
 ANYONE_OR_BEARER = [{}, *BEARER]
 
+#: The largest id a table can hold (BIGINT); ids in paths and bodies go up to it.
+MAX_ID = 2**63 - 1
+#: An id in an answer: always a string (FORMATS.md), so that no client rounds a 64-bit key.
+ID = {"type": "string", "pattern": "^[1-9][0-9]{0,18}$"}
+ID_OR_NULL = {"type": ["string", "null"], "pattern": "^[1-9][0-9]{0,18}$"}
+#: An id in a request: a string or an integer.
+ID_IN = {
+    "anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_ID}, ID],
+    "description": "an id, as a string or an integer",
+}
 OBJECT = {"type": "object"}
 TEXT = {"type": "string"}
 NONEMPTY = {"type": "string", "minLength": 1}
@@ -40,13 +50,32 @@ MEETING_STATES = [
 ]
 
 
+def quorum_line(figure: dict) -> dict:
+    """A turnout line against the two-thirds line: owners as numbers, area as "0.00"."""
+    return {
+        "type": "object",
+        "required": ["voted", "total", "needed", "ratio", "quorum_met"],
+        "properties": {
+            "voted": figure,
+            "total": figure,
+            "needed": {**figure, "description": "two thirds of the total, rounded up"},
+            "ratio": RATIO,
+            "quorum_met": {"type": "boolean"},
+        },
+    }
+
+
+OWNERS_LINE = quorum_line({"type": "integer", "minimum": 0})
+AREA_LINE = quorum_line(AREA)
+
+
 def id_param(name: str) -> dict:
-    """A numeric id in the path."""
+    """A numeric id in the path (up to the largest BIGINT; 404 beyond)."""
     return {
         "name": name,
         "in": "path",
         "required": True,
-        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
     }
 
 
@@ -71,6 +100,26 @@ def ok(description: str, schema: dict | None = None, status: str = "200") -> dic
     return {status: body, "400": ERROR, "401": ERROR, "403": ERROR, "404": ERROR, "422": ERROR}
 
 
+#: One problem of an error: always a code and a message; ``field`` names the member of the
+#: request it concerns, others (``matter``, ``row``, ``column``…) say where.
+ERROR_DETAIL = {
+    "type": "object",
+    "required": ["code", "message"],
+    "properties": {
+        "code": {"type": "string", "minLength": 1},
+        "message": {"type": "string", "minLength": 1},
+        "field": {"type": "string"},
+    },
+}
+ERROR_BODY = {
+    "type": "object",
+    "required": ["code", "message", "details"],
+    "properties": {
+        "code": {"type": "string", "minLength": 1},
+        "message": {"type": "string", "minLength": 1},
+        "details": {"type": "array", "items": ERROR_DETAIL},
+    },
+}
 ERROR_RESPONSE = {
     "description": "an error",
     "content": {
@@ -78,9 +127,7 @@ ERROR_RESPONSE = {
             "schema": {
                 "type": "object",
                 "required": ["error"],
-                "properties": {
-                    "error": {"type": "object", "required": ["code", "message", "details"]}
-                },
+                "properties": {"error": ERROR_BODY},
             }
         }
     },

@@ -2,7 +2,11 @@
 
 from voting.api.schemas.common import (
     ANYONE_OR_BEARER,
+    AREA,
     BEARER,
+    COMMITTEE_KINDS,
+    ID,
+    ID_IN,
     OBJECT,
     id_param,
     json_body,
@@ -29,6 +33,59 @@ PROCEDURE = {
     },
 }
 
+OFFICE = {
+    "type": "object",
+    "required": ["id", "name"],
+    "properties": {"id": ID, "name": {"type": "string"}},
+}
+COMMUNITY = {
+    "type": "object",
+    "required": ["id", "name", "office", "committee_kind", "procedure", "roster"],
+    "properties": {
+        "id": ID,
+        "name": {"type": "string"},
+        "office": OFFICE,
+        "committee_kind": {"enum": COMMITTEE_KINDS},
+        "procedure": OBJECT,
+        "roster": {
+            "type": "object",
+            "required": ["units", "owners", "area"],
+            "properties": {
+                "units": {"type": "integer", "minimum": 0},
+                "owners": {"type": "integer", "minimum": 0},
+                "area": AREA,
+            },
+        },
+    },
+}
+AREA_OR_NULL = {**AREA, "type": ["string", "null"]}
+UNIT = {
+    "type": "object",
+    "required": ["id", "building", "number", "area", "owners"],
+    "properties": {
+        "id": ID,
+        "building": {"type": "string"},
+        "number": {"type": "string"},
+        "registered_area": AREA_OR_NULL,
+        "surveyed_area": AREA_OR_NULL,
+        "contract_area": AREA_OR_NULL,
+        "area": AREA_OR_NULL,
+        "is_developer_held": {"type": "boolean"},
+        "owners": {"type": "array", "items": OBJECT},
+    },
+}
+ROSTER_PAGE = {
+    "type": "object",
+    "required": ["community_id", "page", "pages", "total", "units"],
+    "properties": {
+        "community_id": ID,
+        "page": {"type": "integer"},
+        "pages": {"type": "integer"},
+        "total": {"type": "integer"},
+        "units": {"type": "array", "items": UNIT},
+    },
+}
+
 PATHS = {
     "/offices": {
         "post": {
@@ -37,7 +94,7 @@ PATHS = {
             "requestBody": json_body(
                 {"type": "object", "required": ["name"], "properties": {"name": NAME}}
             ),
-            "responses": ok("the office", OBJECT, "201"),
+            "responses": ok("the office", OFFICE, "201"),
         }
     },
     "/communities": {
@@ -50,7 +107,7 @@ PATHS = {
                     "required": ["name", "office_id"],
                     "properties": {
                         "name": NAME,
-                        "office_id": {"type": "integer"},
+                        "office_id": ID_IN,
                         "committee_kind": {
                             "enum": [
                                 "owners_committee",
@@ -61,7 +118,7 @@ PATHS = {
                     },
                 }
             ),
-            "responses": ok("the community", OBJECT, "201"),
+            "responses": ok("the community", COMMUNITY, "201"),
         }
     },
     "/communities/{community_id}": {
@@ -69,7 +126,7 @@ PATHS = {
             "summary": "A community with roster totals",
             "security": BEARER,
             "parameters": [id_param("community_id")],
-            "responses": ok("community", OBJECT),
+            "responses": ok("community", COMMUNITY),
         }
     },
     "/communities/{community_id}/roster": {
@@ -82,7 +139,7 @@ PATHS = {
                 {"name": "page", "in": "query", "schema": {"type": "integer"}},
                 {"name": "per_page", "in": "query", "schema": {"type": "integer"}},
             ],
-            "responses": ok("roster page", OBJECT),
+            "responses": ok("roster page", ROSTER_PAGE),
         },
         "put": {
             "summary": "Replace the roster with a CSV/XLSX file (all or nothing)",

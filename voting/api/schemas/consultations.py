@@ -4,6 +4,9 @@ from voting.api.schemas.common import (
     AREA,
     BEARER,
     ERROR,
+    ID,
+    ID_IN,
+    ID_OR_NULL,
     RATIO,
     TEXT,
     TIME_OR_NULL,
@@ -41,8 +44,8 @@ SUMMARY = {
         "closed_at",
     ],
     "properties": {
-        "id": {"type": "integer"},
-        "community_id": {"type": "integer"},
+        "id": ID,
+        "community_id": ID,
         "title": TEXT,
         "kind": {"enum": ["general", "satisfaction"]},
         "survey_year": {"type": ["integer", "null"]},
@@ -102,8 +105,8 @@ COMMENT = {
     "type": "object",
     "required": ["id", "parent_id", "depth", "author", "created_at", "hidden", "body"],
     "properties": {
-        "id": {"type": "integer"},
-        "parent_id": {"type": ["integer", "null"]},
+        "id": ID,
+        "parent_id": ID_OR_NULL,
         "depth": {"type": "integer", "minimum": 0},
         "author": {"enum": ["owner", "staff"]},
         "hidden": {"type": "boolean"},
@@ -204,7 +207,7 @@ PATHS = {
                     "required": ["body"],
                     "properties": {
                         "body": {"type": "string", "minLength": 1, "maxLength": 2000},
-                        "parent_id": {"type": ["integer", "null"], "minimum": 1},
+                        "parent_id": {"anyOf": [ID_IN, {"type": "null"}]},
                         "verification": VERIFY,
                     },
                 }

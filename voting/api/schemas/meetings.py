@@ -2,10 +2,14 @@
 
 from voting.api.schemas.common import (
     ANYONE_OR_BEARER,
+    AREA,
+    AREA_LINE,
     BEARER,
     ERROR,
+    ID,
     MEETING_STATES,
     NONEMPTY,
+    OWNERS_LINE,
     id_param,
     json_body,
     ok,
@@ -63,8 +67,8 @@ MEETING = {
     "type": "object",
     "required": ["id", "community_id", "title", "state", "opens_at", "closes_at", "matters"],
     "properties": {
-        "id": {"type": "integer"},
-        "community_id": {"type": "integer"},
+        "id": ID,
+        "community_id": ID,
         "title": {"type": "string"},
         "place": {"type": "string"},
         "state": {"enum": MEETING_STATES},
@@ -121,7 +125,6 @@ MEETING = {
     },
 }
 STEP = {**ok("the meeting in its new state", MEETING), "409": ERROR}
-TURNOUT_LINE = {"type": "object", "required": ["voted", "total", "needed", "ratio", "quorum_met"]}
 
 
 def step(summary: str, description: str, body: dict | None = None) -> dict:
@@ -300,13 +303,45 @@ PATHS = {
                     "type": "object",
                     "required": ["meeting_id", "state", "opened"],
                     "properties": {
+                        "meeting_id": ID,
+                        "state": {"enum": MEETING_STATES},
+                        "opened": {"type": "boolean"},
+                        "ballots": {"type": "integer", "minimum": 0},
+                        "roster": {
+                            "type": "object",
+                            "required": ["owners", "area"],
+                            "properties": {
+                                "owners": {"type": "integer", "minimum": 0},
+                                "area": AREA,
+                            },
+                        },
                         "matters": {
                             "type": "array",
                             "items": {
                                 "type": "object",
-                                "properties": {"owners": TURNOUT_LINE, "area": TURNOUT_LINE},
+                                "required": ["id", "title", "owners", "area"],
+                                "properties": {
+                                    "id": {"type": "string"},
+                                    "title": {"type": "string"},
+                                    "owners": OWNERS_LINE,
+                                    "area": AREA_LINE,
+                                },
                             },
-                        }
+                        },
+                        "buildings": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["building", "owners", "voted", "area", "voted_area"],
+                                "properties": {
+                                    "building": {"type": "string"},
+                                    "owners": {"type": "integer", "minimum": 0},
+                                    "voted": {"type": "integer", "minimum": 0},
+                                    "area": AREA,
+                                    "voted_area": AREA,
+                                },
+                            },
+                        },
                     },
                 },
             ),

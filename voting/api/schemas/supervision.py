@@ -1,10 +1,15 @@
 """Supervision: the office dashboard, anomalies, timelines and committee mandates."""
 
 from voting.api.schemas.common import (
+    AREA_LINE,
     BEARER,
     COMMITTEE_KINDS,
     ERROR,
+    ID,
+    ID_IN,
+    ID_OR_NULL,
     MEETING_STATES,
+    OWNERS_LINE,
     REASON,
     TIME,
     id_param,
@@ -18,23 +23,13 @@ BY_STATE = {
     "propertyNames": {"enum": MEETING_STATES},
     "additionalProperties": {"type": "integer"},
 }
-LINE = {
-    "type": "object",
-    "required": ["voted", "total", "needed", "ratio", "quorum_met"],
-    "properties": {
-        "voted": {"type": "string"},
-        "total": {"type": "string"},
-        "needed": {"type": "string", "description": "two thirds of the total"},
-        "ratio": {"type": "string"},
-        "quorum_met": {"type": "boolean"},
-    },
-}
+
 WATCHED = {
     "type": "object",
     "required": ["id", "community_id", "community", "title", "state", "opens_at", "closes_at"],
     "properties": {
-        "id": {"type": "integer"},
-        "community_id": {"type": "integer"},
+        "id": ID,
+        "community_id": ID,
         "community": {"type": "string"},
         "title": {"type": "string"},
         "state": {"enum": ["submitted", "open", "published"]},
@@ -44,7 +39,11 @@ WATCHED = {
             "type": "object",
             "description": "open meetings: ballots so far",
             "required": ["owners", "area", "seconds_left"],
-            "properties": {"owners": LINE, "area": LINE, "seconds_left": {"type": "integer"}},
+            "properties": {
+                "owners": OWNERS_LINE,
+                "area": AREA_LINE,
+                "seconds_left": {"type": "integer"},
+            },
         },
         "result": {
             "type": ["object", "null"],
@@ -62,12 +61,12 @@ MANDATE = {
     "type": "object",
     "required": ["id", "community_id", "kind", "members", "owner_reps", "started_at", "current"],
     "properties": {
-        "id": {"type": "integer"},
-        "community_id": {"type": "integer"},
+        "id": ID,
+        "community_id": ID,
         "kind": {"enum": COMMITTEE_KINDS},
-        "members": {"type": "array", "items": {"type": "integer"}, "description": "user ids"},
-        "owner_reps": {"type": "array", "items": {"type": "integer"}},
-        "meeting_id": {"type": ["integer", "null"]},
+        "members": {"type": "array", "items": ID, "description": "user ids"},
+        "owner_reps": {"type": "array", "items": ID},
+        "meeting_id": ID_OR_NULL,
         "started_at": TIME,
         "term_ends_on": {"type": ["string", "null"], "format": "date"},
         "appointed_by": {"type": "string"},
@@ -84,7 +83,7 @@ MANDATE = {
                 "properties": {
                     "option_id": {"type": "string"},
                     "label": {"type": "string"},
-                    "user_id": {"type": "integer"},
+                    "user_id": ID,
                 },
             },
         },
@@ -118,7 +117,7 @@ COMMUNITY_ROW = {
     "type": "object",
     "required": ["id", "name", "committee_kind", "meetings_by_state"],
     "properties": {
-        "id": {"type": "integer"},
+        "id": ID,
         "name": {"type": "string"},
         "committee_kind": {"enum": COMMITTEE_KINDS},
         "term_started_at": {"type": ["string", "null"]},
@@ -138,7 +137,11 @@ DASHBOARD = {
         "results_awaiting_countersignature",
     ],
     "properties": {
-        "office": {"type": "object", "required": ["id", "name"]},
+        "office": {
+            "type": "object",
+            "required": ["id", "name"],
+            "properties": {"id": ID, "name": {"type": "string"}},
+        },
         "generated_at": TIME,
         "meetings_by_state": BY_STATE,
         "communities": {"type": "array", "items": COMMUNITY_ROW},
@@ -160,7 +163,7 @@ ANOMALY = {
         "evidence": {"type": "array", "items": EVIDENCE},
     },
 }
-USER_IDS = {"type": "array", "uniqueItems": True, "items": {"type": "integer"}}
+USER_IDS = {"type": "array", "uniqueItems": True, "items": ID_IN}
 
 PATHS = {
     "/offices/{office_id}/dashboard": {
@@ -192,7 +195,7 @@ PATHS = {
                     "type": "object",
                     "required": ["meeting_id", "thresholds", "anomalies"],
                     "properties": {
-                        "meeting_id": {"type": "integer"},
+                        "meeting_id": ID,
                         "thresholds": COUNTS,
                         "anomalies": {"type": "array", "items": ANOMALY},
                     },
@@ -212,7 +215,7 @@ PATHS = {
                     "type": "object",
                     "required": ["meeting_id", "events", "counts"],
                     "properties": {
-                        "meeting_id": {"type": "integer"},
+                        "meeting_id": ID,
                         "events": {
                             "type": "array",
                             "items": {
@@ -268,11 +271,11 @@ PATHS = {
                         "members": {**USER_IDS, "minItems": 1, "maxItems": 99},
                         "owner_reps": USER_IDS,
                         "term_ends_on": {"type": "string", "format": "date"},
-                        "meeting_id": {"type": ["integer", "null"]},
+                        "meeting_id": {"anyOf": [ID_IN, {"type": "null"}]},
                         "candidates": {
                             "type": "object",
                             "maxProperties": 99,
-                            "additionalProperties": {"type": "integer"},
+                            "additionalProperties": ID_IN,
                         },
                     },
                 }
