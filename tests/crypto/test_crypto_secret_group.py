@@ -1,5 +1,6 @@
 """The group of secret ballots and exponential ElGamal: encodings, arithmetic, sums, logs."""
 
+import hashlib
 import random
 
 import pytest
@@ -78,6 +79,10 @@ def test_scalars_at_or_above_the_order_are_refused():
 
 
 def test_challenges_frame_every_part_and_separate_domains():
+    framed = b"\x00\x00\x00\x14gongyi-v2/option-0-1\x00\x00\x00\x03abc\x00\x00\x00\x00"
+    expected = int.from_bytes(hashlib.sha256(framed).digest(), "big") % ORDER
+    assert hash_to_scalar("gongyi-v2/option-0-1", b"abc", b"") == expected
+    assert f"{expected:064x}" == "5f8f44cc9e4370c8bb453f960a3ed6a09766e451473de810205c7680063c4eb2"
     assert hash_to_scalar("t", b"ab", b"c") != hash_to_scalar("t", b"a", b"bc")
     assert hash_to_scalar("t", b"ab") != hash_to_scalar("t", b"ab", b"")
     assert hash_to_scalar("t1", b"x") != hash_to_scalar("t2", b"x")
@@ -123,6 +128,11 @@ def test_a_fixed_nonce_gives_a_fixed_ciphertext():
     assert nonce == 3
     # (3·G, 3·2·G + G) = (3G, 7G)
     assert ct == Ciphertext(base_mult(3), base_mult(7))
+    # The hand-checkable vector of docs/FORMATS.md §9.8.
+    assert ct.hex() == (
+        "02f9308a019258c31049344f85f89d5229b531c845836f99b08601f113bce036f9"
+        "025cbdf0646e5db4eaa398f365f2ea7a0e3d419b7e0330e39ce92bddedcac4f9bc"
+    )
 
 
 def test_discrete_log_is_bounded():
