@@ -18,8 +18,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
-from werkzeug.exceptions import HTTPException
-from werkzeug.routing import IntegerConverter
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from voting.db import db
 from voting.i18n import N_
@@ -34,12 +34,27 @@ CSP = (
 )
 
 
+#: The largest key of a BIGINT column (credentials, ballots, audit events…).
+MAX_ID = 2**63 - 1
+#: The largest key of an INTEGER column (meetings, communities, users…).
+MAX_INT_ID = 2**31 - 1
+
+
 class IdConverter(IntegerConverter):
-    """``<int:...>`` in URLs: ids from 0 to 2**31 - 1, so that larger numbers are a 404."""
+    """``<int:...>`` in every URL: ids from 0 to 2**63 - 1, the range of a BIGINT key, so that
+    a credential numbered above 2**31 - 1 is found; larger numbers match no route (404)."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+    def to_python(self, value: str) -> int:
+        """The id; beyond the range, 404 at once (Werkzeug's own refusal would be a 405 where
+        another rule of the same path takes other methods)."""
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise NotFound() from None
 
 
 def add_web_handlers(app: Flask) -> None:
@@ -215,7 +230,12 @@ def handle_csrf_error(error: CSRFError):
 
 
 def handle_out_of_range(error: Exception):
-    """A number too large for the database is bad input, not a server error."""
+    """A number too large for the database is bad input, not a server error; but an id in the
+    path beyond an INTEGER key names no row of that table (the lookup could not even be
+    asked), so the answer is the 404 of any absent id."""
+    ids = (request.view_args or {}).values()
+    if any(isinstance(value, int) and value > MAX_INT_ID for value in ids):
+        return error_response(404, "not_found", _(ERROR_TEXT[404]))
     return error_response(422, "out_of_range", _("提交的数字超出范围。"))
 
 
