@@ -103,6 +103,7 @@ def add_blueprints(app: Flask) -> None:
     from voting.consultations.public import bp as consult_bp
     from voting.consultations.views import bp as consultations_bp
     from voting.meetings.views import bp as meetings_bp
+    from voting.messages.views import bp as messages_bp
     from voting.results.views import bp as results_bp
     from voting.rosters.views import bp as rosters_bp
     from voting.supervision.views import bp as supervision_bp
@@ -116,6 +117,7 @@ def add_blueprints(app: Flask) -> None:
     app.register_blueprint(results_bp)  # public announcements and board; staff parts check login
     register_staff(app, rosters_bp, require_staff)
     register_staff(app, meetings_bp, require_staff)
+    register_staff(app, messages_bp, require_staff)
     register_staff(app, consultations_bp, require_staff)
     register_staff(app, supervision_bp, require_staff)
     register_staff(app, admin_bp, admin_only)

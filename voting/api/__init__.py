@@ -112,6 +112,7 @@ from voting.api import (  # noqa: E402,F401
     communities,
     consultations,
     meetings,
+    messages,
     results,
     supervision,
 )

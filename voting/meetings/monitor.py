@@ -7,6 +7,7 @@ from voting.i18n import N_
 from voting.meetings.access import allowed_actions, get_meeting_or_404
 from voting.meetings.forms import ActionForm
 from voting.meetings.matters import CATEGORY_LABELS, KIND_LABELS
+from voting.meetings.reach import reach
 from voting.meetings.readiness import issues_before_closing
 from voting.meetings.services import STATE_LABELS
 from voting.meetings.tally import explain_meeting
@@ -31,12 +32,16 @@ OUTCOME_LABELS = {
 def turnout(meeting_id: int):
     """Owners and area that have voted, per matter and by building, against the 2/3 lines."""
     meeting = get_meeting_or_404(meeting_id)
+    user = acting_user()
     return render_template(
         "meetings/turnout.html",
         meeting=meeting,
         community=meeting_community(meeting),
         figures=turnout_figures(meeting),
         labels=STATE_LABELS,
+        reach=reach(meeting),
+        can_remind=user is not None and user.role == "committee" and meeting.state == "open",
+        action_form=ActionForm(),
     )
 
 

@@ -5,12 +5,13 @@ from voting.api.schemas import (
     communities,
     consultations,
     meetings,
+    messages,
     results,
     supervision,
 )
 from voting.api.schemas.common import ERROR_RESPONSE
 
-FEATURES = (communities, consultations, meetings, ballots, results, supervision)
+FEATURES = (communities, consultations, meetings, messages, ballots, results, supervision)
 
 
 def paths() -> dict[str, dict]:

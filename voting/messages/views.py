@@ -1,0 +1,47 @@
+"""Staff pages of messages: the committee's reminders (from the turnout page)."""
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _
+
+from voting.auth.access import require_role
+from voting.db import db
+from voting.meetings.access import get_meeting_or_404
+from voting.meetings.errors import MeetingError
+from voting.meetings.forms import ActionForm
+from voting.messages.reminders import send_reminders
+from voting.web import current_lang
+
+bp = Blueprint("messages", __name__)
+
+#: At most this many owners in one chosen list (a page's worth).
+MAX_CHOSEN = 5000
+
+
+def _chosen() -> list[int] | None:
+    values = request.form.getlist("voter")
+    if not values:
+        return None
+    return [int(v) for v in values[:MAX_CHOSEN] if v.isdigit() and len(v) < 19]
+
+
+@bp.post("/meetings/<int:meeting_id>/reminders")
+@require_role("committee")
+def remind(meeting_id: int):
+    """Remind the owners who have not voted: all, one building, or the ones listed."""
+    meeting = get_meeting_or_404(meeting_id)
+    back = redirect(url_for("meetings.turnout", meeting_id=meeting.id))
+    if not ActionForm().validate():
+        flash(_("请求无效。"), "error")
+        return back
+    building = request.form.get("building", "").strip()[:64] or None
+    try:
+        queued = send_reminders(meeting, building=building, voter_ids=_chosen())
+    except MeetingError as error:
+        db.session.rollback()
+        flash(error.text(current_lang()), "error")
+        return back
+    if queued:
+        flash(_("已为 %(n)s 位未投票的业主安排提醒短信。", n=queued), "success")
+    else:
+        flash(_("没有可提醒的业主：他们已经投票、没有手机号，或今天已经提醒过。"), "success")
+    return back
