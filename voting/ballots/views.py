@@ -311,7 +311,9 @@ def receipt(token: str):
 
 
 from voting.ballots.desk_views import bp as desk_bp  # noqa: E402
+from voting.ballots.resident import resident_links  # noqa: E402
 from voting.ballots.staff import bp as staff_bp  # noqa: E402
 
 bp.register_blueprint(staff_bp)  # staff only: paper and proxy entry, login required
 bp.register_blueprint(desk_bp)  # staff only: opening and closing help desks
+bp.app_context_processor(resident_links)  # every page under /v/<token>, errors included

@@ -7,7 +7,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from voting.typed import plain_code
+from voting.typed import plain, plain_code
 
 COMMITTEE_KIND_CHOICES = [
     SelectChoice("owners_committee", _l("业主委员会（业委会）")),
@@ -112,3 +112,20 @@ class ProcedureForm(FlaskForm):
     one_time_code = BooleanField(
         _l("网上投票发送手机验证码（花名册登记了手机号的业主）"), default=True
     )
+
+
+class ContactForm(FlaskForm):
+    """Where owners reach the committee and the street office (shown on residents' pages)."""
+
+    committee_phone = StringField(_l("业委会电话"), filters=[plain], validators=[Length(max=40)])
+    committee_place = StringField(
+        _l("业委会办公地点"), validators=[Length(max=200)],
+        render_kw={"placeholder": _l("例如：3号楼一层业委会办公室")},
+    )  # fmt: skip
+    committee_hours = StringField(
+        _l("业委会接待时间"), validators=[Length(max=100)],
+        render_kw={"placeholder": _l("例如：每周六 9:00—11:30")},
+    )  # fmt: skip
+    office_phone = StringField(_l("街道办事处电话"), filters=[plain], validators=[Length(max=40)])
+    office_place = StringField(_l("街道办事处地址"), validators=[Length(max=200)])
+    office_hours = StringField(_l("街道办事处办公时间"), validators=[Length(max=100)])

@@ -35,6 +35,13 @@ class Community(Base):
     committee_kind: Mapped[str] = mapped_column(String(32))
     #: The rules-of-procedure settings (DOMAIN.md); ``parking_policy`` absent until chosen.
     procedure: Mapped[dict] = mapped_column(default=dict)
+    #: Where owners reach the committee and the street office: printed on every resident page.
+    committee_phone: Mapped[str] = mapped_column(String(40), default="")
+    committee_place: Mapped[str] = mapped_column(String(200), default="")
+    committee_hours: Mapped[str] = mapped_column(String(100), default="")
+    office_phone: Mapped[str] = mapped_column(String(40), default="")
+    office_place: Mapped[str] = mapped_column(String(200), default="")
+    office_hours: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[created_at]
 
     office: Mapped[Office] = relationship(back_populates="communities")

@@ -368,6 +368,20 @@ def update_procedure(community: Community, settings: dict) -> Procedure:
     return procedure
 
 
+CONTACT_FIELDS = ("committee_phone", "committee_place", "committee_hours",
+                  "office_phone", "office_place", "office_hours")  # fmt: skip
+
+
+def update_contact(community: Community, values: dict[str, str]) -> None:
+    """Keep where owners reach the committee and the office; the change is logged."""
+    before = {name: getattr(community, name) for name in CONTACT_FIELDS}
+    after = {name: (values.get(name) or "").strip() for name in CONTACT_FIELDS}
+    for name, value in after.items():
+        setattr(community, name, value)
+    record_event("community.contact_updated", {"before": before, "after": after},
+                 community_id=community.id)  # fmt: skip
+
+
 def search_units(community_id: int, query: str = "", page: int = 1, per_page: int = 50):
     """Units matching building, number or owner name, with their holdings, paged."""
     stmt = select(Unit).where(Unit.community_id == community_id)

@@ -12,10 +12,18 @@ from voting.auth.services import visible_communities
 from voting.db import db
 from voting.rosters import services
 from voting.rosters.export import export_csv, export_xlsx
-from voting.rosters.forms import CommunityForm, ImportForm, OfficeForm, ProcedureForm, UnitForm
+from voting.rosters.forms import (
+    CommunityForm,
+    ContactForm,
+    ImportForm,
+    OfficeForm,
+    ProcedureForm,
+    UnitForm,
+)
 from voting.rosters.importer import parse_area
 from voting.rosters.messages import RosterRejected
 from voting.rosters.models import Office, RosterImport, Unit
+from voting.rosters.services import CONTACT_FIELDS
 from voting.rules.procedure import ProcedureError
 from voting.web import current_lang
 
@@ -185,6 +193,20 @@ def _unit_form_data(unit: Unit):
         surveyed_area=area(unit.surveyed_area), contract_area=area(unit.contract_area),
         is_developer_held=unit.is_developer_held,
     )  # fmt: skip
+
+
+@bp.route("/communities/<int:community_id>/contact", methods=["GET", "POST"])
+@require_role("committee", "office")
+def contact(community_id: int):
+    """Where owners reach the committee and the office, printed on every resident page."""
+    community = get_community_or_404(community_id)
+    form = ContactForm(obj=None if request.method == "POST" else community)
+    if form.validate_on_submit():
+        services.update_contact(community, {name: form[name].data for name in CONTACT_FIELDS})
+        flash(_("联系方式已保存，业主的投票页面会显示。"), "success")
+        return redirect(url_for("rosters.contact", community_id=community.id))
+    status = 422 if form.errors else 200
+    return render_template("rosters/contact.html", form=form, community=community), status
 
 
 @bp.route("/communities/<int:community_id>/procedure", methods=["GET", "POST"])
