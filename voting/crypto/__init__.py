@@ -3,7 +3,9 @@
 Pure code: it imports neither Flask nor SQLAlchemy nor any feature package, so that
 ``voting verify`` runs with only ``voting.rules`` and ``voting.crypto`` installed.
 The verifier itself lives in ``voting.crypto.verify`` and is not imported here, so that
-signing and hashing do not load the counting rules.
+signing and hashing do not load the counting rules. Nor is the secret-ballot layer
+(``group``, ``elgamal``, ``proofs``, ``secret_ballot``, ``trustees``, ``key_share``,
+``secret_json``: docs/FORMATS.md §9), which loads libsecp256k1 only where it is used.
 """
 
 from voting.crypto.audit import GENESIS, event_hash, verify_chain
