@@ -69,8 +69,10 @@ def letters(meeting_id: int):
     shown = letter_service.with_qr(
         everything[(page - 1) * LETTERS_PER_PAGE : page * LETTERS_PER_PAGE]
     )
+    printed = [item["voter"].id for item in shown]  # the service record lists each owner's
     log_meeting(meeting, "letters_printed", {"letters": len(shown), "building": building,
-                                             "voter_id": voter_id, "page": page})  # fmt: skip
+                                             "voter_id": voter_id, "page": page,
+                                             "voters": printed})  # fmt: skip
     return render_template(
         "meetings/letters.html",
         meeting=meeting,

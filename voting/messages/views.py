@@ -1,14 +1,18 @@
-"""Staff pages of messages: the committee's reminders (from the turnout page)."""
+"""Staff pages of messages: the committee's reminders (from the turnout page) and, per
+meeting, the service record (送达记录) of what reached each owner."""
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from voting.auth.access import require_role
-from voting.db import db
+from voting.db import db, utcnow
 from voting.meetings.access import get_meeting_or_404
+from voting.meetings.common import STATE_LABELS as MEETING_STATES
+from voting.meetings.common import log_meeting
 from voting.meetings.errors import MeetingError
 from voting.meetings.forms import ActionForm
 from voting.messages.reminders import send_reminders
+from voting.messages.service import NOTE, delivery_text, service_record, service_xlsx
 from voting.web import current_lang
 
 bp = Blueprint("messages", __name__)
@@ -45,3 +49,40 @@ def remind(meeting_id: int):
     else:
         flash(_("没有可提醒的业主：他们已经投票、没有手机号，或今天已经提醒过。"), "success")
     return back
+
+
+def _record(meeting_id: int):
+    meeting = get_meeting_or_404(meeting_id)
+    if meeting.announced_at is None:
+        abort(404)  # nothing is served before the notice
+    return meeting, service_record(meeting)
+
+
+@bp.get("/meetings/<int:meeting_id>/service")
+@require_role("committee", "office")
+def service(meeting_id: int):
+    """The printable service record (送达记录): what reached each owner, and when."""
+    meeting, record = _record(meeting_id)
+    log_meeting(meeting, "service_record_shown", {"format": "html", "rows": len(record.rows)})
+    return render_template(
+        "messages/service.html", meeting=meeting, community=record.community, record=record,
+        totals=record.totals(), labels=MEETING_STATES, delivery_text=delivery_text, note=NOTE,
+        now=utcnow(),
+    )  # fmt: skip
+
+
+@bp.get("/meetings/<int:meeting_id>/service.xlsx")
+@require_role("committee", "office")
+def service_xlsx_download(meeting_id: int):
+    """The service record as an XLSX workbook (no formula in any cell, phones masked)."""
+    meeting, record = _record(meeting_id)
+    body = service_xlsx(record)
+    log_meeting(meeting, "service_record_exported", {"format": "xlsx", "rows": len(record.rows)})
+    return Response(
+        body,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": f"attachment; filename=meeting-{meeting.id}-service.xlsx",
+            "Cache-Control": "no-store",
+        },
+    )
