@@ -147,3 +147,30 @@ def test_answers_come_only_from_the_committee_of_that_community(app, client, aut
             select(func.count(AuditEvent.id)).where(AuditEvent.type == "objection.answered")
         )
         assert count == 0
+
+
+def test_a_not_me_objection_blocks_countersigning_until_the_office_answers(app, cast):
+    """Filed during voting or after, it stays out of the result's objection counts (it
+    contests a ballot, not the result), and only the office answers it."""
+    from voting.auth.models import User
+    from voting.ballots.owners import file_not_me
+    from voting.meetings.models import Voter
+    from voting.results.objections import answer_objection
+
+    with app.app_context():
+        objection = file_not_me(db.session.get(Voter, cast.seeded.voter_ids[2]), "不是我", "unit")
+        db.session.commit()
+        objection_id = objection.id
+    published = cast.run(publish_result)
+    assert published.document["objections"]["filed"] == 0
+    with pytest.raises(ResultError, match="不是本人投的"):
+        cast.run(countersign_result, user=cast.officer)
+    with app.app_context(), pytest.raises(ResultError):
+        committee = db.session.get(User, cast.committee.id)
+        answer_objection(db.session.get(Objection, objection_id), committee, "没问题")
+    with app.app_context():
+        officer = db.session.get(User, cast.officer.id)
+        answer_objection(db.session.get(Objection, objection_id), officer, "已核查，系本人委托。")
+        db.session.commit()
+    signed = cast.run(countersign_result, user=cast.officer)
+    assert [s["role"] for s in signed.signatures] == ["committee", "office"]

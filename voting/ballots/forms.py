@@ -54,6 +54,36 @@ class SendCodeForm(FlaskForm):
     """The button that asks for a code (its CSRF token only)."""
 
 
+class UnitCheckForm(FlaskForm):
+    """An owner names themselves without their link: building, unit, the last four digits."""
+
+    building = StringField(
+        _l("楼栋"), filters=[plain], validators=[DataRequired(_l("请填写楼栋。")), Length(max=64)],
+        render_kw={"placeholder": _l("例如：1号楼")},
+    )  # fmt: skip
+    unit = StringField(
+        _l("房号"), filters=[plain], validators=[DataRequired(_l("请填写房号。")), Length(max=32)],
+        render_kw={"placeholder": _l("例如：101")},
+    )  # fmt: skip
+    last4 = StringField(
+        _l("证件号码或手机号码的后四位"),
+        filters=[plain_code],
+        validators=[
+            DataRequired(_l("请输入四位号码。")),
+            Regexp(r"^[0-9Xx]{4}$", message=_l("请输入四位数字（身份证末位可以是 X）。")),
+        ],
+        render_kw={"autocomplete": "off", "maxlength": 4, "class": "last4"},
+    )
+
+
+class NotMeForm(UnitCheckForm):
+    """ "这不是我投的": who the owner is (unless their link says it) and what they know."""
+
+    text = TextAreaField(
+        _l("补充说明（可不填）"), validators=[Optional(), Length(max=500)], render_kw={"rows": 3}
+    )
+
+
 class ReportForm(FlaskForm):
     """An owner's note that the roster counts them wrongly."""
 

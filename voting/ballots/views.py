@@ -310,6 +310,7 @@ def receipt(token: str):
     )
 
 
+from voting.ballots import owner_views  # noqa: E402,F401  (routes on this blueprint)
 from voting.ballots.desk_views import bp as desk_bp  # noqa: E402
 from voting.ballots.resident import resident_links  # noqa: E402
 from voting.ballots.staff import bp as staff_bp  # noqa: E402

@@ -28,7 +28,7 @@ TEMPLATES = {
         "code": "【共议】您的投票验证码是 {code}，10 分钟内有效。"
         "请勿告诉任何人，包括业委会和物业。",
         "ballot_recorded": "【共议】{time}，“{meeting}”已记录一张以您名义投出的表决票"
-        "（{channel}）。如果不是您本人投的，请立即向{office}反映。",
+        "（{channel}）。如果不是您本人投的，请打开 {link} 告诉{office}。",
         "notice": "【共议】{community}业主大会会议“{meeting}”已发布公告，表决时间 {opens} 至 "
         "{closes}（北京时间）。公告张贴在小区公告栏，也可在 {link} 阅读。表决开始时您会收到"
         "个人投票链接。",
@@ -41,7 +41,7 @@ TEMPLATES = {
         "code": "Gongyi: your voting code is {code}, valid for 10 minutes. Tell no one, "
         "not the committee nor the property firm.",
         "ballot_recorded": "Gongyi: at {time} a ballot was recorded in your name in "
-        '"{meeting}" ({channel}). If you did not cast it, tell {office} at once.',
+        '"{meeting}" ({channel}). If you did not cast it, tell {office} at once: {link}',
     },
 }
 
@@ -85,10 +85,12 @@ def queue_ballot_alert(
     at: datetime,
     lang: str = "zh",
 ) -> None:
-    """Tell the owner's phones that a ballot was recorded in their name (if they have any)."""
+    """Tell the owner's phones that a ballot was recorded in their name (if they have any),
+    with the link to "这不是我投的"."""
     if not phones_sealed:
         return
-    params = {"channel": channel, "at": at.strftime("%Y-%m-%dT%H:%M:%SZ"), "lang": lang}
+    params = {"channel": channel, "at": at.strftime("%Y-%m-%dT%H:%M:%SZ"), "lang": lang,
+              "link": f"{public_base()}/public/meetings/{meeting_id}/not-me"}  # fmt: skip
     queue_message("ballot_recorded", community_id=community_id, meeting_id=meeting_id,
                   voter_id=voter_id, recipients=phones_sealed, params=params, now=at)  # fmt: skip
 

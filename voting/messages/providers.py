@@ -20,7 +20,7 @@ import click
 #: The SMS template variables of each kind, in the order Tencent Cloud's templates take them.
 TEMPLATE_VARIABLES = {
     "code": ("code",),
-    "ballot_recorded": ("time", "channel", "office"),
+    "ballot_recorded": ("time", "channel", "office", "link"),
     "notice": ("community", "meeting", "opens", "closes", "link"),
     "link": ("meeting", "closes", "link"),
     "reminder": ("meeting", "closes", "link"),

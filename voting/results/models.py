@@ -19,6 +19,8 @@ from voting.uploads import StoredDocument
 
 OWNER_KINDS = ("community", "office")
 OBJECTION_KINDS = ("receipt_missing", "wrong_area", "other")
+#: "这不是我投的": filed from the ballot alert's page, answered by the street office.
+NOT_ME = "not_me"
 #: Who annulled a decision: the street office itself, or a court whose ruling it records.
 REVOCATION_AUTHORITIES = ("office", "court")
 
@@ -133,11 +135,13 @@ class Objection(Base):
     id: Mapped[intpk]
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
-    #: The preliminary version the owner objected to.
-    result_id: Mapped[int] = mapped_column(ForeignKey("results.id"))
+    #: The preliminary version the owner objected to (for not_me, the version in force when
+    #: filed, if any: the ballot may be contested while voting is still open).
+    result_id: Mapped[int | None] = mapped_column(ForeignKey("results.id"))
     #: Who objected, so that the committee can look into it; never published.
     voter_id: Mapped[int] = mapped_column(ForeignKey("voters.id"))
-    #: receipt_missing, wrong_area or other.
+    #: receipt_missing, wrong_area or other; not_me when the owner did not cast the ballot
+    #: recorded in their name (answered by the street office, not the committee).
     kind: Mapped[str] = mapped_column(String(16))
     #: For receipt_missing: the receipt the owner kept, which is not on the board.
     receipt: Mapped[str | None] = mapped_column(String(32))
@@ -147,7 +151,7 @@ class Objection(Base):
     answered_at: Mapped[datetime | None]
     answered_by: Mapped[str | None] = mapped_column(String(128))
 
-    result: Mapped[Result] = relationship(back_populates="objections")
+    result: Mapped[Result | None] = relationship(back_populates="objections")
     #: The objecting owner as the roster froze them: unit labels and masked names.
     voter: Mapped[Voter] = relationship(viewonly=True)
 

@@ -11,9 +11,14 @@ from voting.audit.services import record_event
 from voting.auth.models import User
 from voting.db import db, utcnow
 from voting.meetings.models import Meeting, Voter
-from voting.results.models import OBJECTION_KINDS, Objection, Result
+from voting.results.models import NOT_ME, OBJECTION_KINDS, Objection, Result
 from voting.results.public import board_receipts
-from voting.results.services import ResultError, current_result, require_committee
+from voting.results.services import (
+    ResultError,
+    current_result,
+    require_committee,
+    require_office,
+)
 from voting.rosters.models import Community
 from voting.typed import plain
 
@@ -82,9 +87,14 @@ def file_objection(
 
 
 def answer_objection(objection: Objection, user: User, answer: str) -> Objection:
-    """The committee's answer to one objection (it may be revised; each answer is logged)."""
+    """The committee's answer to one objection, or the street office's to a ``not_me`` one
+    (the committee may be who voted in the owner's name); it may be revised, each answer
+    is logged."""
     community = db.session.get(Community, objection.community_id)
-    require_committee(user, community)
+    if objection.kind == NOT_ME:
+        require_office(user, community)
+    else:
+        require_committee(user, community)
     answer = clean_text(answer, MAX_ANSWER)
     if not answer:
         raise ResultError(_l("请填写答复。"), 422)

@@ -21,7 +21,7 @@ from voting.meetings.models import Meeting, StateError
 from voting.results import document as docs
 from voting.results.board import read_board
 from voting.results.keys import SigningKeyError, current_key, sign_as
-from voting.results.models import Objection, Result
+from voting.results.models import NOT_ME, Objection, Result
 from voting.rosters.models import Community
 from voting.timeutil import SHANGHAI, rfc3339
 
@@ -97,13 +97,25 @@ def _refuse_revoked(meeting: Meeting) -> None:
 
 
 def objection_counts(meeting: Meeting) -> tuple[int, int]:
-    """Objections filed against the meeting's results, and how many are answered."""
+    """Objections filed against the meeting's results, and how many are answered (a
+    ``not_me`` objection contests a ballot, not the result: see ``unanswered_not_me``)."""
     filed, answered = db.session.execute(
         select(func.count(Objection.id), func.count(Objection.answered_at)).where(
-            Objection.meeting_id == meeting.id
+            Objection.meeting_id == meeting.id, Objection.kind != NOT_ME
         )
     ).one()
     return filed, answered
+
+
+def unanswered_not_me(meeting_id: int) -> int:
+    """``not_me`` objections ("这不是我投的") of the meeting the office has not answered."""
+    return db.session.scalar(
+        select(func.count(Objection.id)).where(
+            Objection.meeting_id == meeting_id,
+            Objection.kind == NOT_ME,
+            Objection.answered_at.is_(None),
+        )
+    )
 
 
 def publish_result(meeting: Meeting, user: User) -> Result:
@@ -253,6 +265,10 @@ def countersign_result(meeting: Meeting, user: User) -> Result:
     filed, answered = objection_counts(meeting)
     if answered < filed:
         raise ResultError(_l("还有未答复的异议，不能会签。"))
+    if unanswered_not_me(meeting.id):
+        raise ResultError(
+            _l("有业主表示以其名义记录的选票不是本人投的，街道办事处答复前不能会签。")
+        )
     key = current_key(community.office)
     if key is None:
         raise ResultError(_l("本街道还没有签名密钥，请先在「签名密钥」页生成。"))

@@ -162,7 +162,7 @@ def return_(meeting_id: int):
 @bp.post("/results/objections/<int:objection_id>/answer")
 @staff_only
 def answer(objection_id: int):
-    """The committee answers one objection."""
+    """The committee answers one objection; the street office a ``not_me`` one."""
     objection = db.session.get(Objection, objection_id)
     if objection is None:
         abort(404)

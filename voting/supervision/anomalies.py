@@ -16,6 +16,7 @@ from voting.supervision.ballot_checks import (
     changed_ballot_anomalies,
     conflict_anomalies,
     late_anomalies,
+    not_me_anomalies,
     proxy_anomalies,
 )
 from voting.supervision.evidence import Anomaly, Evidence, make_anomaly
@@ -42,6 +43,7 @@ def anomalies_for_meeting(meeting: Meeting) -> list[Anomaly]:
         *burst_anomalies(meeting, limits),
         *assisted_anomalies(meeting),
         *proxy_anomalies(meeting, limits),
+        *not_me_anomalies(meeting),
         *conflict_anomalies(meeting),
         *late_anomalies(meeting),
         *changed_ballot_anomalies(meeting),

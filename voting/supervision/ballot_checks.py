@@ -24,6 +24,7 @@ from voting.supervision.records import (
     logged_ballot_entries,
     meeting_events,
 )
+from voting.timeutil import rfc3339
 
 #: Audit events that a ballot, an entry or a proxy leaves; none should follow the close.
 BALLOT_EVENTS = (
@@ -225,3 +226,28 @@ def changed_ballot_anomalies(meeting: Meeting) -> list[Anomaly]:
     ]
     counts = {"ballots": len(unmatched), "logged_without_ballot": orphans, "total": len(rows)}
     return [make_anomaly("ballots_changed", meeting.title, counts, evidence)]
+
+
+def not_me_anomalies(meeting: Meeting) -> list[Anomaly]:
+    """Owners who say the ballot recorded in their name is not theirs ("这不是我投的"), each
+    with the ballot's evidence: channel, time, the clerks of a paper entry, the proxy
+    document, the hashed source address; until the office answers, no countersignature."""
+    from voting.ballots.owners import ballot_evidence, not_me_objections
+
+    objections = not_me_objections(meeting.id)
+    if not objections:
+        return []
+    voters = voters_by_id(meeting, {o.voter_id for o in objections})
+    evidence = []
+    for objection in objections:
+        ballot = ballot_evidence(meeting.id, objection.voter_id)
+        detail = {k: v for k, v in ballot.items() if k != "cast_at"}
+        detail.update(objection_id=objection.id, filed_at=rfc3339(objection.filed_at),
+                      answered=objection.answered_at is not None)  # fmt: skip
+        if objection.text:
+            detail["reason"] = objection.text
+        at = ballot.get("cast_at") or objection.filed_at
+        evidence.append(Evidence(at, voter_label(voters.get(objection.voter_id)), detail))
+    unanswered = sum(1 for o in objections if o.answered_at is None)
+    counts = {"objections": len(objections), "unanswered": unanswered}
+    return [make_anomaly("not_me", meeting.title, counts, evidence)]

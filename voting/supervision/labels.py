@@ -24,6 +24,7 @@ ANOMALY_TITLES = {
     "ballot_burst": _l("同一网络地址短时间内集中投票"),
     "assisted_ballots": _l("在协助投票点投出的选票"),
     "proxy_holder": _l("一位受托人代理的业主过多"),
+    "not_me": _l("业主表示“这不是我投的”"),
     "ballot_conflicts": _l("重复投票被拒绝"),
     "ballots_outside_window": _l("表决期之外的选票"),
     "logged_after_close": _l("表决结束后仍有选票记录"),
@@ -104,6 +105,10 @@ SENTENCES = {
     "proxy_holder": _l(
         "受托人 %(subject)s 接受了 %(principals)s 位业主的委托（提示线：超过 %(threshold)s 位）。"
     ),
+    "not_me": _l(
+        "有 %(objections)s 位业主表示以其名义记录的选票不是本人投的，"
+        "其中 %(unanswered)s 件待街道办事处答复；答复前不能会签。"
+    ),
     "ballot_conflicts": _l("有 %(conflicts)s 次重复投票被拒绝，涉及 %(voters)s 位业主。"),
     "ballots_outside_window": _l("有 %(ballots)s 张选票的时间在表决期之外或表决结束之后。"),
     "logged_after_close": _l("表决结束后，审计日志又记录了 %(events)s 条选票相关事件。"),
@@ -146,6 +151,15 @@ def evidence_text(detail: dict) -> str:
         parts.append(_("公布期限：%(d)s 24:00", d=detail["due_on"]))
     if detail.get("event") == "published":
         parts.append(_("首次公布"))
+    if detail.get("clerks"):
+        parts.append(_("录入人：%(names)s", names="、".join(detail["clerks"])))
+    if detail.get("proxy"):
+        proxy = detail["proxy"]
+        parts.append(_("委托书：%(agent)s，%(file)s（SHA-256 %(hash)s…）", agent=proxy["agent"],
+                       file=proxy["file_name"], hash=proxy["sha256"][:16]))  # fmt: skip
+    if "filed_at" in detail:
+        parts.append(_("业主提出“这不是我投的”"))
+        parts.append(_("街道已答复") if detail.get("answered") else _("待街道答复"))
     if detail.get("reason"):
         parts.append(_("原因：%(reason)s", reason=detail["reason"]))
     return " · ".join(str(p) for p in parts)
