@@ -174,3 +174,16 @@ def test_a_not_me_objection_blocks_countersigning_until_the_office_answers(app, 
         db.session.commit()
     signed = cast.run(countersign_result, user=cast.officer)
     assert [s["role"] for s in signed.signatures] == ["committee", "office"]
+
+
+def test_the_participation_list_is_public_during_the_objection_period(app, client, preliminary):
+    page = client.get(f"/public/meetings/{preliminary.meeting_id}/participants")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "异议期内公示" in text
+    assert "1号楼 101" in text and "3号楼 202" not in text  # units that voted, not the others
+    assert "候选人" not in text and "甲物业" not in text  # no choices
+    assert f"/public/meetings/{preliminary.meeting_id}/record" in text
+    announcement = client.get(f"/public/meetings/{preliminary.meeting_id}")
+    assert f"/public/meetings/{preliminary.meeting_id}/record" in announcement.get_data(
+        as_text=True
+    )
