@@ -94,6 +94,18 @@ class ReportForm(FlaskForm):
     )
 
 
+class CodeLookupForm(FlaskForm):
+    """The code printed on an owner's paper ballot, typed or scanned by a clerk."""
+
+    class Meta:
+        csrf = False
+
+    code = StringField(
+        _l("票面编码"), filters=[plain_code], validators=[DataRequired(), Length(max=20)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "class": "code"},
+    )  # fmt: skip
+
+
 class SearchForm(FlaskForm):
     """Find a voter by building and unit."""
 

@@ -34,6 +34,17 @@ def search_voters(meeting: Meeting, query: str, limit: int = 40) -> list[Voter]:
     return found
 
 
+def voters_who_can_vote(meeting: Meeting) -> list[Voter]:
+    """The meeting's voters who can vote, by building and unit, for printed ballots."""
+    return list(
+        db.session.scalars(
+            select(Voter)
+            .where(Voter.meeting_id == meeting.id, Voter.can_vote.is_(True))
+            .order_by(Voter.building, Voter.id)
+        )
+    )
+
+
 def voter_states(meeting: Meeting, voter_ids: list[int]) -> dict[int, str]:
     """Per voter: the channel of their ballot, else ``pending``/``mismatch``, else absent."""
     if not voter_ids:

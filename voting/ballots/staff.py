@@ -273,3 +273,6 @@ def resolve_report(meeting_id: int, report_id: int):
     else:
         flash(_("已标记为已处理。"), "success")
     return redirect(url_for("ballots.paper.meeting", meeting_id=meeting.id))
+
+
+from voting.ballots import paper_print  # noqa: E402, F401  (its routes join this blueprint)
