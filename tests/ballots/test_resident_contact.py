@@ -69,7 +69,7 @@ def test_the_contact_is_saved_plain_and_logged(app, opened):
 
 def test_every_page_of_the_link_gives_the_contact_and_the_way_back(client, opened):
     token = opened.tokens["o1"]
-    for path in ("", "/notice", "/verify"):
+    for path in ("", "/notice", "/verify", "/objection"):
         page = client.get(f"/v/{token}{path}")
         assert page.status_code == 200, path
         assert_resident_page(page.get_data(as_text=True), token)

@@ -33,6 +33,7 @@ from voting.consultations.participation import (
     participant_for_token,
     submit_answers,
 )
+from voting.consultations.resident import owner_links
 from voting.consultations.results import consultation_results
 from voting.consultations.services import STATE_LABELS, ConsultationError, known_id
 from voting.consultations.tokens import participant_token
@@ -221,3 +222,6 @@ def entry(key: str):
     flash(message, "error")
     return render_template("consultations/owner_entry.html", form=form,
                            consultation=consultation), 403  # fmt: skip
+
+
+bp.app_context_processor(owner_links)  # every owner's page under /c/ and /t/, errors too
