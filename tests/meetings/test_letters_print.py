@@ -190,3 +190,19 @@ def test_steps_follow_the_matters_and_the_owner_s_check(client, app, kit, make, 
     page = client.get(f"/meetings/{mixed.meeting_id}/letters").get_data(as_text=True)
     assert "逐项选择“同意”“反对”或“弃权”" not in page
     assert "在列出的企业或方案中只选一个" in page and "最多选 3 人" in page
+
+
+def test_a_letter_names_where_to_get_a_paper_ballot(client, app, kit, make, auth):
+    from voting.rosters.models import Community
+    from voting.rosters.services import update_contact
+
+    community_id = kit.community([Unit("101", "100.00", "o1")])
+    with app.app_context():
+        contact = {"committee_phone": "010-8477 2388", "committee_place": "3号楼一层业委会办公室"}
+        update_contact(db.session.get(Community, community_id), contact)
+        db.session.commit()
+    auth.login(kit.committee(make, community_id, "wang"))
+    opened = kit.open(community_id, [motion("修订《管理规约》")])
+    page = client.get(f"/meetings/{opened.meeting_id}/letters").get_data(as_text=True)
+    assert "可向业委会领取纸质表决票" in page
+    assert "010-8477 2388" in page and "3号楼一层业委会办公室" in page
