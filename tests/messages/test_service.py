@@ -50,6 +50,10 @@ def test_the_service_record_lists_every_owner_with_what_reached_them(
     auth.login(committee)
     assert client.get(f"/meetings/{opened.meeting_id}/letters?voter={opened.voter_ids['o3']}")\
         .status_code == 200  # fmt: skip
+    o3, o4 = opened.voter_ids["o3"], opened.voter_ids["o4"]
+    assert client.get(f"/meetings/{opened.meeting_id}/paper/ballots?voter={o3}").status_code == 200
+    proxy_form = f"/meetings/{opened.meeting_id}/paper/voters/{o4}/proxy-form"
+    assert client.get(proxy_form).status_code == 200
     page = client.get(f"/meetings/{opened.meeting_id}/service")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
@@ -61,6 +65,8 @@ def test_the_service_record_lists_every_owner_with_what_reached_them(
         assert "会议公告通知" in by_unit[unit] and "个人投票链接" in by_unit[unit]
         assert by_unit[unit].count("已发送") == 2 and "139********" in by_unit[unit]
     assert "打印表决通知书" in by_unit["=1+2 103"] and "会议公告通知" not in by_unit["=1+2 103"]
+    assert "打印纸质表决票" in by_unit["=1+2 103"] and "打印纸质表决票" not in by_unit["1号楼 101"]
+    assert "打印授权委托书" in by_unit["1号楼 104"]
     assert "已发送" in by_unit["1号楼 104"]  # the notice
     assert "个人投票链接" in by_unit["1号楼 104"] and "已取消" in by_unit["1号楼 104"]
     assert "no live link" in by_unit["1号楼 104"]

@@ -48,8 +48,10 @@ def ballots(meeting_id: int):
         code = paper_code(voter)
         sheets.append({"voter": voter, "units": "、".join(voter.units), "code": code,
                        "qr": qr_svg(code, code)})  # fmt: skip
+    printed = [sheet["voter"].id for sheet in sheets]  # the service record lists each owner's
     log_meeting(meeting, "paper_ballots_printed", {"ballots": len(sheets), "building": building,
-                                                   "voter_id": voter_id, "page": page})  # fmt: skip
+                                                   "voter_id": voter_id, "page": page,
+                                                   "voters": printed})  # fmt: skip
     return render_template(
         "ballots/paper_ballots.html",
         meeting=meeting,

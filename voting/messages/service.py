@@ -1,5 +1,6 @@
 """The service record (送达记录) of a meeting: per owner, every message and its delivery
-state, and every letter printed for them; as a printable page and an XLSX workbook.
+state, and every letter, paper ballot and proxy form printed for them; as a printable page
+and an XLSX workbook.
 
 Rows are the voters of the frozen roster once voting opened (before: the roster's owners).
 Nothing in it identifies more than the pages do: masked names, phones as ``139********``;
@@ -40,6 +41,13 @@ STATE_LABELS = {
 }
 #: The kinds that serve the meeting on the owner (the others answer what the owner did).
 SERVING = ("notice", "link", "reminder")
+#: What was printed for an owner: the audit event's type -> its label (in zh-CN, shown
+#: through _()).
+PRINTED = {
+    "meeting.letters_printed": N_("打印表决通知书"),
+    "meeting.paper_ballots_printed": N_("打印纸质表决票"),
+    "meeting.proxy_form_printed": N_("打印授权委托书"),
+}
 
 
 @dataclass
@@ -66,13 +74,18 @@ class ServiceRow:
     name: str
     phones: str
     deliveries: list[Delivery] = field(default_factory=list)
-    letters: list[datetime] = field(default_factory=list)
+    #: What was printed for them: (the event's type, when), in order.
+    printed: list[tuple[str, datetime]] = field(default_factory=list)
 
     @property
     def served(self) -> bool:
-        """Whether a notice, link or reminder was sent, or a letter printed."""
+        """Whether a notice, link or reminder was sent, or a letter or ballot printed."""
         sent = any(d.state == "sent" and d.kind in SERVING for d in self.deliveries)
-        return sent or bool(self.letters)
+        return sent or bool(self.printed)
+
+    def printed_of(self, type: str) -> list[datetime]:
+        """When this kind of paper was printed for them."""
+        return [at for kind, at in self.printed if kind == type]
 
 
 @dataclass
@@ -87,7 +100,9 @@ class ServiceRecord:
     def totals(self) -> dict[str, int]:
         """Owners, owners with a phone, owners each kind reached, letters, owners not served."""
         out = {"owners": len(self.rows), "with_phone": sum(bool(r.phones) for r in self.rows),
-               "letters": sum(bool(r.letters) for r in self.rows),
+               "letters": sum(bool(r.printed_of("meeting.letters_printed")) for r in self.rows),
+               "paper": sum(bool(r.printed_of("meeting.paper_ballots_printed"))
+                            for r in self.rows),
                "not_served": sum(not r.served for r in self.rows)}  # fmt: skip
         for kind in SERVING:
             out[kind] = sum(
@@ -161,10 +176,10 @@ def service_record(meeting: Meeting) -> ServiceRecord:
         row = row or by_owner.get((message.params or {}).get("owner", ""))
         if row is not None:
             row.deliveries.append(_delivery(message))
-    for at, voter_ids in _letters(meeting):
+    for type, at, voter_ids in _printed(meeting):
         for voter_id in voter_ids:
             if voter_id in by_voter:
-                by_voter[voter_id].letters.append(at)
+                by_voter[voter_id].printed.append((type, at))
     return ServiceRecord(meeting, community, rows, by_voters)
 
 
@@ -174,20 +189,21 @@ def _delivery(message: Message) -> Delivery:
                     message.created_at, message.sent_at, message.attempts, note)  # fmt: skip
 
 
-def _letters(meeting: Meeting) -> list[tuple[datetime, list[int]]]:
-    """When letters were printed, and for which voters (as the audit log records them)."""
+def _printed(meeting: Meeting) -> list[tuple[str, datetime, list[int]]]:
+    """What was printed, when, and for which voters (as the audit log records it)."""
     events = db.session.scalars(
         select(AuditEvent)
-        .where(AuditEvent.type == "meeting.letters_printed")
+        .where(AuditEvent.community_id == meeting.community_id,
+               AuditEvent.type.in_(list(PRINTED)))
         .order_by(AuditEvent.seq)
-    )
+    )  # fmt: skip
     out = []
     for event in events:
         data = event.data or {}
         if data.get("meeting_id") != meeting.id:
             continue
         voters = data.get("voters") or ([data["voter_id"]] if data.get("voter_id") else [])
-        out.append((_moment(event.at), [int(v) for v in voters]))
+        out.append((event.type, _moment(event.at), [int(v) for v in voters]))
     return out
 
 
@@ -222,6 +238,7 @@ def service_xlsx(record: ServiceRecord) -> bytes:
     for label, key in ((N_("业主"), "owners"), (N_("名册中有手机号"), "with_phone"),
                        (N_("收到公告通知"), "notice"), (N_("收到投票链接"), "link"),
                        (N_("收到投票提醒"), "reminder"), (N_("打印过通知书"), "letters"),
+                       (N_("打印过纸质表决票"), "paper"),
                        (N_("未送达"), "not_served")):  # fmt: skip
         overview.row(_(label), totals[key])
     overview.row(_("说明"), _(NOTE))
@@ -234,9 +251,9 @@ def service_xlsx(record: ServiceRecord) -> bytes:
             sheet.row(*head, _(KIND_LABELS.get(d.kind, d.kind)), str(d.id), d.to,
                       _(STATE_LABELS.get(d.state, d.state)), local_time(d.queued_at),
                       local_time(d.sent_at) if d.sent_at else "", d.attempts, d.note)  # fmt: skip
-        for at in row.letters:
-            sheet.row(*head, _("打印表决通知书"), "", "", _("已打印"), local_time(at), "", 1, "")
-        if not row.deliveries and not row.letters:
+        for type, at in row.printed:
+            sheet.row(*head, _(PRINTED[type]), "", "", _("已打印"), local_time(at), "", 1, "")
+        if not row.deliveries and not row.printed:
             sheet.row(*head, _("无"), "", "", _("未送达"), "", "", 0, "")
     return xlsx_bytes(book)
 

@@ -12,7 +12,13 @@ from voting.meetings.common import log_meeting
 from voting.meetings.errors import MeetingError
 from voting.meetings.forms import ActionForm
 from voting.messages.reminders import send_reminders
-from voting.messages.service import NOTE, delivery_text, service_record, service_xlsx
+from voting.messages.service import (
+    NOTE,
+    PRINTED,
+    delivery_text,
+    service_record,
+    service_xlsx,
+)
 from voting.web import current_lang
 
 bp = Blueprint("messages", __name__)
@@ -67,7 +73,7 @@ def service(meeting_id: int):
     return render_template(
         "messages/service.html", meeting=meeting, community=record.community, record=record,
         totals=record.totals(), labels=MEETING_STATES, delivery_text=delivery_text, note=NOTE,
-        now=utcnow(),
+        now=utcnow(), printed_labels=PRINTED,
     )  # fmt: skip
 
 
