@@ -23,6 +23,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         {
             "config",
             "db",
+            "errors",
             "i18n",
             "timeutil",
             "typed",

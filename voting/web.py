@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import IntegerConverter, ValidationError
 
 from voting.db import db
+from voting.errors import DomainError
 from voting.i18n import N_
 from voting.schema import schema_behind
 from voting.timeutil import SHANGHAI
@@ -64,6 +65,7 @@ def add_web_handlers(app: Flask) -> None:
     app.before_request(check_schema)
     app.after_request(finish_request)
     app.after_request(secure_headers)
+    app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(OverflowError, handle_out_of_range)
@@ -208,6 +210,24 @@ def error_response(status: int, code: str, message: str, details: list | None = 
         body = {"error": {"code": code, "message": message, "details": details or []}}
         return make_response(jsonify(body), status)
     return make_response(render_template("error.html", status=status, message=message), status)
+
+
+def handle_domain_error(error: DomainError):
+    """A refusal no view had to react to: the error page, or FORMATS.md's error object on the
+    API; what the service kept (``keep``) is committed first.
+
+    Every detail carries a ``code`` and a ``message`` (the error's own where the detail has
+    none), and no member is null: a client can show each detail without checking."""
+    if error.keep:
+        db.session.commit()
+    lang = current_lang()
+    code, message = error.error_code(), error.text(lang)
+    details = [
+        {**{k: v for k, v in d.items() if v is not None},
+         "code": d.get("code") or code, "message": d.get("message") or message}
+        for d in error.error_details(lang)
+    ]  # fmt: skip
+    return error_response(error.status, code, message, details)
 
 
 def handle_http_error(error: HTTPException):

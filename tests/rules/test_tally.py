@@ -3,7 +3,7 @@
 import pytest
 
 from voting.rules import (
-    BallotError,
+    AnswerError,
     MatterSpec,
     RosterTotals,
     TallyError,
@@ -38,7 +38,7 @@ TOTALS = RosterTotals(10, 10, 100000)
     ],
 )
 def test_malformed_answers_are_errors(spec, answer, code):
-    with pytest.raises(BallotError) as caught:
+    with pytest.raises(AnswerError) as caught:
         tally_matter(spec, TOTALS, [(100, 1, answer)], procedure())
     assert caught.value.code == code
 

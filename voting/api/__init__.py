@@ -5,32 +5,28 @@ import re
 from flask import Blueprint, abort, g, jsonify, request
 
 from voting.auth.services import user_for_token
+from voting.errors import DomainError
 from voting.limits import check, client_address, spend_failure
+from voting.rules.problems import Problem
 
 bp = Blueprint("api", __name__)
 
 
-class ApiError(Exception):
-    """An error answered as ``{"error": {"code", "message", "details"}}``.
-
-    Every detail carries a ``code`` and a ``message`` (the error's own where the detail has
-    none), and no member is null: a client can show each detail without checking."""
+class ApiError(DomainError):
+    """A refusal of the API itself (a body or a token), answered as FORMATS.md's
+    ``{"error": {"code", "message", "details"}}`` by the app's one handler."""
 
     def __init__(self, status: int, code: str, message: str, details: list | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-        self.details = [
-            {**{k: v for k, v in d.items() if v is not None},
-             "code": d.get("code") or code, "message": d.get("message") or message}
-            for d in details or []
-        ]  # fmt: skip
+        super().__init__(Problem(code, message, message), status)
+        self.message, self.details = message, details or []
 
+    def error_code(self) -> str:
+        """The code as given."""
+        return self.code
 
-@bp.errorhandler(ApiError)
-def _api_error(error: ApiError):
-    from voting.web import error_response
-
-    return error_response(error.status, error.code, error.message, error.details)
+    def error_details(self, lang: str = "zh") -> list[dict]:
+        """The details as given."""
+        return self.details
 
 
 @bp.before_request

@@ -24,22 +24,10 @@ from voting.web import current_lang
 FAILURES = ("unknown_token", "verification_failed", "locked")
 
 
-def _api_error(error: BallotError) -> ApiError:
-    """The refusal in the API's error shape; what the service kept is committed first."""
-    if error.keep:
-        db.session.commit()
+def _count_failure(error: BallotError) -> None:
+    """A refusal that spends the link budgets (the app's handler answers it)."""
     if error.code in FAILURES:
         note_failure()
-    lang = current_lang()
-    details = [
-        {
-            "matter": d.get("matter"),
-            "code": d.get("code"),
-            "message": d.get("en") if lang == "en" else d.get("zh"),
-        }
-        for d in error.details
-    ]
-    return ApiError(error.status, error.code, error.text(lang), details)
 
 
 def _optional_text(data: dict, name: str) -> str | None:
@@ -63,7 +51,8 @@ def cast():
         with durable_ballot():  # committed and on disk before the receipt is sent
             ballot = cast_ballot(token, data.get("answers"), verification, client_address())
     except BallotError as error:
-        raise _api_error(error) from None
+        _count_failure(error)
+        raise
     return jsonify({"receipt": ballot.receipt}), 201
 
 
@@ -78,11 +67,14 @@ def code():
         raise ApiError(422, "invalid", "token is required", [{"field": "token"}])
     link = open_link(token)
     if link.error is not None or link.state == "voted":
-        raise _api_error(link.error or refusal("already_voted"))
+        refused = link.error or refusal("already_voted")
+        _count_failure(refused)
+        raise refused
     try:
         send_code(link.credential, link.voter, link.meeting, utcnow(), current_lang())
     except BallotError as error:
-        raise _api_error(error) from None
+        _count_failure(error)
+        raise
     return jsonify({"status": "queued", "expires_in": int(CODE_LIFETIME.total_seconds())}), 202
 
 
@@ -176,7 +168,8 @@ def paper_ballot(meeting_id: int):
             proxy_id=proxy_id,
         )
     except BallotError as error:
-        raise _api_error(error) from None
+        _count_failure(error)
+        raise
     if entry.status == "matched":
         ballot = db.session.get(Ballot, entry.ballot_id)
         body = {"status": "counted", "entry_id": public_id(entry.id), "receipt": ballot.receipt}

@@ -8,7 +8,6 @@ from voting.auth.access import get_community_or_404
 from voting.auth.services import can_see_community
 from voting.db import db
 from voting.rosters import services
-from voting.rosters.messages import RosterRejected
 from voting.rosters.models import Community, Office, Unit
 from voting.rules.procedure import ProcedureError
 from voting.web import current_lang, format_area
@@ -41,10 +40,7 @@ def _community_json(community: Community) -> dict:
 def create_office():
     """Register a street office (administrators)."""
     require_user("admin")
-    try:
-        office = services.create_office(_text(json_body(), "name"))
-    except services.CommunityError as error:
-        raise ApiError(422, "invalid", str(error)) from None
+    office = services.create_office(_text(json_body(), "name"))
     return jsonify({"id": public_id(office.id), "name": office.name}), 201
 
 
@@ -60,12 +56,9 @@ def create_community():
         raise ApiError(403, "forbidden", "office staff create communities in their own office")
     if db.session.get(Office, office_id) is None:
         raise ApiError(422, "invalid", f"no office {office_id}", [{"field": "office_id"}])
-    try:
-        community = services.create_community(
-            _text(data, "name"), office_id, data.get("committee_kind", "owners_committee")
-        )
-    except services.CommunityError as error:
-        raise ApiError(422, "invalid", str(error)) from None
+    community = services.create_community(
+        _text(data, "name"), office_id, data.get("committee_kind", "owners_committee")
+    )
     return jsonify(_community_json(community)), 201
 
 
@@ -84,14 +77,7 @@ def put_roster(community_id: int):
     upload = request.files.get("file")
     if upload is None:
         raise ApiError(422, "invalid", "a multipart field 'file' is required", [{"field": "file"}])
-    try:
-        report = services.import_roster(community, upload.read(), upload.filename or "")
-    except services.RosterFrozen as frozen:
-        raise ApiError(409, "roster_frozen", frozen.text(current_lang())) from None
-    except RosterRejected as rejected:
-        lang = current_lang()
-        details = [p.as_dict(lang) for p in rejected.problems]
-        raise ApiError(422, "roster_rejected", details[0]["message"], details) from None
+    report = services.import_roster(community, upload.read(), upload.filename or "")
     report = {**report, "area": format_area(report["area"])}
     return jsonify(report)
 

@@ -73,10 +73,6 @@ def _community(community_id: int) -> Community:
     return get_community_or_404(community_id)
 
 
-def _refused(error: Exception):
-    return ApiError(422, "invalid", str(error))
-
-
 @bp.get("/communities/<int:community_id>/consultations")
 def list_consultations(community_id: int):
     """The community's consultations, newest first."""
@@ -108,23 +104,20 @@ def create_consultation(community_id: int):
     if not isinstance(questions, list) or not all(isinstance(q, dict) for q in questions):
         raise ApiError(422, "invalid", "questions must be a list of objects",
                        [{"field": "questions"}])  # fmt: skip
-    try:
-        consultation = services.create_consultation(
-            community, data.get("title"), deadline, data.get("body", "")
-        )
-        for q in questions:
-            max_choices = q.get("max_choices")
-            if max_choices is not None and (
-                isinstance(max_choices, bool) or not isinstance(max_choices, int)
-            ):
-                raise services.ConsultationError("max_choices must be an integer")
-            options = q.get("options") or []
-            if not isinstance(options, list):
-                raise services.ConsultationError("options must be a list of labels")
-            services.add_question(consultation, q.get("title"), q.get("kind"), options,
-                                  max_choices)  # fmt: skip
-    except services.ConsultationError as error:
-        raise _refused(error) from None
+    consultation = services.create_consultation(
+        community, data.get("title"), deadline, data.get("body", "")
+    )
+    for q in questions:
+        max_choices = q.get("max_choices")
+        if max_choices is not None and (
+            isinstance(max_choices, bool) or not isinstance(max_choices, int)
+        ):
+            raise services.ConsultationError("max_choices must be an integer")
+        options = q.get("options") or []
+        if not isinstance(options, list):
+            raise services.ConsultationError("options must be a list of labels")
+        services.add_question(consultation, q.get("title"), q.get("kind"), options,
+                              max_choices)  # fmt: skip
     return jsonify(_consultation_json(consultation)), 201
 
 
@@ -231,11 +224,8 @@ def owner_comment(token: str):
     parent_id = as_id(data.get("parent_id"))
     if parent_id is not None and (isinstance(parent_id, bool) or not isinstance(parent_id, int)):
         raise ApiError(422, "invalid", "parent_id must be an integer", [{"field": "parent_id"}])
-    try:
-        comment = add_comment(consultation, data.get("body"), participant=participant,
-                              parent_id=parent_id)  # fmt: skip
-    except services.ConsultationError as error:
-        raise _refused(error) from None
+    comment = add_comment(consultation, data.get("body"), participant=participant,
+                          parent_id=parent_id)  # fmt: skip
     return jsonify(_comment_json(comment, _depth(comment))), 201
 
 
@@ -245,8 +235,5 @@ def owner_answers(token: str):
     """Submit or replace the owner's answers: ``{"answers": {"<code>": ["<option>"]}}``."""
     data = json_body()
     participant, consultation = _owner(token, data)
-    try:
-        answer_set = submit_answers(consultation, participant, data.get("answers"))
-    except services.ConsultationError as error:
-        raise _refused(error) from None
+    answer_set = submit_answers(consultation, participant, data.get("answers"))
     return jsonify({"answers": answer_set.answers, "updated_at": rfc3339(answer_set.updated_at)})

@@ -32,11 +32,10 @@ from voting.web import current_lang
 _INPUT_CODES = {"REASON_REQUIRED"}
 
 
-def _refused(error: MeetingError, status: int = 409) -> ApiError:
-    lang = current_lang()
-    details = [{"code": p.code, "message": p.text(lang)} for p in error.problems]
-    status = 422 if error.code in _INPUT_CODES else status
-    return ApiError(status, error.code.lower(), error.text(lang), details)
+def _refused(error: MeetingError, status: int = 409) -> MeetingError:
+    """The refusal with the status this action answers it with (the app's handler answers)."""
+    error.status = 422 if error.code in _INPUT_CODES else status
+    return error
 
 
 def _visible(meeting: Meeting | None) -> bool:

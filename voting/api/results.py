@@ -49,10 +49,6 @@ def _result_json(result: Result, status: int = 200):
     return Response(body, status=status, mimetype="application/json")
 
 
-def _refused(error: services.ResultError):
-    return ApiError(error.status, "refused", str(error.message))
-
-
 @bp.get("/meetings/<int:meeting_id>/result")
 def get_result(meeting_id: int):
     """The signed result document (FORMATS.md §4); anyone, once published."""
@@ -74,13 +70,10 @@ def publish(meeting_id: int):
     correction = data.get("correction")
     if correction is not None and not isinstance(correction, str):
         raise ApiError(422, "invalid", "correction must be a string", [{"field": "correction"}])
-    try:
-        if correction is None:
-            result = services.publish_result(meeting, user)
-        else:
-            result = services.correct_result(meeting, user, correction)
-    except services.ResultError as error:
-        raise _refused(error) from None
+    if correction is None:
+        result = services.publish_result(meeting, user)
+    else:
+        result = services.correct_result(meeting, user, correction)
     return _result_json(result, 201)
 
 
@@ -92,15 +85,12 @@ def countersign(meeting_id: int):
     reason = data.get("return")
     if reason is not None and not isinstance(reason, str):
         raise ApiError(422, "invalid", "return must be a string", [{"field": "return"}])
-    try:
-        if reason is None:
-            result = services.countersign_result(meeting, user)
-        else:
-            result = services.return_result(meeting, user, reason)
-            return jsonify({"returned": True, "version": result.version,
-                            "reason": result.returned_reason})  # fmt: skip
-    except services.ResultError as error:
-        raise _refused(error) from None
+    if reason is None:
+        result = services.countersign_result(meeting, user)
+    else:
+        result = services.return_result(meeting, user, reason)
+        return jsonify({"returned": True, "version": result.version,
+                        "reason": result.returned_reason})  # fmt: skip
     return _result_json(result)
 
 
@@ -113,15 +103,12 @@ def revoke(meeting_id: int):
     if upload is None:
         raise ApiError(422, "invalid", "a multipart field 'file' is required", [{"field": "file"}])
     form = request.form
-    try:
-        revocation = revocations.revoke_result(
-            meeting, user, authority=form.get("authority"), reason=form.get("reason"),
-            decided_on=form.get("decided_on"), reference=form.get("reference", ""),
-            file_name=upload.filename,
-            data=upload.read(revocations.MAX_REVOCATION_BYTES + 1),
-        )  # fmt: skip
-    except services.ResultError as error:
-        raise _refused(error) from None
+    revocation = revocations.revoke_result(
+        meeting, user, authority=form.get("authority"), reason=form.get("reason"),
+        decided_on=form.get("decided_on"), reference=form.get("reference", ""),
+        file_name=upload.filename,
+        data=upload.read(revocations.MAX_REVOCATION_BYTES + 1),
+    )  # fmt: skip
     return Response(canonical(revocation.signed()), status=201, mimetype="application/json")
 
 

@@ -24,18 +24,10 @@ from voting.rosters.models import Community, Office
 from voting.supervision import mandates
 from voting.supervision.anomalies import anomalies_for_meeting, thresholds
 from voting.supervision.dashboard import office_dashboard
-from voting.supervision.errors import SupervisionError
 from voting.supervision.labels import anomaly_sentence
 from voting.supervision.models import CommitteeMandate
 from voting.supervision.records import meeting_timeline
 from voting.timeutil import rfc3339
-from voting.web import current_lang
-
-
-def _refused(error: SupervisionError) -> ApiError:
-    lang = current_lang()
-    details = [{"code": p.code, "message": p.text(lang)} for p in error.problems]
-    return ApiError(error.status, error.code.lower(), error.text(lang), details)
 
 
 def _meeting_in_scope(meeting_id: int) -> Meeting:
@@ -227,39 +219,36 @@ def create_mandate(community_id: int):
         raise ApiError(
             422, "invalid", "term_ends_on must be a date (YYYY-MM-DD)", [{"field": "term_ends_on"}]
         )
-    try:
-        if kind == "owners_committee":
-            mandate = mandates.record_elected_committee(
-                community,
-                user,
-                as_ids(data.get("members")),
-                term_ends_on=term_ends_on,
-                meeting_id=as_id(data.get("meeting_id")),
-                candidates=_candidates(data.get("candidates")),
-            )
-        elif kind in ("preparatory_group", "management_committee"):
-            start = (
-                mandates.appoint_preparatory_group
-                if kind == "preparatory_group"
-                else mandates.set_up_management_committee
-            )
-            mandate = start(
-                community,
-                user,
-                as_ids(data.get("members")),
-                as_ids(data.get("owner_reps", [])),
-                term_ends_on=term_ends_on,
-            )
-        else:
-            mandates.require_office(user, community)
-            raise ApiError(
-                422,
-                "invalid",
-                "kind must be preparatory_group, management_committee or owners_committee",
-                [{"field": "kind"}],
-            )
-    except SupervisionError as error:
-        raise _refused(error) from None
+    if kind == "owners_committee":
+        mandate = mandates.record_elected_committee(
+            community,
+            user,
+            as_ids(data.get("members")),
+            term_ends_on=term_ends_on,
+            meeting_id=as_id(data.get("meeting_id")),
+            candidates=_candidates(data.get("candidates")),
+        )
+    elif kind in ("preparatory_group", "management_committee"):
+        start = (
+            mandates.appoint_preparatory_group
+            if kind == "preparatory_group"
+            else mandates.set_up_management_committee
+        )
+        mandate = start(
+            community,
+            user,
+            as_ids(data.get("members")),
+            as_ids(data.get("owner_reps", [])),
+            term_ends_on=term_ends_on,
+        )
+    else:
+        mandates.require_office(user, community)
+        raise ApiError(
+            422,
+            "invalid",
+            "kind must be preparatory_group, management_committee or owners_committee",
+            [{"field": "kind"}],
+        )
     return jsonify(mandate_json(mandate)), 201
 
 
@@ -271,8 +260,5 @@ def end_mandate(mandate_id: int):
     if mandate is None:
         raise ApiError(404, "not_found", "no such mandate")
     get_community_or_404(mandate.community_id)
-    try:
-        mandates.end_mandate(mandate, user, json_body().get("reason"))
-    except SupervisionError as error:
-        raise _refused(error) from None
+    mandates.end_mandate(mandate, user, json_body().get("reason"))
     return jsonify(mandate_json(mandate))

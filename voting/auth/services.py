@@ -11,6 +11,7 @@ from voting.audit.services import record_event
 from voting.auth.models import ROLES, ApiToken, CommitteeMandate, User
 from voting.crypto.tokens import token_hash
 from voting.db import db, utcnow
+from voting.errors import Refused
 from voting.rosters.models import Community, Office
 
 _hasher = PasswordHasher()
@@ -19,7 +20,7 @@ MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH = 10, 256
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
-class AccountError(ValueError):
+class AccountError(Refused):
     """A user could not be created or changed; the message says why (in English, for the
     command line) and ``reason`` which rule refused it, for pages to say it in their language."""
 

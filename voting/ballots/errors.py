@@ -1,7 +1,10 @@
 """The domain error of the ballots feature: a stable code, zh-CN and English text, a status."""
 
+from voting.errors import DomainError
+from voting.rules.problems import Problem
 
-class BallotError(ValueError):
+
+class BallotError(DomainError, ValueError):
     """A ballot or an entry refused.
 
     ``status`` is the HTTP status the refusal is answered with; ``details`` lists the
@@ -19,10 +22,20 @@ class BallotError(ValueError):
         details: list[dict] | None = None,
         keep: bool = False,
     ) -> None:
-        super().__init__(zh)
-        self.code, self.zh, self.en = code, zh, en
-        self.status, self.details, self.keep = status, details or [], keep
+        super().__init__(Problem(code, zh, en), status, keep=keep)
+        self.zh, self.en, self.details = zh, en, details or []
 
-    def text(self, lang: str = "zh") -> str:
-        """The message in ``lang`` ("zh" or "en")."""
-        return self.en if lang == "en" else self.zh
+    def error_code(self) -> str:
+        """The code as the service gave it."""
+        return self.code
+
+    def error_details(self, lang: str = "zh") -> list[dict]:
+        """Each matter's problem, in ``lang``."""
+        return [
+            {
+                "matter": d.get("matter"),
+                "code": d.get("code"),
+                "message": d.get("en") if lang == "en" else d.get("zh"),
+            }
+            for d in self.details
+        ]

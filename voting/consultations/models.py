@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voting.db import Base, bigpk, created_at, intpk, utcnow
+from voting.errors import Refused
 from voting.uploads import StoredDocument
 
 KINDS = ("general", "satisfaction")
@@ -17,7 +18,7 @@ QUESTION_KINDS = ("single", "multiple", "scale")
 STATES = ("draft", "open", "closed")
 
 
-class ConsultationStateError(ValueError):
+class ConsultationStateError(Refused):
     """An action that the consultation's state does not allow."""
 
 

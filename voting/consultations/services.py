@@ -25,6 +25,7 @@ from voting.consultations.models import (
 )
 from voting.consultations.roster import participant_rows
 from voting.db import db, utcnow
+from voting.errors import Refused
 from voting.i18n import N_
 from voting.rosters.models import Community
 from voting.rules.persons import AreaUnresolved
@@ -47,7 +48,7 @@ SCALE = (
 STATE_LABELS = {"draft": _l("草稿"), "open": _l("征求意见中"), "closed": _l("已截止")}
 
 
-class ConsultationError(ValueError):
+class ConsultationError(Refused):
     """A consultation action refused; the message is a whole sentence for the user."""
 
 

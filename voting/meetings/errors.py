@@ -1,25 +1,11 @@
-"""The domain error of the meetings feature: every refusal carries zh-CN and English text."""
+"""The domain error of the meetings feature (and of supervision, whose refusals have the same
+shape): every refusal carries zh-CN and English text."""
 
-from voting.rules.problems import Problem
+from voting.errors import DomainError, problem
 
-
-class MeetingError(ValueError):
-    """A meeting action refused; ``problems`` lists every reason, each in zh-CN and English."""
-
-    def __init__(self, problems: list[Problem] | Problem) -> None:
-        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
-        super().__init__("; ".join(p.zh for p in self.problems))
-
-    @property
-    def code(self) -> str:
-        """The code of the first problem."""
-        return self.problems[0].code
-
-    def text(self, lang: str = "zh") -> str:
-        """All reasons in one language, as one message."""
-        return ("; " if lang == "en" else "；").join(p.text(lang) for p in self.problems)
+__all__ = ["MeetingError", "problem"]
 
 
-def problem(code: str, zh: str, en: str) -> Problem:
-    """A blocking problem (shorthand)."""
-    return Problem(code, zh, en)
+class MeetingError(DomainError, ValueError):
+    """A meeting or supervision action refused; ``problems`` lists every reason, each in zh-CN
+    and English; ``status`` is the HTTP status to answer with when the action sets none."""

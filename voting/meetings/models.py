@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voting.db import Base, bigpk, created_at, intpk, utcnow
+from voting.errors import Refused
 from voting.i18n import N_
 from voting.uploads import StoredDocument
 
@@ -20,7 +21,7 @@ KINDS = ("motion", "selection", "election")
 MOTION_OPTIONS = (("agree", N_("同意")), ("disagree", N_("反对")))
 
 
-class StateError(ValueError):
+class StateError(Refused):
     """A transition that the meeting's state does not allow."""
 
 

@@ -28,7 +28,7 @@ _RECEIPT = re.compile(r"[0-9a-f]{32}")
 _RECEIPTS = re.compile(r"(?:[0-9a-f]{32}\n)+")
 
 
-class BoardError(ValueError):
+class BoardEntryError(ValueError):
     """A stored ballot that cannot go on the board as it is (never expected)."""
 
 
@@ -72,9 +72,9 @@ def _answers(text: str, receipt: str) -> tuple[dict, bytes]:
         if end != len(text):
             answers = _DECODER.decode(text)
     except ValueError as error:
-        raise BoardError(f"ballot {receipt}: answers are not clean JSON: {error}") from None
+        raise BoardEntryError(f"ballot {receipt}: answers are not clean JSON: {error}") from None
     if not _is_answers(answers):
-        raise BoardError(f"ballot {receipt}: answers are not matter ids to choices")
+        raise BoardEntryError(f"ballot {receipt}: answers are not matter ids to choices")
     return answers, canonical_parsed(answers)
 
 
@@ -96,7 +96,7 @@ def read_board(meeting: Meeting) -> Board:
     # One pass of the pattern over all receipts (they are spliced into the canonical bytes).
     if receipts and _RECEIPTS.fullmatch("\n".join(receipts) + "\n") is None:
         bad = next(r for r in receipts if not isinstance(r, str) or not _RECEIPT.fullmatch(r))
-        raise BoardError(f"ballot receipt {bad!r} is not 32 lowercase hex characters")
+        raise BoardEntryError(f"ballot receipt {bad!r} is not 32 lowercase hex characters")
     parsed: dict[str, tuple[dict, bytes]] = {}
     areas: dict[int, str] = {}
     channels = {channel: channel.encode() for channel in CHANNELS}
@@ -109,7 +109,7 @@ def read_board(meeting: Meeting) -> Board:
         if area_text is None:
             area_text = areas[area] = fmt_area(area)
         if channel not in channels:
-            raise BoardError(f"ballot {receipt!r} has an unexpected channel")
+            raise BoardEntryError(f"ballot {receipt!r} has an unexpected channel")
         entries.append({"receipt": receipt, "channel": channel, "area": area_text,
                         "owners": 1, "answers": answers[0]})  # fmt: skip
         encoded.append(

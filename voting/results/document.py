@@ -22,6 +22,7 @@ from datetime import datetime
 
 from voting.crypto import canonical
 from voting.crypto.statement import SCHEME
+from voting.errors import Refused
 from voting.meetings.models import Meeting
 from voting.meetings.tally import matters_document, roster_document, with_lot_seed
 from voting.results.board import Board
@@ -32,7 +33,7 @@ from voting.timeutil import rfc3339
 RESULT_FORMAT = "gongyi-result/1"
 
 
-class DocumentError(ValueError):
+class DocumentError(Refused):
     """The meeting lacks what a result document needs (snapshot, procedure)."""
 
 

@@ -23,6 +23,7 @@ from voting.crypto import (
 )
 from voting.crypto.statement import sign
 from voting.db import db, utcnow
+from voting.errors import Refused
 from voting.results.models import SigningKey
 from voting.rosters.models import Community, Office
 from voting.timeutil import rfc3339
@@ -30,12 +31,18 @@ from voting.timeutil import rfc3339
 _HKDF_INFO = b"gongyi signing keys at rest v1"
 
 
-class SigningKeyError(ValueError):
+class SigningKeyError(Refused):
     """A key cannot be made or used; the message says why in the user's language."""
 
+    api_code = "refused"
+
     def __init__(self, message: Any, status: int = 409) -> None:
-        super().__init__(str(message))
-        self.message, self.status = message, status
+        super().__init__(str(message), status)
+        self.message = message
+
+    def text(self, lang: str = "zh") -> str:
+        """The message, translated when the answer is made."""
+        return str(self.message)
 
 
 def key_passphrase() -> bytes:

@@ -17,6 +17,7 @@ from voting.auth.models import User
 from voting.crypto.inputs import collector_paused
 from voting.crypto.statement import countersigned
 from voting.db import db, utcnow
+from voting.errors import Refused
 from voting.meetings.models import Meeting, StateError
 from voting.results import document as docs
 from voting.results.board import read_board
@@ -28,12 +29,19 @@ from voting.timeutil import SHANGHAI, rfc3339
 MAX_REASON = 1000
 
 
-class ResultError(ValueError):
-    """A publication step that is refused; ``status`` is the HTTP status to answer with."""
+class ResultError(Refused):
+    """A publication step that is refused; ``status`` is the HTTP status to answer with. The
+    message may be a lazy translation, said in the language of the answer."""
+
+    api_code = "refused"
 
     def __init__(self, message: Any, status: int = 409) -> None:
-        super().__init__(str(message))
-        self.message, self.status = message, status
+        super().__init__(str(message), status)
+        self.message = message
+
+    def text(self, lang: str = "zh") -> str:
+        """The message, translated when the answer is made."""
+        return str(self.message)
 
 
 def _user_label(user: User) -> str:
@@ -183,7 +191,7 @@ def _issue(
         with collector_paused():
             board = read_board(meeting)
             matters = docs.count_matters(meeting, board)
-    except ValueError as error:  # DocumentError, BoardError, the count's BoardError
+    except ValueError as error:  # DocumentError, BoardEntryError, the count's BoardError
         raise ResultError(_l("无法根据表决记录生成结果：%(error)s", error=str(error))) from None
     version = previous.version + 1 if previous else 1
     now = utcnow()

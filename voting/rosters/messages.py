@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from voting.errors import DomainError
+
 MESSAGES: dict[str, tuple[str, str]] = {
     "empty_file": ("文件是空的。", "The file is empty."),
     "not_spreadsheet": (
@@ -183,13 +185,24 @@ class ProblemList(list):
             self.more += 1
 
 
-class RosterRejected(Exception):
+class RosterRejected(DomainError):
     """The whole file is refused; ``problems`` lists the reasons (capped, with a count of the
     rest as a last ``more_problems`` entry)."""
 
+    api_code = "roster_rejected"
+
     def __init__(self, problems: list[Problem]):
         more = getattr(problems, "more", 0)
-        super().__init__(f"{len(problems) + more} problem(s) in the roster file")
+        Exception.__init__(self, f"{len(problems) + more} problem(s) in the roster file")
         self.problems = list(problems)
         if more:
             self.problems.append(Problem("more_problems", params={"count": more}))
+        self.code = "roster_rejected"
+
+    def error_details(self, lang: str = "zh") -> list[dict]:
+        """Each problem as the roster format states it."""
+        return [p.as_dict(lang) for p in self.problems]
+
+    def text(self, lang: str = "zh") -> str:
+        """The first problem's message."""
+        return self.error_details(lang)[0]["message"]

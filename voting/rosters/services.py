@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, or_, select, text
 
 from voting.audit.services import current_actor, record_event
 from voting.db import db, utcnow
+from voting.errors import DomainError, Refused
 from voting.rosters.identity import (
     derive_owner_key,
     last4_hash,
@@ -30,22 +31,30 @@ from voting.rosters.models import (
 )
 from voting.rosters.phones import seal_phones
 from voting.rules.persons import RosterTotals, UnitRecord, build_persons, roster_totals
+from voting.rules.problems import Problem
 from voting.rules.procedure import Procedure
 
 PARKING_TYPES = ("parking", "stall")
 PARKING_POLICIES = ("include", "exclude_area_only", "exclude_entirely")
 
 
-class CommunityError(ValueError):
+class CommunityError(Refused):
     """A community or office could not be created; the message says why."""
 
 
-class RosterFrozen(ValueError):
+class RosterFrozen(DomainError, ValueError):
     """The roster is frozen by a meeting's notice (DOMAIN.md 2.2 rule 10); names the meeting."""
+
+    status = 409
+    api_code = "roster_frozen"
 
     def __init__(self, meeting_id: int, title: str) -> None:
         self.meeting_id, self.title = meeting_id, title
-        super().__init__(self.text("zh"))
+        super().__init__(Problem("ROSTER_FROZEN", self.text("zh"), self.text("en")))
+
+    def error_details(self, lang: str = "zh") -> list[dict]:
+        """None: the message names the meeting."""
+        return []
 
     def text(self, lang: str = "zh") -> str:
         if lang == "en":

@@ -19,7 +19,7 @@ from voting.rules.persons import (
 from voting.rules.problems import Problem
 from voting.rules.procedure import Procedure, ProcedureError
 from voting.rules.tally import (
-    BallotError,
+    AnswerError,
     MatterResult,
     MatterSpec,
     OptionTally,
@@ -31,7 +31,7 @@ from voting.rules.thresholds import approval_met, quorum_met
 
 __all__ = [
     "AreaUnresolved",
-    "BallotError",
+    "AnswerError",
     "BoardError",
     "MatterResult",
     "MatterSpec",

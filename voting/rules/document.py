@@ -12,7 +12,7 @@ from typing import Any
 from voting.rules.numbers import fmt_area, fmt_ratio, parse_area
 from voting.rules.persons import RosterTotals
 from voting.rules.procedure import Procedure
-from voting.rules.tally import BallotError, MatterResult, MatterSpec, TallyError, tally_groups
+from voting.rules.tally import AnswerError, MatterResult, MatterSpec, TallyError, tally_groups
 from voting.rules.thresholds import rule_dict
 
 __all__ = ["BoardError", "fmt_area", "fmt_ratio", "matters_from_board", "parse_area"]
@@ -51,7 +51,7 @@ def matters_from_board(
     for matter, spec in zip(matters, specs, strict=True):
         try:
             result = tally_groups(spec, totals, groups[spec.id], procedure)
-        except BallotError as exc:
+        except AnswerError as exc:
             # Rare: look up the first entry with this answer only now, to keep the pass lean.
             raise BoardError(_receipt_with(entries, spec.id, exc.answer), str(exc)) from None
         except TallyError as exc:

@@ -16,7 +16,7 @@ __all__ = [
     "INVALID",
     "KINDS",
     "MOTION_OPTIONS",
-    "BallotError",
+    "AnswerError",
     "MatterResult",
     "MatterSpec",
     "OptionTally",
@@ -49,7 +49,7 @@ class TallyError(ValueError):
         super().__init__(f"{code}: {message}")
 
 
-class BallotError(TallyError):
+class AnswerError(TallyError):
     """A ballot answer that no ballot form could produce (unknown or repeated option...)."""
 
     def __init__(self, code: str, message: str, answer: object = None) -> None:
@@ -146,21 +146,21 @@ def classify_answer(spec: MatterSpec, answer: AnswerKey) -> tuple[str, ...] | No
     if isinstance(answer, str):
         if answer == INVALID:
             return None
-        raise BallotError("ANSWER_MALFORMED", f"{answer!r} is neither choices nor invalid", answer)
+        raise AnswerError("ANSWER_MALFORMED", f"{answer!r} is neither choices nor invalid", answer)
     if not isinstance(answer, (list, tuple)):
-        raise BallotError("ANSWER_MALFORMED", f"answer of type {type(answer).__name__}", answer)
+        raise AnswerError("ANSWER_MALFORMED", f"answer of type {type(answer).__name__}", answer)
     try:
         known = spec.option_set.issuperset(answer)
     except TypeError:  # an unhashable choice
         known = False
     if not known:
         bad = next(c for c in answer if not isinstance(c, str) or c not in spec.option_set)
-        raise BallotError("UNKNOWN_OPTION", f"{bad!r} is not an option of {spec.id}", answer)
+        raise AnswerError("UNKNOWN_OPTION", f"{bad!r} is not an option of {spec.id}", answer)
     if len(answer) > 1:
         if len(set(answer)) != len(answer):
-            raise BallotError("REPEATED_OPTION", f"an option is chosen twice on {spec.id}", answer)
+            raise AnswerError("REPEATED_OPTION", f"an option is chosen twice on {spec.id}", answer)
         if spec.kind != ELECTION:
-            raise BallotError("TOO_MANY_CHOICES", f"{spec.kind} {spec.id} takes one choice", answer)
+            raise AnswerError("TOO_MANY_CHOICES", f"{spec.kind} {spec.id} takes one choice", answer)
         if len(answer) > spec.seats:
             return None  # an over-vote in an election is an invalid ballot (DOMAIN 2.5)
     # Every choice is now a known option id, hence a string.
@@ -181,7 +181,7 @@ def tally_matter(
         try:
             group = groups.get(key)
         except TypeError:
-            raise BallotError("ANSWER_MALFORMED", f"{answer!r} on {spec.id}", answer) from None
+            raise AnswerError("ANSWER_MALFORMED", f"{answer!r} on {spec.id}", answer) from None
         if group is None:
             groups[key] = [area, heads]
         else:
@@ -250,7 +250,7 @@ def tally_groups(
 
 def _as_tuple(answer: object) -> tuple[object, ...]:
     if not isinstance(answer, list):
-        raise BallotError("ANSWER_MALFORMED", f"answer of type {type(answer).__name__}", answer)
+        raise AnswerError("ANSWER_MALFORMED", f"answer of type {type(answer).__name__}", answer)
     return tuple(answer)
 
 
