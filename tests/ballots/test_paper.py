@@ -175,9 +175,14 @@ def test_entry_is_refused_once_the_meeting_is_closed(client, kit, setup):
         == 202
     )
     kit.shift_window(opened, days=11)
-    # After the closing time, while the meeting is still open, the boxes are keyed.
+    # After the closing time, while the meeting is still open, the boxes are keyed (with the
+    # time the box received each ballot, before the close).
+    received = (utcnow() - timedelta(days=1, hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert (
-        enter(client, opened, tokens["li"], "o1", opened.answers({0: ["同意"]})).status_code == 201
+        enter(
+            client, opened, tokens["li"], "o1", opened.answers({0: ["同意"]}), received_at=received
+        ).status_code  # fmt: skip
+        == 201
     )
     kit.close(opened)
     before = kit.counts()
@@ -317,3 +322,75 @@ def test_a_paper_ballot_takes_no_authorisation(client, kit, setup):
         client, opened, tokens["wang"], "o1", opened.answers({0: ["同意"]}), proxy={"id": 1}
     )
     assert response.status_code == 422 and kit.counts() == before
+
+
+def _z(moment) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_a_ballot_received_after_the_close_is_refused(app, client, kit, setup):
+    from voting.meetings.models import Meeting
+
+    opened, tokens = setup
+    kit.shift_window(opened, days=11)  # voting closed a day ago; the boxes are being keyed
+    with app.app_context():
+        closes_at = db.session.get(Meeting, opened.meeting_id).closes_at
+    answers = opened.answers({0: ["同意"]})
+    before = kit.counts()
+    missing = enter(client, opened, tokens["wang"], "o1", answers)
+    assert missing.status_code == 422
+    assert missing.get_json()["error"]["code"] == "received_at_required"
+    late = enter(client, opened, tokens["wang"], "o1", answers,
+                 received_at=_z(closes_at + timedelta(minutes=39)))  # fmt: skip
+    assert late.status_code == 409
+    error = late.get_json()["error"]
+    assert error["code"] == "received_after_close" and "晚于表决截止时间" in error["message"]
+    future = enter(client, opened, tokens["wang"], "o1", answers,
+                   received_at=_z(utcnow() + timedelta(hours=1)))  # fmt: skip
+    assert future.status_code == 422
+    bad = enter(client, opened, tokens["wang"], "o1", answers, received_at="yesterday")
+    assert bad.status_code == 422
+    assert kit.counts() == before
+
+
+def test_a_ballot_keyed_after_the_close_but_received_before_counts_and_is_listed(
+    app, client, kit, make, setup
+):
+    from voting.ballots.models import Ballot
+    from voting.meetings.models import Meeting
+    from voting.rosters.models import Community
+
+    opened, tokens = setup
+    kit.shift_window(opened, days=11)
+    with app.app_context():
+        closes_at = db.session.get(Meeting, opened.meeting_id).closes_at
+        office = db.session.get(Community, opened.community_id).office
+    received = (closes_at - timedelta(minutes=20)).replace(microsecond=0)
+    answers = opened.answers({0: ["同意"]})
+    for name in ("wang", "li"):
+        entered = enter(client, opened, tokens[name], "o1", answers, received_at=_z(received))
+    assert entered.status_code == 201
+    with app.app_context():
+        ballot = db.session.scalar(select(Ballot))
+        assert ballot.received_at == received and ballot.cast_at > closes_at
+    officer = make.user("office", "office-zhao", office=office)
+    answer = client.get(f"/api/v1/meetings/{opened.meeting_id}/anomalies",
+                        headers={"Authorization": f"Bearer {make.token(officer)}"})  # fmt: skip
+    [listed] = [a for a in answer.get_json()["anomalies"] if a["code"] == "paper_keyed_after_close"]
+    assert listed["counts"] == {"ballots": 1}
+    [evidence] = listed["evidence"]
+    assert evidence["received_at"] == _z(received) and evidence["keyed_at"] > _z(closes_at)
+    assert evidence["channel"] == "paper" and evidence["voter"].startswith("1号楼 101")
+
+
+def test_a_ballot_keyed_while_voting_is_open_is_received_by_then(app, client, setup):
+    from voting.ballots.models import Ballot, PaperEntry
+
+    opened, tokens = setup
+    for name in ("wang", "li"):
+        enter(client, opened, tokens[name], "o1", opened.answers({0: ["同意"]}))
+    with app.app_context():
+        entries = db.session.scalars(select(PaperEntry).order_by(PaperEntry.id)).all()
+        ballot = db.session.scalar(select(Ballot))
+        assert [e.received_at for e in entries] == [e.entered_at for e in entries]
+        assert ballot.received_at == entries[1].entered_at

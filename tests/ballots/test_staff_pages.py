@@ -185,3 +185,31 @@ def test_roster_reports_reach_the_committee_and_are_resolved(app, client, setup)
     with app.app_context():
         report = db.session.scalar(select(RosterErrorReport))
     assert report.resolved_by == "user:wang" and report.resolved_at is not None
+
+
+def test_the_entry_page_takes_the_time_of_receipt_in_beijing_time(app, kit, setup):
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select
+
+    from voting.ballots.models import PaperEntry
+    from voting.db import db
+    from voting.meetings.models import Meeting
+
+    opened, members = setup
+    kit.shift_window(opened, days=11)
+    with app.app_context():
+        closes_at = db.session.get(Meeting, opened.meeting_id).closes_at
+    path = entry_path(opened, "o1")
+    page = text(members["wang"].get(path))
+    assert "收到的时间" in page and 'name="received_at"' in page
+    late = (closes_at + timedelta(hours=8, minutes=39)).strftime("%Y-%m-%dT%H:%M")  # Beijing
+    refused = members["wang"].post(path, data=form(opened, "agree", "agree", received_at=late),
+                                   follow_redirects=True)  # fmt: skip
+    assert "晚于表决截止时间" in text(refused)
+    on_time = (closes_at + timedelta(hours=8, minutes=-30)).strftime("%Y-%m-%dT%H:%M")
+    members["wang"].post(path, data=form(opened, "agree", "agree", received_at=on_time))
+    with app.app_context():
+        [entry] = db.session.scalars(select(PaperEntry))
+        expected = datetime.strptime(on_time, "%Y-%m-%dT%H:%M") - timedelta(hours=8)
+        assert entry.received_at == expected.replace(tzinfo=UTC)

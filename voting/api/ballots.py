@@ -141,6 +141,24 @@ def _proxy_id(meeting, voter, user, proxy) -> int | None:
     return record.id
 
 
+def _received_at(value) -> datetime | None:
+    """The time of receipt as RFC 3339 with a zone, or None when not given."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (AttributeError, ValueError):
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ApiError(
+            422,
+            "invalid",
+            "received_at must be an RFC 3339 time with a zone",
+            [{"field": "received_at"}],
+        )
+    return moment
+
+
 @bp.post("/meetings/<int:meeting_id>/paper-ballots")
 def paper_ballot(meeting_id: int):
     """Key a paper or proxy ballot; a matching second entry by another member counts it."""
@@ -149,6 +167,7 @@ def paper_ballot(meeting_id: int):
     data = json_body()
     channel = data.get("channel", "paper")
     reasons = data.get("invalid_reasons")
+    received_at = _received_at(data.get("received_at"))
     try:
         voter = voter_by_key(meeting, data.get("owner_key"))
         proxy_id = None
@@ -166,6 +185,7 @@ def paper_ballot(meeting_id: int):
             invalid_reasons=reasons,
             channel=channel,
             proxy_id=proxy_id,
+            received_at=received_at,
         )
     except BallotError as error:
         _count_failure(error)

@@ -4,7 +4,14 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
@@ -149,6 +156,11 @@ class EntryForm(FlaskForm):
         ],
     )
     proxy_id = SelectField(_l("委托书"), choices=[], validate_choice=False)
+    received_at = DateTimeLocalField(
+        _l("票箱或收票人收到的时间（北京时间；表决截止后录入时必填）"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+    )
     whole_invalid = SelectField(_l("整张选票无效"), choices=[], validate_choice=False)
 
 

@@ -43,6 +43,9 @@ class Ballot(Base):
     source_hash: Mapped[str | None] = mapped_column(String(32))
     #: The committee's help desk where the owner was assisted (online ballots), if any.
     desk_id: Mapped[int | None] = mapped_column(ForeignKey("help_desks.id"))
+    #: When the ballot box or the collector received a paper or proxy ballot (the later of
+    #: its two entries'); None for online ballots.
+    received_at: Mapped[datetime | None]
 
 
 class ProxyAuthorisation(Base):
@@ -85,6 +88,8 @@ class PaperEntry(Base):
     #: "user:<username>"; the second entry must come from a different member.
     entered_by: Mapped[str] = mapped_column(String(128))
     entered_at: Mapped[datetime]
+    #: When the ballot box or the collector received the ballot, as this member keyed it.
+    received_at: Mapped[datetime | None]
     #: pending, matched, mismatch or conflict.
     status: Mapped[str] = mapped_column(String(16), default="pending")
     ballot_id: Mapped[int | None] = mapped_column(ForeignKey("ballots.id"))

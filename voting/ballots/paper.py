@@ -6,7 +6,7 @@ meeting tallies it, so entries still pending then do not count.
 """
 
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
 
@@ -20,6 +20,7 @@ from voting.ballots.services import insert_ballot
 from voting.db import db, utcnow
 from voting.i18n import N_
 from voting.meetings.models import Meeting, Voter
+from voting.timeutil import to_local
 
 PAPER_CHANNELS = ("paper", "proxy")
 #: In zh-CN; pages show them through _() (N_ puts them in the catalog).
@@ -104,18 +105,22 @@ def enter_paper_ballot(
     invalid_reasons: dict | None = None,
     channel: str = "paper",
     proxy_id: int | None = None,
+    received_at: datetime | None = None,
     now: datetime | None = None,
 ) -> PaperEntry:
     """Key one member's reading of a paper or proxy ballot; the second matching one counts.
 
-    Returns the entry: ``pending`` (first keying), ``matched`` (a ballot now exists, see
-    ``ballot_id``) or ``mismatch`` (kept and listed for correction). A voter who already has
-    a ballot is refused and the attempt listed as a conflict.
+    ``received_at`` is when the ballot box or the collector received it: required once voting
+    has closed (during the window it defaults to the time of keying); a ballot received after
+    the close is refused. Returns the entry: ``pending`` (first keying), ``matched`` (a ballot
+    now exists, see ``ballot_id``) or ``mismatch`` (kept and listed for correction). A voter
+    who already has a ballot is refused and the attempt listed as a conflict.
     """
     require_member(user, meeting)
     require_entry_open(meeting)
     require_voter(meeting, voter)
     now = now or utcnow()
+    received_at = check_received(meeting, received_at, now)
     if channel not in PAPER_CHANNELS:
         raise BallotError(
             "channel", "渠道只能是纸质票或委托投票。", "channel must be paper or proxy."
@@ -148,6 +153,7 @@ def enter_paper_ballot(
         proxy_id=proxy_id,
         entered_by=actor_of(user),
         entered_at=now,
+        received_at=received_at,
         status="pending",
     )
     db.session.add(entry)
@@ -165,6 +171,9 @@ def enter_paper_ballot(
             cast_at=now,
             entered_by=actor_of(user),
             proxy_id=proxy_id,
+            # The later of the two readings: a ballot is never counted as received earlier
+            # than either member keyed it.
+            received_at=max(received_at, match.received_at or received_at),
         )
         insert_ballot(ballot, voter, meeting.community_id, actor_of(user))
         for other in [*entries, entry]:
@@ -186,6 +195,39 @@ def enter_paper_ballot(
         actor=actor_of(user),
     )
     return entry
+
+
+def check_received(meeting: Meeting, received_at: datetime | None, now: datetime) -> datetime:
+    """The time the ballot was received, checked: not in the future, not after the close."""
+    if received_at is None:
+        if now < meeting.closes_at:
+            return now  # keyed while voting is open: received by now at the latest
+        raise BallotError(
+            "received_at_required",
+            "表决已截止：请填写票箱或收票人收到这张选票的时间（北京时间）。",
+            "Voting has closed: give the time the ballot box or collector received it.",
+            status=422,
+        )
+    if received_at.tzinfo is None:
+        received_at = received_at.replace(tzinfo=UTC)
+    if received_at > now:
+        raise BallotError(
+            "received_in_future",
+            "收到时间不能晚于现在，请核对。",
+            "The time of receipt cannot be later than now.",
+            status=422,
+        )
+    if received_at >= meeting.closes_at:
+        closes = to_local(meeting.closes_at).strftime("%Y-%m-%d %H:%M")
+        got = to_local(received_at).strftime("%Y-%m-%d %H:%M")
+        raise BallotError(
+            "received_after_close",
+            f"这张选票于 {got} 收到，晚于表决截止时间 {closes}（北京时间），不能计入。",
+            f"This ballot was received at {got}, after voting closed at {closes} (Beijing "
+            "time): it cannot count.",
+            status=409,
+        )
+    return received_at
 
 
 def _same(a: PaperEntry, b: PaperEntry) -> bool:

@@ -270,6 +270,7 @@ def insert_ballot(
         "answers": ballot.answers, "invalid_reasons": ballot.invalid_reasons or {},
         "cast_at": ballot.cast_at, "entered_by": ballot.entered_by, "proxy_id": ballot.proxy_id,
         "source_hash": ballot.source_hash, "desk_id": ballot.desk_id,
+        "received_at": ballot.received_at,
     }  # fmt: skip
     try:
         # A plain INSERT: a second ballot of the voter fails on the unique constraint, and the

@@ -31,7 +31,7 @@ from voting.ballots.reports import resolve_roster_report
 from voting.ballots.services import format_receipt
 from voting.db import db
 from voting.meetings.models import Meeting, Voter
-from voting.timeutil import SHANGHAI
+from voting.timeutil import SHANGHAI, to_utc
 from voting.web import add_community_nav, current_lang
 
 bp = Blueprint("paper", __name__)
@@ -143,6 +143,7 @@ def enter(meeting_id: int, voter_id: int):
                 invalid_reasons=reasons,
                 channel=form.channel.data,
                 proxy_id=proxy_id,
+                received_at=to_utc(form.received_at.data),
             )
         except BallotError as error:
             if error.code != "invalid_answers":

@@ -15,6 +15,7 @@ from voting.supervision.ballot_checks import (
     burst_anomalies,
     changed_ballot_anomalies,
     conflict_anomalies,
+    keyed_after_close_anomalies,
     late_anomalies,
     not_me_anomalies,
     proxy_anomalies,
@@ -46,6 +47,7 @@ def anomalies_for_meeting(meeting: Meeting) -> list[Anomaly]:
         *not_me_anomalies(meeting),
         *conflict_anomalies(meeting),
         *late_anomalies(meeting),
+        *keyed_after_close_anomalies(meeting),
         *changed_ballot_anomalies(meeting),
         *publication_anomalies(meeting),
     ]

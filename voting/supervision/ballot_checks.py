@@ -251,3 +251,29 @@ def not_me_anomalies(meeting: Meeting) -> list[Anomaly]:
     unanswered = sum(1 for o in objections if o.answered_at is None)
     counts = {"objections": len(objections), "unanswered": unanswered}
     return [make_anomaly("not_me", meeting.title, counts, evidence)]
+
+
+def keyed_after_close_anomalies(meeting: Meeting) -> list[Anomaly]:
+    """Paper and proxy ballots keyed after the close although received before it: they count,
+    and the office sees both times (a ballot received after the close is refused at entry)."""
+    ballots = db.session.scalars(
+        select(Ballot)
+        .where(
+            Ballot.meeting_id == meeting.id,
+            Ballot.channel.in_(("paper", "proxy")),
+            Ballot.cast_at >= meeting.closes_at,
+            Ballot.received_at.is_not(None),
+        )
+        .order_by(Ballot.cast_at)
+    ).all()
+    if not ballots:
+        return []
+    voters = voters_by_id(meeting, {b.voter_id for b in ballots})
+    evidence = [
+        Evidence(b.cast_at, voter_label(voters.get(b.voter_id)),
+                 {"channel": b.channel, "received_at": rfc3339(b.received_at),
+                  "keyed_at": rfc3339(b.cast_at), "entered_by": b.entered_by})
+        for b in ballots
+    ]  # fmt: skip
+    counts = {"ballots": len(ballots)}
+    return [make_anomaly("paper_keyed_after_close", meeting.title, counts, evidence)]

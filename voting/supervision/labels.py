@@ -3,12 +3,13 @@
 Whole sentences with named values, so that translators see each one entire.
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from voting.supervision.anomalies import Anomaly
+from voting.timeutil import SHANGHAI
 
 KIND_LABELS = {
     "preparatory_group": _l("筹备组"),
@@ -25,6 +26,7 @@ ANOMALY_TITLES = {
     "assisted_ballots": _l("在协助投票点投出的选票"),
     "proxy_holder": _l("一位受托人代理的业主过多"),
     "not_me": _l("业主表示“这不是我投的”"),
+    "paper_keyed_after_close": _l("表决截止后录入的纸质票"),
     "ballot_conflicts": _l("重复投票被拒绝"),
     "ballots_outside_window": _l("表决期之外的选票"),
     "logged_after_close": _l("表决结束后仍有选票记录"),
@@ -110,6 +112,10 @@ SENTENCES = {
         "其中 %(unanswered)s 件待街道办事处答复；答复前不能会签。"
     ),
     "ballot_conflicts": _l("有 %(conflicts)s 次重复投票被拒绝，涉及 %(voters)s 位业主。"),
+    "paper_keyed_after_close": _l(
+        "有 %(ballots)s 张纸质或委托选票在表决截止后录入，"
+        "票箱或收票人收到的时间在截止之前，已计入。"
+    ),
     "ballots_outside_window": _l("有 %(ballots)s 张选票的时间在表决期之外或表决结束之后。"),
     "logged_after_close": _l("表决结束后，审计日志又记录了 %(events)s 条选票相关事件。"),
     "ballots_changed": _l(
@@ -151,6 +157,9 @@ def evidence_text(detail: dict) -> str:
         parts.append(_("公布期限：%(d)s 24:00", d=detail["due_on"]))
     if detail.get("event") == "published":
         parts.append(_("首次公布"))
+    if "received_at" in detail:
+        received, keyed = _local(detail["received_at"]), _local(detail["keyed_at"])
+        parts.append(_("收到：%(received)s，录入：%(keyed)s", received=received, keyed=keyed))
     if detail.get("clerks"):
         parts.append(_("录入人：%(names)s", names="、".join(detail["clerks"])))
     if detail.get("proxy"):
@@ -163,6 +172,12 @@ def evidence_text(detail: dict) -> str:
     if detail.get("reason"):
         parts.append(_("原因：%(reason)s", reason=detail["reason"]))
     return " · ".join(str(p) for p in parts)
+
+
+def _local(value: str) -> str:
+    """An RFC 3339 UTC time of the evidence as Beijing time."""
+    moment = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
 
 def time_left(delta: timedelta) -> str:

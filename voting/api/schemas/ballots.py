@@ -128,6 +128,15 @@ PATHS = {
                     "properties": {
                         "owner_key": {"type": "string", "minLength": 1, "maxLength": 300},
                         "channel": {"enum": ["paper", "proxy"], "default": "paper"},
+                        "received_at": {
+                            "type": "string",
+                            "format": "date-time",
+                            "description": (
+                                "when the ballot box or collector received the ballot; "
+                                "required once voting has closed (else the time of entry); "
+                                "after the close: 409 received_after_close"
+                            ),
+                        },
                         "answers": {
                             "type": "object",
                             "additionalProperties": {"oneOf": [CHOICES, {"const": "invalid"}]},
