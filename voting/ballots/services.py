@@ -297,7 +297,8 @@ def insert_ballot(
 #: What casting reads of the credential, voter and meeting (every ballot loads them: keep it
 #: lean).
 _CREDENTIAL_COLUMNS = (Credential.meeting_id, Credential.community_id, Credential.voter_id,
-                       Credential.revoked_at, Credential.locked_at)  # fmt: skip
+                       Credential.revoked_at, Credential.locked_at, Credential.code_hash,
+                       Credential.code_sent_at)  # fmt: skip
 _VOTER_COLUMNS = (Voter.meeting_id, Voter.community_id, Voter.area, Voter.can_vote, Voter.salt,
                   Voter.id_last4_hash, Voter.phone_last4_hash, Voter.phones_sealed)  # fmt: skip
 _MEETING_COLUMNS = (
@@ -305,6 +306,7 @@ _MEETING_COLUMNS = (
     Meeting.approved_at, Meeting.announced_at, Meeting.opened_at, Meeting.closed_at,
     Meeting.tallied_at, Meeting.published_at, Meeting.countersigned_at, Meeting.voided_at,
     Meeting.revoked_at,
+    Meeting.procedure,  # whether owners with a phone confirm with a one-time code
 )  # fmt: skip
 
 
