@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.ballots.support import Unit, motion
+from tests.ballots.support import PG, Unit, motion
 from voting.db import db, utcnow
 
 from .conftest import deliver, empty_outbox, received
@@ -219,3 +219,22 @@ def test_the_turnout_page_shows_the_gaps_and_the_fewest_owners_to_close_them(
     assert "已为 2 位未投票的业主安排提醒短信" in client.get(response.headers["Location"]).get_data(
         as_text=True
     )
+
+
+@pytest.mark.skipif(not PG, reason="concurrency is tested on PostgreSQL")
+def test_members_sending_at_once_remind_each_owner_once(app, kit, make):
+    from sqlalchemy import func
+
+    from tests.concurrency import post_at_once
+    from voting.messages.models import Message
+
+    opened, headers, _ = _setup(app, kit, make)
+    path = f"/api/v1/meetings/{opened.meeting_id}/reminders"
+    statuses = post_at_once(app, path, [{}] * 8, headers)
+    assert statuses == [200] * 8
+    with app.app_context():
+        counts = db.session.execute(
+            select(Message.voter_id, func.count()).where(Message.kind == "reminder")
+            .group_by(Message.voter_id)
+        ).all()  # fmt: skip
+    assert sorted(n for _, n in counts) == [1, 1, 1]
