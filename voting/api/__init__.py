@@ -54,11 +54,23 @@ def require_user(*roles: str):
     return user
 
 
-def json_body() -> dict:
-    """The request's JSON object, or 400."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ApiError(400, "bad_json", "the body must be a JSON object")
+def json_body(optional: bool = False) -> dict:
+    """The request's JSON object (``{}`` for an empty optional body), or 400; checked against
+    its operation's schema in the OpenAPI document, or 422 naming each field that does not
+    fit (voting.api.validation)."""
+    from voting.api.validation import problems
+    from voting.web import current_lang
+
+    if optional and not request.get_data():
+        data = {}
+    else:
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            raise ApiError(400, "bad_json", "the body must be a JSON object")
+    rule = request.url_rule.rule if request.url_rule else request.path
+    status, found = problems(request.method, rule, data, current_lang())
+    if found:
+        raise ApiError(status, found[0]["code"], found[0]["message"], found)
     return data
 
 

@@ -1,12 +1,11 @@
 """API v1 endpoints of the ballots feature (FORMATS.md §7): casting, paper and proxy entry."""
 
 import base64
-import binascii
-from datetime import datetime
 
 from flask import abort, jsonify
 
 from voting.api import ApiError, as_id, bp, json_body, public_id, require_user
+from voting.api.validation import parse_time
 from voting.auth.access import get_community_or_404
 from voting.ballots.codes import CODE_LIFETIME, send_code
 from voting.ballots.errors import BallotError
@@ -30,26 +29,16 @@ def _count_failure(error: BallotError) -> None:
         note_failure()
 
 
-def _optional_text(data: dict, name: str) -> str | None:
-    value = data.get(name)
-    if value is not None and not isinstance(value, str):
-        raise ApiError(422, "invalid", f"{name} must be a string", [{"field": name}])
-    return value
-
-
 @bp.post("/ballots")
 @link_budget
 def cast():
     """Cast an online ballot with a resident's token (public; rate limited per address)."""
     data = json_body()
-    token = data.get("token")
-    if not isinstance(token, str) or not token:
-        raise ApiError(422, "invalid", "token is required", [{"field": "token"}])
-    typed = _optional_text(data, "verification")
+    typed = data.get("verification")
     verification = None if typed is None else plain_code(typed)
     try:
         with durable_ballot():  # committed and on disk before the receipt is sent
-            ballot = cast_ballot(token, data.get("answers"), verification, client_address())
+            ballot = cast_ballot(data["token"], data.get("answers"), verification, client_address())
     except BallotError as error:
         _count_failure(error)
         raise
@@ -61,11 +50,7 @@ def cast():
 def code():
     """Send a one-time code to the phone on the token's roster entry (public; the code goes to
     the phone only, never into the answer)."""
-    data = json_body()
-    token = data.get("token")
-    if not isinstance(token, str) or not token:
-        raise ApiError(422, "invalid", "token is required", [{"field": "token"}])
-    link = open_link(token)
+    link = open_link(json_body()["token"])
     if link.error is not None or link.state == "voted":
         refused = link.error or refusal("already_voted")
         _count_failure(refused)
@@ -87,76 +72,25 @@ def _meeting_in_scope(meeting_id: int) -> Meeting:
 
 
 def _proxy_id(meeting, voter, user, proxy) -> int | None:
-    """An existing authorisation's id, or a new one recorded from the body's document."""
+    """An existing authorisation's id, or a new one recorded from the body's document (the
+    body's schema has checked the shapes: an id, or a scan in base64 with its details)."""
     if proxy is None:
         return None
-    if not isinstance(proxy, dict):
-        raise ApiError(422, "invalid", "proxy must be an object", [{"field": "proxy"}])
     if "id" in proxy:
-        proxy_id = as_id(proxy["id"])
-        if isinstance(proxy_id, bool) or not isinstance(proxy_id, int):
-            raise ApiError(422, "invalid", "proxy.id must be an id", [{"field": "proxy.id"}])
-        return proxy_id
-    try:
-        data = base64.b64decode(proxy.get("content_base64") or "", validate=True)
-    except (binascii.Error, TypeError, ValueError):
-        raise ApiError(
-            422,
-            "invalid",
-            "proxy.content_base64 must be base64",
-            [{"field": "proxy.content_base64"}],
-        ) from None
+        return as_id(proxy["id"])
     until = proxy.get("valid_until")
-    try:
-        until = datetime.fromisoformat(until.replace("Z", "+00:00")) if until else None
-    except (AttributeError, ValueError):
-        until = "bad"
-    if until == "bad" or (until is not None and until.tzinfo is None):
-        raise ApiError(
-            422,
-            "invalid",
-            "proxy.valid_until must be an RFC 3339 time with a zone",
-            [{"field": "proxy.valid_until"}],
-        )
-    matters, instructions = proxy.get("matters", []), proxy.get("instructions", "")
-    if not isinstance(matters, list) or not isinstance(instructions, str):
-        raise ApiError(
-            422,
-            "invalid",
-            "proxy.matters must be a list, instructions a string",
-            [{"field": "proxy"}],
-        )
-    agent = proxy.get("agent_name")
     record = record_proxy(
         meeting,
         voter,
         user,
-        agent_name=agent if isinstance(agent, str) else "",
-        file_name=str(proxy.get("file_name") or ""),
-        data=data,
-        matters=matters,
-        instructions=instructions,
-        valid_until=until,
+        agent_name=proxy["agent_name"],
+        file_name=proxy["file_name"],
+        data=base64.b64decode(proxy["content_base64"], validate=True),
+        matters=proxy.get("matters", []),
+        instructions=proxy.get("instructions", ""),
+        valid_until=parse_time(until) if until else None,
     )
     return record.id
-
-
-def _received_at(value) -> datetime | None:
-    """The time of receipt as RFC 3339 with a zone, or None when not given."""
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except (AttributeError, ValueError):
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise ApiError(
-            422,
-            "invalid",
-            "received_at must be an RFC 3339 time with a zone",
-            [{"field": "received_at"}],
-        )
-    return moment
 
 
 @bp.post("/meetings/<int:meeting_id>/paper-ballots")
@@ -167,7 +101,7 @@ def paper_ballot(meeting_id: int):
     data = json_body()
     channel = data.get("channel", "paper")
     reasons = data.get("invalid_reasons")
-    received_at = _received_at(data.get("received_at"))
+    received_at = parse_time(data["received_at"]) if "received_at" in data else None
     try:
         voter = voter_by_key(meeting, data.get("owner_key"))
         proxy_id = None

@@ -10,14 +10,7 @@ from voting.db import db
 from voting.rosters import services
 from voting.rosters.models import Community, Office, Unit
 from voting.rules.procedure import ProcedureError
-from voting.web import current_lang, format_area
-
-
-def _text(data: dict, name: str) -> str:
-    value = data.get(name)
-    if not isinstance(value, str) or not value.strip():
-        raise ApiError(422, "invalid", f"{name} is required", [{"field": name}])
-    return value
+from voting.web import MAX_INT_ID, current_lang, format_area
 
 
 def _community_json(community: Community) -> dict:
@@ -40,7 +33,7 @@ def _community_json(community: Community) -> dict:
 def create_office():
     """Register a street office (administrators)."""
     require_user("admin")
-    office = services.create_office(_text(json_body(), "name"))
+    office = services.create_office(json_body()["name"])
     return jsonify({"id": public_id(office.id), "name": office.name}), 201
 
 
@@ -49,15 +42,13 @@ def create_community():
     """Register a community (administrators; office staff in their own office)."""
     user = require_user("admin", "office")
     data = json_body()
-    office_id = as_id(data.get("office_id"))
-    if not isinstance(office_id, int) or isinstance(office_id, bool) or not 0 < office_id < 2**31:
-        raise ApiError(422, "invalid", "office_id must be an integer", [{"field": "office_id"}])
+    office_id = as_id(data["office_id"])
     if user.role == "office" and office_id != user.office_id:
         raise ApiError(403, "forbidden", "office staff create communities in their own office")
-    if db.session.get(Office, office_id) is None:
+    if office_id > MAX_INT_ID or db.session.get(Office, office_id) is None:
         raise ApiError(422, "invalid", f"no office {office_id}", [{"field": "office_id"}])
     community = services.create_community(
-        _text(data, "name"), office_id, data.get("committee_kind", "owners_committee")
+        data["name"], office_id, data.get("committee_kind", "owners_committee")
     )
     return jsonify(_community_json(community)), 201
 

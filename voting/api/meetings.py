@@ -1,13 +1,13 @@
 """API v1 endpoints of the meetings feature (FORMATS.md §7): plans, the state machine,
 credentials CSV and turnout. Thin: the same services as the pages."""
 
-from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response, jsonify
 from sqlalchemy import select
 
 from voting.api import ApiError, bp, json_body, public_id, require_user
+from voting.api.validation import parse_time
 from voting.auth.access import get_community_or_404
 from voting.auth.services import can_see_community
 from voting.db import db, utcnow
@@ -56,26 +56,6 @@ def _staff_meeting(meeting_id: int, *roles: str) -> Meeting:
     if roles and user.role not in roles:
         raise ApiError(403, "forbidden", "your role may not do this")
     return meeting
-
-
-def _time(data: dict, name: str) -> datetime:
-    value = data.get(name)
-    try:
-        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
-        moment = moment.astimezone(UTC) if moment and moment.tzinfo else None
-    except (ValueError, OverflowError):
-        moment = None
-    if moment is None:
-        raise ApiError(
-            422, "invalid", f"{name} must be an RFC 3339 time with a zone", [{"field": name}]
-        )
-    return moment
-
-
-def _optional_body() -> dict:
-    if not request.get_data():
-        return {}
-    return json_body()
 
 
 def _next_issues(meeting: Meeting) -> list:
@@ -163,15 +143,12 @@ def create_meeting(community_id: int):
     community = get_community_or_404(community_id)
     require_user("committee")
     data = json_body()
-    title, matters = data.get("title"), data.get("matters")
-    if not isinstance(title, str):
-        raise ApiError(422, "invalid", "title is required", [{"field": "title"}])
-    opens_at, closes_at = _time(data, "opens_at"), _time(data, "closes_at")
+    opens_at, closes_at = parse_time(data["opens_at"]), parse_time(data["closes_at"])
     extra = {k: data[k] for k in ("description", "place", "is_first_meeting") if k in data}
-    if "is_first_meeting" in extra and not isinstance(extra["is_first_meeting"], bool):
-        raise ApiError(422, "invalid", "is_first_meeting must be a boolean")
     try:
-        meeting = services.create_meeting(community, title, opens_at, closes_at, matters, **extra)
+        meeting = services.create_meeting(
+            community, data["title"], opens_at, closes_at, data["matters"], **extra
+        )
     except MeetingError as error:
         raise _refused(error, 422) from None
     return jsonify(meeting_json(meeting, staff=True)), 201
@@ -206,7 +183,7 @@ def submit_meeting(meeting_id: int):
 def approve_meeting(meeting_id: int):
     """Approve the plan (office), or return it to draft with ``{"return": reason}``."""
     meeting = _staff_meeting(meeting_id, "office")
-    body = _optional_body()
+    body = json_body(optional=True)
     if "return" in body:
         return _step(meeting, services.return_meeting, body["return"])
     return _step(meeting, services.approve_meeting)
@@ -316,7 +293,7 @@ def put_candidates(meeting_id: int, matter_id: int):
     matter = db.session.get(Matter, matter_id)
     if matter is None or matter.meeting_id != meeting.id or not matter.follows:
         raise ApiError(404, "not_found", "no such by-election or runoff matter")
-    candidates = json_body().get("candidates")
+    candidates = json_body()["candidates"]
     try:
         follow_up.set_candidates(meeting, matter, candidates)
     except MeetingError as error:

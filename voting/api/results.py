@@ -66,10 +66,7 @@ def get_board(meeting_id: int):
 def publish(meeting_id: int):
     """Sign and publish the result (committee); ``{"correction": "reason"}`` supersedes it."""
     user, meeting = _staff_meeting(meeting_id, "committee")
-    data = json_body() if request.get_data() else {}
-    correction = data.get("correction")
-    if correction is not None and not isinstance(correction, str):
-        raise ApiError(422, "invalid", "correction must be a string", [{"field": "correction"}])
+    correction = json_body(optional=True).get("correction")
     if correction is None:
         result = services.publish_result(meeting, user)
     else:
@@ -81,10 +78,7 @@ def publish(meeting_id: int):
 def countersign(meeting_id: int):
     """Countersign the result (office); ``{"return": "reason"}`` returns it for correction."""
     user, meeting = _staff_meeting(meeting_id, "office")
-    data = json_body() if request.get_data() else {}
-    reason = data.get("return")
-    if reason is not None and not isinstance(reason, str):
-        raise ApiError(422, "invalid", "return must be a string", [{"field": "return"}])
+    reason = json_body(optional=True).get("return")
     if reason is None:
         result = services.countersign_result(meeting, user)
     else:

@@ -1,7 +1,6 @@
 """API v1 endpoints of supervision: the office dashboard, a meeting's anomalies and timeline,
 committee mandates. Thin: the same services as the pages."""
 
-from datetime import date
 from typing import Any
 
 from flask import jsonify
@@ -16,6 +15,7 @@ from voting.api import (
     public_ids,
     require_user,
 )
+from voting.api.validation import parse_date
 from voting.auth.access import get_community_or_404
 from voting.auth.services import can_see_community
 from voting.db import db
@@ -191,16 +191,6 @@ def list_mandates(community_id: int):
     return jsonify({"mandates": [mandate_json(m) for m in mandates.mandates_of(community.id)]})
 
 
-def _date(data: dict, name: str) -> date | None:
-    value = data.get(name)
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
-    except ValueError:
-        return None
-
-
 def _candidates(links: object) -> object:
     """``{option id: account id}`` with the account ids as integers."""
     return {k: as_id(v) for k, v in links.items()} if isinstance(links, dict) else links
@@ -211,14 +201,9 @@ def create_mandate(community_id: int):
     """Appoint a preparatory group or 物管会, or record the elected committee (office)."""
     user = require_user()
     community = get_community_or_404(community_id)
+    mandates.require_office(user, community)  # who may, before what was sent
     data = json_body()
-    kind = data.get("kind")
-    term = data.get("term_ends_on")
-    term_ends_on = _date(data, "term_ends_on")
-    if term is not None and term_ends_on is None:
-        raise ApiError(
-            422, "invalid", "term_ends_on must be a date (YYYY-MM-DD)", [{"field": "term_ends_on"}]
-        )
+    kind, term_ends_on = data["kind"], parse_date(data.get("term_ends_on"))
     if kind == "owners_committee":
         mandate = mandates.record_elected_committee(
             community,
@@ -228,7 +213,7 @@ def create_mandate(community_id: int):
             meeting_id=as_id(data.get("meeting_id")),
             candidates=_candidates(data.get("candidates")),
         )
-    elif kind in ("preparatory_group", "management_committee"):
+    else:
         start = (
             mandates.appoint_preparatory_group
             if kind == "preparatory_group"
@@ -241,14 +226,6 @@ def create_mandate(community_id: int):
             as_ids(data.get("owner_reps", [])),
             term_ends_on=term_ends_on,
         )
-    else:
-        mandates.require_office(user, community)
-        raise ApiError(
-            422,
-            "invalid",
-            "kind must be preparatory_group, management_committee or owners_committee",
-            [{"field": "kind"}],
-        )
     return jsonify(mandate_json(mandate)), 201
 
 
@@ -259,6 +236,7 @@ def end_mandate(mandate_id: int):
     mandate = db.session.get(CommitteeMandate, mandate_id)
     if mandate is None:
         raise ApiError(404, "not_found", "no such mandate")
-    get_community_or_404(mandate.community_id)
-    mandates.end_mandate(mandate, user, json_body().get("reason"))
+    community = get_community_or_404(mandate.community_id)
+    mandates.require_office(user, community)  # who may, before what was sent
+    mandates.end_mandate(mandate, user, json_body()["reason"])
     return jsonify(mandate_json(mandate))

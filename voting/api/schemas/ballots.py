@@ -20,7 +20,12 @@ PROXY_SCAN = {
     "type": "object",
     "required": ["agent_name", "file_name", "content_base64"],
     "properties": {
-        "agent_name": {"type": "string", "minLength": 1, "maxLength": 100},
+        "agent_name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100,
+            "x-error-code": "agent_required",
+        },
         "matters": {
             "type": "array",
             "items": {"type": "string"},
@@ -29,7 +34,11 @@ PROXY_SCAN = {
         "instructions": {"type": "string", "maxLength": 2000},
         "valid_until": {"type": "string", "format": "date-time"},
         "file_name": {"type": "string", "maxLength": 255},
-        "content_base64": {"type": "string", "contentEncoding": "base64"},
+        "content_base64": {
+            "type": "string",
+            "format": "byte",
+            "contentEncoding": "base64",
+        },
     },
 }
 
@@ -51,10 +60,18 @@ PATHS = {
             "requestBody": json_body(
                 {
                     "type": "object",
-                    "required": ["token", "answers"],
+                    "required": ["token"],
                     "properties": {
                         "token": {"type": "string", "minLength": 1, "maxLength": 64},
-                        "answers": {"type": "object", "additionalProperties": CHOICES},
+                        "answers": {
+                            "type": "object",
+                            "additionalProperties": CHOICES,
+                            "x-error-code": "invalid_answers",
+                            "description": (
+                                "needed: without it the ballot is refused (422 invalid_answers) "
+                                "once the token is known; an unknown token is 404 first"
+                            ),
+                        },
                         "verification": {"type": "string", "minLength": 1, "maxLength": 8},
                     },
                 }
@@ -126,7 +143,13 @@ PATHS = {
                     "type": "object",
                     "required": ["owner_key", "answers"],
                     "properties": {
-                        "owner_key": {"type": "string", "minLength": 1, "maxLength": 300},
+                        "owner_key": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 300,
+                            "x-error-code": "not_on_roster",
+                            "x-error-status": 404,
+                        },
                         "channel": {"enum": ["paper", "proxy"], "default": "paper"},
                         "received_at": {
                             "type": "string",
@@ -140,6 +163,7 @@ PATHS = {
                         "answers": {
                             "type": "object",
                             "additionalProperties": {"oneOf": [CHOICES, {"const": "invalid"}]},
+                            "x-error-code": "invalid_answers",
                         },
                         "invalid_reasons": {
                             "type": "object",
@@ -147,7 +171,10 @@ PATHS = {
                                 "enum": ["unsigned", "over_vote", "co_owner_conflict", "unclear"]
                             },
                         },
-                        "proxy": {"oneOf": [PROXY_ON_FILE, PROXY_SCAN]},
+                        "proxy": {
+                            "oneOf": [PROXY_ON_FILE, PROXY_SCAN, {"type": "null"}],
+                            "description": "required for a proxy ballot (422 proxy_required)",
+                        },
                     },
                 }
             ),

@@ -5,6 +5,7 @@ from voting.api.schemas.common import (
     AREA,
     BEARER,
     COMMITTEE_KINDS,
+    ERROR,
     ID,
     ID_IN,
     OBJECT,
@@ -157,7 +158,11 @@ PATHS = {
                     }
                 },
             },
-            "responses": ok("import report", OBJECT),
+            "responses": {
+                **ok("import report", OBJECT),
+                "409": ERROR,  # roster_frozen: a meeting is between its notice and its close
+                "413": ERROR,
+            },
         },
     },
     "/communities/{community_id}/procedure": {

@@ -228,8 +228,11 @@ PATHS = {
                         "answers": {
                             "type": "object",
                             "additionalProperties": {
-                                "type": "array",
-                                "items": {"type": "string", "maxLength": 32},
+                                "oneOf": [
+                                    {"type": "array", "items": {"type": "string", "maxLength": 32}},
+                                    {"type": "string", "maxLength": 32},
+                                ],
+                                "description": "option codes; one code may be given alone",
                             },
                         },
                         "verification": VERIFY,

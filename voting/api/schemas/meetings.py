@@ -40,10 +40,29 @@ MATTER_IN = {
     "properties": {
         "title": {**NONEMPTY, "maxLength": 300},
         "description": {"type": "string", "maxLength": 20000},
-        "category": {"enum": ["ordinary", "special"]},
-        "kind": {"enum": ["motion", "selection", "election"]},
+        "category": {
+            "enum": ["ordinary", "special"],
+            "x-error-code": "MATTER_CATEGORY",
+            "x-error-message": [
+                "{field}：必须明确选择事项类别（一般 ordinary 或重大 special）",
+                "{field}: category must be ordinary or special",
+            ],
+        },
+        "kind": {
+            "enum": ["motion", "selection", "election"],
+            "x-error-code": "MATTER_KIND",
+        },
         "options": {"type": "array", "maxItems": 60, "items": OPTION_IN},
-        "seats": {"type": "integer", "minimum": 1, "maximum": 99},
+        "seats": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 99,
+            "not": {
+                "multipleOf": 2,
+                "x-error-code": "SEATS_EVEN",
+                "x-error-message": ["{field}：委员人数须为单数", "{field}: the number must be odd"],
+            },
+        },
         "alternates": {"type": "integer", "minimum": 0, "maximum": 99},
         "confirm_category": {
             "type": "boolean",

@@ -10,7 +10,13 @@ REMINDERS_IN = {
         "(409) outside the voting window and during quiet hours (VOTING_QUIET_HOURS)."
     ),
     "properties": {
-        "building": {"type": "string", "minLength": 1, "maxLength": 64},
+        "building": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 64,
+            "pattern": "\\S",
+            "description": "a building of the roster (422 UNKNOWN_BUILDING otherwise)",
+        },
         "voters": {
             "type": "array",
             "maxItems": 5000,
