@@ -100,6 +100,30 @@ def test_the_whole_way_through_the_pages(app, client, kit, opened):
     assert second.status_code == 302 and kit.counts()["ballots"] == 1
 
 
+def test_only_the_phone_that_cast_sees_the_receipt(app, client, kit, opened):
+    """Whoever else holds the link (the committee printed the letters) learns that the owner
+    voted and when, never the receipt that would find the choices on the public board."""
+    token = opened.tokens["o2"]
+    data = {**fields(opened, {0: ["同意"]}), "action": "cast"}
+    assert client.post(f"/v/{token}/confirm", data=data).status_code == 302
+    with app.app_context():
+        from voting.ballots.models import Ballot
+
+        receipt = db.session.scalar(select(Ballot.receipt))
+    shown = re.findall(r"<span>([0-9a-f]{4})</span>", text(client.get(f"/v/{token}/receipt")))
+    assert "".join(shown) == receipt
+    holder = app.test_client()  # the same link opened in another browser
+    page = holder.get(f"/v/{token}")
+    assert page.status_code == 200 and "您已投票" in text(page)
+    assert 'data-testid="receipt-withheld"' in text(page)
+    assert not any(receipt[i : i + 4] in text(page) for i in range(0, 32, 4))
+    later = holder.get(f"/v/{token}/receipt")
+    assert later.status_code == 302 and later.headers["Location"].endswith(f"/v/{token}")
+    kit.close(opened)
+    assert receipt[:4] not in text(holder.get(f"/v/{token}"))
+    assert receipt[:4] in text(client.get(f"/v/{token}"))  # the voter's own phone keeps it
+
+
 def test_abstaining_and_not_answering(app, client, opened):
     token = opened.tokens["o2"]
     confirm = client.post(

@@ -56,6 +56,7 @@ bp.record_once(
 FAILURES = ("unknown_token", "verification_failed", "locked")
 READABLE = ("ready", "voted", "locked", "not_open", "closed", "voided", "cannot_vote")
 VERIFIED_KEY = "verified_credentials"
+CAST_KEY = "cast_credential"  # the link this browser has just cast with: its receipt is shown
 
 
 def _render(template: str, link: Link, **context) -> str:
@@ -115,9 +116,7 @@ def welcome(token: str):
     """The link's first page: the meeting, what the roster counts, the way to vote."""
     link = open_link(token)
     if link.state == "voted":
-        return _render(
-            "ballots/voted.html", link, receipt=format_receipt(link.ballot.receipt), just_cast=False
-        )
+        return _render("ballots/voted.html", link, receipt=_receipt_shown(link), just_cast=False)
     if link.error is not None:
         return _refused(link, link.error)
     return _render(
@@ -295,6 +294,7 @@ def confirm(token: str):
         return _refused(link, error)
     if desk is not None:
         session.pop(VERIFIED_KEY, None)  # the next owner at the desk confirms their own identity
+    session[CAST_KEY] = link.credential.id  # the receipt is for this browser, right after casting
     return redirect(url_for("ballots.receipt", token=token))
 
 
@@ -303,11 +303,18 @@ def confirm(token: str):
 def receipt(token: str):
     """The receipt just after casting: large, in groups of four, with how to keep it."""
     link = open_link(token)
-    if link.state != "voted":
+    if link.state != "voted" or session.get(CAST_KEY) != link.credential.id:
         return redirect(url_for("ballots.welcome", token=token))
-    return _render(
-        "ballots/voted.html", link, receipt=format_receipt(link.ballot.receipt), just_cast=True
-    )
+    return _render("ballots/voted.html", link, receipt=_receipt_shown(link), just_cast=True)
+
+
+def _receipt_shown(link: Link) -> list[str] | None:
+    """The receipt of an online ballot only to the browser that has just cast it: whoever else
+    holds the link (the committee printed every letter) could look it up on the board and read
+    the choices. A paper or proxy ballot's receipt stays on the link: its keyers saw the paper."""
+    if link.ballot.channel == "online" and session.get(CAST_KEY) != link.credential.id:
+        return None
+    return format_receipt(link.ballot.receipt)
 
 
 from voting.ballots import owner_views  # noqa: E402,F401  (routes on this blueprint)
