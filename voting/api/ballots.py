@@ -2,11 +2,11 @@
 
 import base64
 
-from flask import abort, jsonify
+from flask import jsonify
 
 from voting.api import ApiError, as_id, bp, json_body, public_id, require_user
 from voting.api.validation import parse_time
-from voting.auth.access import get_community_or_404
+from voting.auth.permissions import meeting_for
 from voting.ballots.codes import CODE_LIFETIME, send_code
 from voting.ballots.errors import BallotError
 from voting.ballots.models import Ballot
@@ -15,7 +15,6 @@ from voting.ballots.proxies import record_proxy
 from voting.ballots.services import cast_ballot, durable_ballot, open_link, refusal
 from voting.db import db, utcnow
 from voting.limits import client_address, link_budget, note_failure
-from voting.meetings.models import Meeting
 from voting.typed import plain_code
 from voting.web import current_lang
 
@@ -63,14 +62,6 @@ def code():
     return jsonify({"status": "queued", "expires_in": int(CODE_LIFETIME.total_seconds())}), 202
 
 
-def _meeting_in_scope(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        abort(404)
-    get_community_or_404(meeting.community_id)
-    return meeting
-
-
 def _proxy_id(meeting, voter, user, proxy) -> int | None:
     """An existing authorisation's id, or a new one recorded from the body's document (the
     body's schema has checked the shapes: an id, or a scan in base64 with its details)."""
@@ -97,7 +88,7 @@ def _proxy_id(meeting, voter, user, proxy) -> int | None:
 def paper_ballot(meeting_id: int):
     """Key a paper or proxy ballot; a matching second entry by another member counts it."""
     user = require_user("committee")
-    meeting = _meeting_in_scope(meeting_id)
+    meeting = meeting_for(meeting_id, "run")
     data = json_body()
     channel = data.get("channel", "paper")
     reasons = data.get("invalid_reasons")

@@ -9,22 +9,15 @@ from sqlalchemy import select
 from voting.api import ApiError, bp, json_body, public_id, require_user
 from voting.api.validation import parse_time
 from voting.auth.access import get_community_or_404
-from voting.auth.services import can_see_community
-from voting.db import db, utcnow
+from voting.auth.permissions import in_scope, load_meeting, meeting_for
+from voting.db import db
 from voting.meetings import services
-from voting.meetings.access import load_meeting
 from voting.meetings.common import log_meeting
 from voting.meetings.errors import MeetingError
 from voting.meetings.letters import credentials_csv
 from voting.meetings.models import Meeting
-from voting.meetings.readiness import (
-    issues_before_announcing,
-    issues_before_closing,
-    issues_before_opening,
-    issues_before_submitting,
-)
+from voting.meetings.readiness import next_issues
 from voting.meetings.turnout import turnout
-from voting.rosters.models import Community
 from voting.timeutil import rfc3339
 from voting.web import current_lang
 
@@ -38,35 +31,10 @@ def _refused(error: MeetingError, status: int = 409) -> MeetingError:
     return error
 
 
-def _visible(meeting: Meeting | None) -> bool:
-    from voting.auth.access import acting_user
-
-    user = acting_user()
-    if meeting is None or user is None:
-        return False
-    return can_see_community(user, db.session.get(Community, meeting.community_id))
-
-
-def _staff_meeting(meeting_id: int, *roles: str) -> Meeting:
-    """The meeting in the token user's scope (404 outside it), then the role (403)."""
-    user = require_user()
-    meeting = load_meeting(meeting_id)
-    if not _visible(meeting):
-        raise ApiError(404, "not_found", "no such meeting")
-    if roles and user.role not in roles:
-        raise ApiError(403, "forbidden", "your role may not do this")
-    return meeting
-
-
-def _next_issues(meeting: Meeting) -> list:
-    now = utcnow()
-    check = {
-        "draft": issues_before_submitting,
-        "approved": lambda m: issues_before_announcing(m, now),
-        "announced": lambda m: issues_before_opening(m, now),
-        "open": lambda m: issues_before_closing(m, now),
-    }.get(meeting.state)
-    return check(meeting) if check else []
+def _staff_meeting(meeting_id: int, action: str = "see") -> Meeting:
+    """The meeting in the token user's scope (404 outside it), then the action (403)."""
+    require_user()
+    return meeting_for(meeting_id, action)
 
 
 def meeting_json(meeting: Meeting, staff: bool) -> dict[str, Any]:
@@ -114,7 +82,7 @@ def meeting_json(meeting: Meeting, staff: bool) -> dict[str, Any]:
             tallied_at=rfc3339(meeting.tallied_at),
             issues=[
                 {"code": p.code, "message": p.text(lang), "severity": p.severity}
-                for p in _next_issues(meeting)
+                for p in next_issues(meeting)
             ],
             tally=meeting.tally if meeting.tallied_at else None,
             category_warnings={
@@ -158,7 +126,7 @@ def create_meeting(community_id: int):
 def get_meeting(meeting_id: int):
     """The meeting: staff in scope see all of it; anyone may read it once announced."""
     meeting = load_meeting(meeting_id)
-    if _visible(meeting):
+    if in_scope(meeting):
         return jsonify(meeting_json(meeting, staff=True))
     if meeting is None or meeting.announced_at is None:
         raise ApiError(404, "not_found", "no such meeting")
@@ -176,13 +144,13 @@ def _step(meeting: Meeting, step, *args):
 @bp.post("/meetings/<int:meeting_id>/submit")
 def submit_meeting(meeting_id: int):
     """Send the plan to the street office (committee)."""
-    return _step(_staff_meeting(meeting_id, "committee"), services.submit_meeting)
+    return _step(_staff_meeting(meeting_id, "run"), services.submit_meeting)
 
 
 @bp.post("/meetings/<int:meeting_id>/approve")
 def approve_meeting(meeting_id: int):
     """Approve the plan (office), or return it to draft with ``{"return": reason}``."""
-    meeting = _staff_meeting(meeting_id, "office")
+    meeting = _staff_meeting(meeting_id, "supervise")
     body = json_body(optional=True)
     if "return" in body:
         return _step(meeting, services.return_meeting, body["return"])
@@ -192,32 +160,32 @@ def approve_meeting(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/announce")
 def announce_meeting(meeting_id: int):
     """Publish the notice (committee); refused when it comes too late."""
-    return _step(_staff_meeting(meeting_id, "committee"), services.announce_meeting)
+    return _step(_staff_meeting(meeting_id, "run"), services.announce_meeting)
 
 
 @bp.post("/meetings/<int:meeting_id>/open")
 def open_meeting(meeting_id: int):
     """Freeze the roster and issue credentials (committee), at or after opens_at."""
-    return _step(_staff_meeting(meeting_id, "committee"), services.open_meeting)
+    return _step(_staff_meeting(meeting_id, "run"), services.open_meeting)
 
 
 @bp.post("/meetings/<int:meeting_id>/close")
 def close_meeting(meeting_id: int):
     """Close and tally (committee): after closes_at, or once every voter has voted."""
-    return _step(_staff_meeting(meeting_id, "committee"), services.close_meeting)
+    return _step(_staff_meeting(meeting_id, "run"), services.close_meeting)
 
 
 @bp.post("/meetings/<int:meeting_id>/void")
 def void_meeting(meeting_id: int):
     """Void the meeting with ``{"reason"}`` (committee, or the supervising office)."""
-    meeting = _staff_meeting(meeting_id, "committee", "office")
+    meeting = _staff_meeting(meeting_id, "void")
     return _step(meeting, services.void_meeting, json_body().get("reason"))
 
 
 @bp.get("/meetings/<int:meeting_id>/credentials.csv")
 def get_credentials_csv(meeting_id: int):
     """One row per voter who can vote: owner_key, building, units, name, link (committee)."""
-    meeting = _staff_meeting(meeting_id, "committee")
+    meeting = _staff_meeting(meeting_id, "run")
     if meeting.opened_at is None:
         raise ApiError(409, "not_open", "credentials exist once voting has opened")
     try:
@@ -275,7 +243,7 @@ def draft_follow_up(meeting_id: int):
     """Draft the by-election or runoff of the meeting's published election (committee)."""
     from voting.results import follow_up
 
-    meeting = _staff_meeting(meeting_id, "committee")
+    meeting = _staff_meeting(meeting_id, "run")
     try:
         draft = follow_up.draft_follow_up(meeting, require_user())
     except MeetingError as error:
@@ -289,7 +257,7 @@ def put_candidates(meeting_id: int, matter_id: int):
     from voting.meetings.models import Matter
     from voting.results import follow_up
 
-    meeting = _staff_meeting(meeting_id, "committee")
+    meeting = _staff_meeting(meeting_id, "run")
     matter = db.session.get(Matter, matter_id)
     if matter is None or matter.meeting_id != meeting.id or not matter.follows:
         raise ApiError(404, "not_found", "no such by-election or runoff matter")

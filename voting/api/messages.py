@@ -15,7 +15,7 @@ _INPUT_CODES = {"UNKNOWN_BUILDING"}
 def post_reminders(meeting_id: int):
     """Remind the owners who have not voted (committee): all, ``{"building"}`` or
     ``{"voters": [...]}`` (ids as strings or integers); answers ``{"queued": n}``."""
-    meeting = _staff_meeting(meeting_id, "committee")
+    meeting = _staff_meeting(meeting_id, "run")
     body = json_body(optional=True)
     building = body.get("building")
     voters = body.get("voters")

@@ -4,7 +4,7 @@ from flask import Response, jsonify, request
 
 from voting.api import ApiError, bp, json_body, require_user
 from voting.auth.models import User
-from voting.auth.services import can_see_community
+from voting.auth.permissions import PERMISSIONS, meeting_for
 from voting.crypto import canonical
 from voting.db import db
 from voting.meetings.models import Meeting
@@ -12,7 +12,6 @@ from voting.results import revocation as revocations
 from voting.results import services
 from voting.results.keys import public_keys
 from voting.results.models import Result
-from voting.rosters.models import Community
 
 
 def _meeting(meeting_id: int) -> Meeting:
@@ -35,13 +34,11 @@ def _published(meeting_id: int) -> Result:
     return result
 
 
-def _staff_meeting(meeting_id: int, role: str) -> tuple[User, Meeting]:
-    """The token's user and the meeting, if the user may see its community (else 404)."""
-    user = require_user(role)
-    meeting = _meeting(meeting_id)
-    if not can_see_community(user, db.session.get(Community, meeting.community_id)):
-        raise ApiError(404, "not_found", "no such meeting")
-    return user, meeting
+def _staff_meeting(meeting_id: int, action: str) -> tuple[User, Meeting]:
+    """The token's user (401, 403 when the role may not ``action`` a result) and the meeting
+    in the user's scope (else 404)."""
+    user = require_user(*PERMISSIONS[("result", action)])
+    return user, meeting_for(meeting_id, action, "result")
 
 
 def _result_json(result: Result, status: int = 200):
@@ -65,7 +62,7 @@ def get_board(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/publish")
 def publish(meeting_id: int):
     """Sign and publish the result (committee); ``{"correction": "reason"}`` supersedes it."""
-    user, meeting = _staff_meeting(meeting_id, "committee")
+    user, meeting = _staff_meeting(meeting_id, "publish")
     correction = json_body(optional=True).get("correction")
     if correction is None:
         result = services.publish_result(meeting, user)
@@ -77,7 +74,7 @@ def publish(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/countersign")
 def countersign(meeting_id: int):
     """Countersign the result (office); ``{"return": "reason"}`` returns it for correction."""
-    user, meeting = _staff_meeting(meeting_id, "office")
+    user, meeting = _staff_meeting(meeting_id, "countersign")
     reason = json_body(optional=True).get("return")
     if reason is None:
         result = services.countersign_result(meeting, user)
@@ -92,7 +89,7 @@ def countersign(meeting_id: int):
 def revoke(meeting_id: int):
     """Revoke the published decision (the community's own office): multipart fields
     ``authority``, ``reason``, ``decided_on``, ``reference``? and the PDF ``file``."""
-    user, meeting = _staff_meeting(meeting_id, "office")
+    user, meeting = _staff_meeting(meeting_id, "revoke")
     upload = request.files.get("file")
     if upload is None:
         raise ApiError(422, "invalid", "a multipart field 'file' is required", [{"field": "file"}])

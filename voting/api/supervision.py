@@ -17,10 +17,10 @@ from voting.api import (
 )
 from voting.api.validation import parse_date
 from voting.auth.access import get_community_or_404
-from voting.auth.services import can_see_community
+from voting.auth.permissions import meeting_for
 from voting.db import db
 from voting.meetings.models import Meeting
-from voting.rosters.models import Community, Office
+from voting.rosters.models import Office
 from voting.supervision import mandates
 from voting.supervision.anomalies import anomalies_for_meeting, thresholds
 from voting.supervision.dashboard import office_dashboard
@@ -31,12 +31,8 @@ from voting.timeutil import rfc3339
 
 
 def _meeting_in_scope(meeting_id: int) -> Meeting:
-    user = require_user()
-    meeting = db.session.get(Meeting, meeting_id)
-    community = db.session.get(Community, meeting.community_id) if meeting else None
-    if community is None or not can_see_community(user, community):
-        raise ApiError(404, "not_found", "no such meeting")
-    return meeting
+    require_user()
+    return meeting_for(meeting_id)
 
 
 def _ids_as_text(detail: dict) -> dict:

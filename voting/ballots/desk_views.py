@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from voting.auth.access import get_community_or_404, require_staff
+from voting.auth.access import require_staff
+from voting.auth.permissions import meeting_for
 from voting.ballots.desk import (
     COOKIE,
     DESK_HOURS,
@@ -25,14 +26,6 @@ from voting.web import current_lang
 
 bp = Blueprint("desk", __name__)
 bp.before_request(require_staff)
-
-
-def _meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        abort(404)
-    get_community_or_404(meeting.community_id)
-    return meeting
 
 
 def _page(meeting: Meeting, form: DeskForm, status: int = 200):
@@ -55,7 +48,7 @@ def _page(meeting: Meeting, form: DeskForm, status: int = 200):
 @bp.route("/meetings/<int:meeting_id>/desk", methods=["GET", "POST"])
 def index(meeting_id: int):
     """The meeting's help desks; a POST opens one on this device (committee members)."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     form = DeskForm()
     if not form.is_submitted():
         return _page(meeting, form)
@@ -93,7 +86,7 @@ def _refused(meeting: Meeting, form: DeskForm, error: BallotError):
 @bp.post("/meetings/<int:meeting_id>/desk/<int:desk_id>/close")
 def close(meeting_id: int, desk_id: int):
     """Close a help desk of the meeting (committee members)."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     desk = db.session.get(HelpDesk, desk_id)
     if desk is None or desk.meeting_id != meeting.id:
         abort(404)

@@ -9,10 +9,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from voting.auth.access import require_role
+from voting.auth.permissions import meeting_for
 from voting.ballots import lists
 from voting.ballots.forms import CodeLookupForm
 from voting.ballots.paper_codes import paper_code, voter_by_code
-from voting.ballots.staff import _meeting_or_404, _voter_or_404, bp
+from voting.ballots.staff import _voter_or_404, bp
 from voting.db import db
 from voting.links import qr_svg
 from voting.meetings.common import log_meeting
@@ -36,7 +37,7 @@ def _voters(meeting: Meeting, voter_id: int | None, building: str) -> list[Voter
 @require_role("committee")
 def ballots(meeting_id: int):
     """Printable personal paper ballots, one a sheet, each with the owner's code."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     voter_id = request.args.get("voter", type=int)
     building = request.args.get("building", "")[:64]
     page = max(request.args.get("page", 1, type=int), 1)
@@ -66,7 +67,7 @@ def ballots(meeting_id: int):
 @bp.get("/meetings/<int:meeting_id>/paper/code")
 def by_code(meeting_id: int):
     """A clerk types (or scans) the code on a paper ballot: that owner's entry form."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     form = CodeLookupForm(request.args)
     voter = voter_by_code(meeting, form.code.data) if form.validate() else None
     if voter is None:
@@ -79,7 +80,7 @@ def by_code(meeting_id: int):
 @require_role("committee")
 def proxy_form(meeting_id: int, voter_id: int):
     """A printable proxy authorisation (授权委托书): principal, agent, matters, term, signature."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     voter = _voter_or_404(meeting, voter_id)
     log_meeting(meeting, "proxy_form_printed", {"voter_id": voter.id})
     return render_template(

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from voting.auth.access import get_community_or_404, require_staff
+from voting.auth.permissions import meeting_for
 from voting.ballots import lists
 from voting.ballots.answers import ABSTAIN, INVALID, answers_from_form, ballot_form
 from voting.ballots.errors import BallotError
@@ -37,14 +38,6 @@ from voting.web import add_community_nav, current_lang
 bp = Blueprint("paper", __name__)
 bp.before_request(require_staff)
 bp.record_once(lambda state: add_community_nav(state.app, _l("纸质票"), "ballots.paper.index"))
-
-
-def _meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        abort(404)
-    get_community_or_404(meeting.community_id)
-    return meeting
 
 
 def _voter_or_404(meeting: Meeting, voter_id: int) -> Voter:
@@ -84,7 +77,7 @@ def index(community_id: int):
 @bp.get("/meetings/<int:meeting_id>/paper")
 def meeting(meeting_id: int):
     """Search a voter by building and unit; entries waiting, mismatches, conflicts, reports."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     form = SearchForm(request.args)
     found = lists.search_voters(meeting, form.q.data or "") if form.validate() else []
     return render_template(
@@ -118,7 +111,7 @@ def _entry_answers(form: dict, data) -> tuple[dict, dict]:
 @bp.route("/meetings/<int:meeting_id>/paper/voters/<int:voter_id>", methods=["GET", "POST"])
 def enter(meeting_id: int, voter_id: int):
     """Key one paper or proxy ballot of a voter, as one of the two members."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     _member_or_403(meeting)
     voter = _voter_or_404(meeting, voter_id)
     proxies = lists.proxies_of(meeting, voter)
@@ -187,7 +180,7 @@ def _flash_outcome(entry) -> None:
 @bp.route("/meetings/<int:meeting_id>/paper/voters/<int:voter_id>/proxy", methods=["GET", "POST"])
 def proxy(meeting_id: int, voter_id: int):
     """Record a voter's written authorisation: agent, matters, instructions, term, scan."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     _member_or_403(meeting)
     voter = _voter_or_404(meeting, voter_id)
     form = ProxyForm()
@@ -233,7 +226,7 @@ def proxy(meeting_id: int, voter_id: int):
 @bp.post("/meetings/<int:meeting_id>/paper/voters/<int:voter_id>/discard")
 def discard(meeting_id: int, voter_id: int):
     """Discard a voter's mismatched entries so that the ballot can be keyed again."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     _member_or_403(meeting)
     voter = _voter_or_404(meeting, voter_id)
     try:
@@ -248,7 +241,7 @@ def discard(meeting_id: int, voter_id: int):
 @bp.get("/meetings/<int:meeting_id>/paper/proxies/<int:proxy_id>")
 def proxy_scan(meeting_id: int, proxy_id: int):
     """The scan of a written authorisation."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     proxy = db.session.get(ProxyAuthorisation, proxy_id)
     if proxy is None or proxy.meeting_id != meeting.id:
         abort(404)
@@ -263,7 +256,7 @@ def proxy_scan(meeting_id: int, proxy_id: int):
 @bp.post("/meetings/<int:meeting_id>/paper/reports/<int:report_id>/resolve")
 def resolve_report(meeting_id: int, report_id: int):
     """Mark an owner's roster note as dealt with."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     report = db.session.get(RosterErrorReport, report_id)
     if report is None or report.meeting_id != meeting.id:
         abort(404)

@@ -3,8 +3,8 @@
 from flask import render_template
 
 from voting.auth.access import acting_user
+from voting.auth.permissions import allowed_actions, meeting_for
 from voting.i18n import N_
-from voting.meetings.access import allowed_actions, get_meeting_or_404
 from voting.meetings.forms import ActionForm
 from voting.meetings.matters import CATEGORY_LABELS, KIND_LABELS
 from voting.meetings.reach import reach
@@ -31,7 +31,7 @@ OUTCOME_LABELS = {
 @bp.get("/meetings/<int:meeting_id>/turnout")
 def turnout(meeting_id: int):
     """Owners and area that have voted, per matter and by building, against the 2/3 lines."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     user = acting_user()
     return render_template(
         "meetings/turnout.html",
@@ -48,7 +48,7 @@ def turnout(meeting_id: int):
 @bp.get("/meetings/<int:meeting_id>/close")
 def close(meeting_id: int):
     """Before closing: what still stands in the way. After: the tally, explained in words."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     user = acting_user()
     tally = meeting.tally if meeting.tallied_at else None
     explanations = explain_meeting(meeting, current_lang()) if tally else {}

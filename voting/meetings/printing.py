@@ -6,10 +6,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from voting.auth.access import require_role
+from voting.auth.permissions import MAX_BIG_ID, load, meeting_for
 from voting.ballots.models import Ballot
 from voting.db import db
 from voting.meetings import letters as letter_service
-from voting.meetings.access import MAX_BIG_ID, get_meeting_or_404, load
 from voting.meetings.common import log_meeting
 from voting.meetings.credentials import reissue_credential, revoke_credential
 from voting.meetings.errors import MeetingError
@@ -33,7 +33,7 @@ def _require_credentials(meeting: Meeting) -> None:
 @bp.get("/meetings/<int:meeting_id>/notice")
 def notice(meeting_id: int):
     """The printable notice (公告): every matter, the window, the place, the rules applied."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     community = meeting_community(meeting)
     settings = meeting.procedure or {**(community.procedure or {})}
     try:
@@ -56,7 +56,7 @@ def notice(meeting_id: int):
 @require_role("committee")
 def letters(meeting_id: int):
     """Printable A4 letters, two per sheet: unit, masked name, instructions, QR code."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     _require_credentials(meeting)
     voter_id = request.args.get("voter", type=int)
     building = request.args.get("building", "")[:64]
@@ -90,7 +90,7 @@ def letters(meeting_id: int):
 @require_role("committee")
 def credentials_csv(meeting_id: int):
     """The links of every voter who can vote, for an SMS or WeChat mail merge."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     _require_credentials(meeting)
     try:
         body = letter_service.credentials_csv(meeting)
@@ -111,7 +111,7 @@ def credentials_csv(meeting_id: int):
 @require_role("committee")
 def credentials(meeting_id: int):
     """Find a voter's link to revoke or reissue it (lost letter, wrong person)."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     _require_credentials(meeting)
     query = (plain(request.args.get("q", "")) or "")[:64]
     rows = []
@@ -150,7 +150,7 @@ def _voter_row(meeting: Meeting, voter: Voter) -> dict:
 @require_role("committee")
 def change_credential(meeting_id: int, credential_id: int, action: str):
     """Revoke a link, or revoke it and issue a new one; the reason is logged."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     credential = load(Credential, credential_id, MAX_BIG_ID)
     if credential is None or credential.meeting_id != meeting.id:
         abort(404)

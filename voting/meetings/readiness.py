@@ -215,3 +215,18 @@ def issues_before_closing(meeting: Meeting, now: datetime | None = None) -> list
             )
         )
     return out
+
+
+def next_issues(meeting: Meeting, now: datetime | None = None) -> list[Problem]:
+    """The checklist of the meeting's next step from its state (the page and the API): a plan
+    waiting for the office is already checked against announcing it."""
+    now = now or utcnow()
+    checks = {
+        "draft": lambda: issues_before_submitting(meeting),
+        "submitted": lambda: issues_before_announcing(meeting, now),
+        "approved": lambda: issues_before_announcing(meeting, now),
+        "announced": lambda: issues_before_opening(meeting, now),
+        "open": lambda: issues_before_closing(meeting, now),
+    }
+    check = checks.get(meeting.state)
+    return check() if check else []

@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from voting.auth.access import acting_user, get_community_or_404, require_role
-from voting.db import db, utcnow
+from voting.auth.permissions import allowed_actions, load, meeting_for
+from voting.db import db
 from voting.meetings import readiness, services
-from voting.meetings.access import allowed_actions, get_meeting_or_404, load
 from voting.meetings.errors import MeetingError
 from voting.meetings.forms import (
     ActionForm,
@@ -45,26 +45,12 @@ def _error_text(error: MeetingError) -> str:
     return error.text(current_lang())
 
 
-def _next_issues(meeting: Meeting) -> list:
-    """The checklist of the next step from the meeting's state."""
-    now = utcnow()
-    checks = {
-        "draft": lambda: readiness.issues_before_submitting(meeting),
-        "submitted": lambda: readiness.issues_before_announcing(meeting, now),
-        "approved": lambda: readiness.issues_before_announcing(meeting, now),
-        "announced": lambda: readiness.issues_before_opening(meeting, now),
-        "open": lambda: readiness.issues_before_closing(meeting, now),
-    }
-    check = checks.get(meeting.state)
-    return check() if check else []
-
-
 def _show(meeting: Meeting, status: int = 200, error: str | None = None, **forms):
     user = acting_user()
     context = {
         "meeting": meeting,
         "community": meeting_community(meeting),
-        "issues": _next_issues(meeting),
+        "issues": readiness.next_issues(meeting),
         "actions": allowed_actions(meeting, user.role if user else None),
         "labels": services.STATE_LABELS,
         "category_labels": CATEGORY_LABELS,
@@ -138,14 +124,14 @@ def new(community_id: int):
 @bp.get("/meetings/<int:meeting_id>")
 def show(meeting_id: int):
     """The meeting: state, matters, documents, what is missing, and the next steps."""
-    return _show(get_meeting_or_404(meeting_id))
+    return _show(meeting_for(meeting_id))
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 @require_role("committee")
 def edit(meeting_id: int):
     """Change a draft plan's own fields."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     if request.method == "GET":
         form = MeetingForm(obj=meeting)
         form.opens_at.data, form.closes_at.data = (
@@ -183,7 +169,7 @@ def edit(meeting_id: int):
 @require_role("committee")
 def add_matter(meeting_id: int):
     """Add one matter to a draft plan."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     form = MatterForm(prefix="matter")
     if not form.validate():
         return _show(meeting, 422, _("请检查表决事项的填写。"), matter_form=form)
@@ -191,7 +177,7 @@ def add_matter(meeting_id: int):
         services.add_matter(meeting, matter_from_form(form))
     except MeetingError as caught:
         db.session.rollback()
-        return _show(get_meeting_or_404(meeting_id), 422, _error_text(caught), matter_form=form)
+        return _show(meeting_for(meeting_id), 422, _error_text(caught), matter_form=form)
     flash(_("已添加表决事项。"), "success")
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
@@ -200,7 +186,7 @@ def add_matter(meeting_id: int):
 @require_role("committee")
 def remove_matter(meeting_id: int, matter_id: int):
     """Take a matter out of a draft plan."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     matter = load(Matter, matter_id)
     if matter is None or matter.meeting_id != meeting.id or not ActionForm().validate():
         abort(404 if matter is None or matter.meeting_id != meeting.id else 400)
@@ -208,7 +194,7 @@ def remove_matter(meeting_id: int, matter_id: int):
         services.remove_matter(meeting, matter)
     except MeetingError as caught:
         db.session.rollback()
-        return _show(get_meeting_or_404(meeting_id), 409, _error_text(caught))
+        return _show(meeting_for(meeting_id), 409, _error_text(caught))
     flash(_("已删除表决事项。"), "success")
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
@@ -217,7 +203,7 @@ def remove_matter(meeting_id: int, matter_id: int):
 @require_role("committee")
 def add_document(meeting_id: int):
     """Attach a document to a draft plan."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     form = DocumentForm()
     if not form.validate():
         return _show(meeting, 422, _("请选择要上传的文件。"), document_form=form)
@@ -226,7 +212,7 @@ def add_document(meeting_id: int):
         services.add_document(meeting, upload.filename or "", upload.read())
     except MeetingError as caught:
         db.session.rollback()
-        return _show(get_meeting_or_404(meeting_id), 422, _error_text(caught))
+        return _show(meeting_for(meeting_id), 422, _error_text(caught))
     flash(_("文件已上传。"), "success")
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
@@ -241,7 +227,7 @@ def _document_or_404(meeting: Meeting, document_id: int) -> MeetingDocument:
 @bp.get("/meetings/<int:meeting_id>/documents/<int:document_id>")
 def document(meeting_id: int, document_id: int):
     """Download an attached document."""
-    document = _document_or_404(get_meeting_or_404(meeting_id), document_id)
+    document = _document_or_404(meeting_for(meeting_id), document_id)
     return send_file(
         io.BytesIO(document.data),
         mimetype=document.content_type,
@@ -254,7 +240,7 @@ def document(meeting_id: int, document_id: int):
 @require_role("committee")
 def remove_document(meeting_id: int, document_id: int):
     """Detach a document from a draft plan."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     document = _document_or_404(meeting, document_id)
     if not ActionForm().validate():
         abort(400)
@@ -262,7 +248,7 @@ def remove_document(meeting_id: int, document_id: int):
         services.remove_document(meeting, document)
     except MeetingError as caught:
         db.session.rollback()
-        return _show(get_meeting_or_404(meeting_id), 409, _error_text(caught))
+        return _show(meeting_for(meeting_id), 409, _error_text(caught))
     flash(_("文件已删除。"), "success")
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
@@ -281,7 +267,7 @@ TRANSITIONS = {
 @bp.post("/meetings/<int:meeting_id>/<any(submit,approve,return,announce,open,close,void):action>")
 def transition(meeting_id: int, action: str):
     """Take one step of the state machine, if the user's role may."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     user = acting_user()
     if not _role_may(user.role, action):
         abort(403)
@@ -295,7 +281,7 @@ def transition(meeting_id: int, action: str):
         step(meeting, form.reason.data) if needs_reason else step(meeting)
     except MeetingError as caught:
         db.session.rollback()
-        return _show(get_meeting_or_404(meeting_id), 409, _error_text(caught))
+        return _show(meeting_for(meeting_id), 409, _error_text(caught))
     flash(str(done), "success")
     if action == "close":
         return redirect(url_for("meetings.close", meeting_id=meeting.id))

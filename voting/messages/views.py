@@ -5,8 +5,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 
 from voting.auth.access import require_role
+from voting.auth.permissions import meeting_for
 from voting.db import db, utcnow
-from voting.meetings.access import get_meeting_or_404
 from voting.meetings.common import STATE_LABELS as MEETING_STATES
 from voting.meetings.common import log_meeting
 from voting.meetings.errors import MeetingError
@@ -38,7 +38,7 @@ def _chosen() -> list[int] | None:
 @require_role("committee")
 def remind(meeting_id: int):
     """Remind the owners who have not voted: all, one building, or the ones listed."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     back = redirect(url_for("meetings.turnout", meeting_id=meeting.id))
     if not ActionForm().validate():
         flash(_("请求无效。"), "error")
@@ -58,7 +58,7 @@ def remind(meeting_id: int):
 
 
 def _record(meeting_id: int):
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     if meeting.announced_at is None:
         abort(404)  # nothing is served before the notice
     return meeting, service_record(meeting)

@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from voting.auth.access import require_role
+from voting.auth.permissions import meeting_for
 from voting.db import db
-from voting.meetings.access import get_meeting_or_404
 from voting.meetings.errors import MeetingError
 from voting.meetings.forms import parse_options
 from voting.meetings.models import Matter
@@ -39,7 +39,7 @@ def draft_follow_up(meeting_id: int):
 @require_role("committee")
 def candidates(meeting_id: int, matter_id: int):
     """Name the candidates of a drafted by-election or runoff."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     matter = db.session.get(Matter, matter_id)
     if matter is None or matter.meeting_id != meeting.id:
         abort(404)

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from voting.auth.access import get_community_or_404, require_staff
-from voting.auth.services import can_see_community
+from voting.auth.permissions import meeting_for
 from voting.db import db, utcnow
 from voting.meetings.models import Meeting
 from voting.results import objections as objection_services
@@ -38,13 +38,8 @@ def staff_only(view: Callable) -> Callable:
 
 
 def _meeting_in_scope(meeting_id: int) -> tuple[Meeting, Community]:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        abort(404)
-    community = db.session.get(Community, meeting.community_id)
-    if not can_see_community(current_user, community):
-        abort(404)
-    return meeting, community
+    meeting = meeting_for(meeting_id)
+    return meeting, db.session.get(Community, meeting.community_id)
 
 
 def _back(community_id: int):

@@ -8,11 +8,11 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from voting.auth.permissions import load_meeting
 from voting.crypto import canonical
 from voting.db import db
 from voting.limits import receipt_budget
 from voting.links import public_url, qr_svg
-from voting.meetings.access import load_meeting
 from voting.meetings.models import Meeting
 from voting.results import public
 from voting.results.forms import ActionForm

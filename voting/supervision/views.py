@@ -7,9 +7,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from voting.auth.access import acting_user
+from voting.auth.permissions import meeting_for
 from voting.db import db, utcnow
 from voting.meetings import services as meetings
-from voting.meetings.access import get_meeting_or_404
 from voting.meetings.common import STATE_LABELS
 from voting.meetings.errors import MeetingError
 from voting.meetings.models import Meeting
@@ -100,7 +100,7 @@ def dashboard(office_id: int):
 
 def _office_meeting(meeting_id: int) -> tuple[Meeting, Office]:
     """A meeting in the acting office's scope (404 outside it); only office staff act (403)."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     if acting_user().role != "office":
         abort(403)
     community = db.session.get(Community, meeting.community_id)
@@ -144,7 +144,7 @@ def return_plan(meeting_id: int):
 @bp.get("/supervision/meetings/<int:meeting_id>")
 def meeting(meeting_id: int):
     """A meeting's anomalies with their evidence, and its timeline from the audit log."""
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = meeting_for(meeting_id)
     community = db.session.get(Community, meeting.community_id)
     events, bulk = meeting_timeline(meeting)
     return render_template(
