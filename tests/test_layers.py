@@ -42,7 +42,16 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("accounts", {"auth"}),
     (
         "features",
-        {"rosters", "meetings", "messages", "ballots", "results", "supervision", "consultations"},
+        {
+            "rosters",
+            "meetings",
+            "messages",
+            "ballots",
+            "results",
+            "supervision",
+            "consultations",
+            "door",
+        },  # fmt: skip
     ),
     ("interfaces", {"api", "admin", "demo"}),
     ("assembly", {"app", "cli", "operations", "entry", "__init__"}),

@@ -85,6 +85,7 @@ def _import_models() -> None:
     import voting.auth.models  # noqa: F401
     import voting.ballots.models  # noqa: F401
     import voting.consultations.models  # noqa: F401
+    import voting.door.models  # noqa: F401
     import voting.meetings.models  # noqa: F401
     import voting.messages.models  # noqa: F401
     import voting.results.models  # noqa: F401
@@ -102,6 +103,8 @@ def add_blueprints(app: Flask) -> None:
     from voting.ballots.views import bp as ballots_bp
     from voting.consultations.public import bp as consult_bp
     from voting.consultations.views import bp as consultations_bp
+    from voting.door.views import bp as door_bp
+    from voting.door.views import require_login
     from voting.meetings.views import bp as meetings_bp
     from voting.messages.views import bp as messages_bp
     from voting.results.views import bp as results_bp
@@ -121,6 +124,7 @@ def add_blueprints(app: Flask) -> None:
     register_staff(app, consultations_bp, require_staff)
     register_staff(app, supervision_bp, require_staff)
     register_staff(app, admin_bp, admin_only)
+    register_staff(app, door_bp, require_login)  # committee's building heads; building heads
     csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for CSRF to protect
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

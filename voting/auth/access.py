@@ -30,9 +30,12 @@ def acting_actor() -> str | None:
 
 
 def require_staff():
-    """before_request of staff blueprints: send anonymous visitors to the login page."""
+    """before_request of staff blueprints: send anonymous visitors to the login page; a
+    building head (楼长) has no staff page at all (403), only voting.door's."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
+    if current_user.is_building_head:
+        abort(403)
     return None
 
 
@@ -52,7 +55,7 @@ def require_role(*roles: str):
         @wraps(view)
         def wrapped(*args, **kwargs):
             user = acting_user()
-            if user is None or user.role not in roles:
+            if user is None or user.role not in roles or user.is_building_head:
                 abort(403)
             return view(*args, **kwargs)
 

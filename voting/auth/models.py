@@ -10,11 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from voting.db import Base, created_at, intpk
 from voting.timeutil import SHANGHAI
 
-ROLES = ("admin", "office", "committee")
+#: A building head (楼长) goes door to door in some buildings of one community: no staff page,
+#: no choices, no identity data; only the non-voters' list and the visit page (voting.door).
+ROLES = ("admin", "office", "committee", "building_head")
 
 
 class User(UserMixin, Base):
-    """A staff account: an administrator, office staff of one office, or a committee member."""
+    """A staff account: an administrator, office staff of one office, a committee member, or a
+    building head of some buildings of one community."""
 
     __tablename__ = "users"
 
@@ -26,6 +29,8 @@ class User(UserMixin, Base):
     office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"))
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
     is_enabled: Mapped[bool] = mapped_column(default=True)
+    #: A building head's buildings (as the roster names them); None for other roles.
+    buildings: Mapped[list | None]
     created_at: Mapped[created_at]
     last_login_at: Mapped[datetime | None]
 
@@ -39,6 +44,11 @@ class User(UserMixin, Base):
     def is_admin(self) -> bool:
         """True for the administrator."""
         return self.role == "admin"
+
+    @property
+    def is_building_head(self) -> bool:
+        """True for a building head (楼长), who sees nothing of the staff pages."""
+        return self.role == "building_head"
 
 
 class ApiToken(Base):

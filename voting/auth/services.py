@@ -50,8 +50,10 @@ def add_user(
     office_id: int | None = None,
     community_id: int | None = None,
     display_name: str = "",
+    buildings: list[str] | None = None,
 ) -> User:
-    """Create a staff account scoped to its office or community."""
+    """Create a staff account scoped to its office or community (a building head: to some
+    buildings of its community)."""
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}", "role")
     if not username or len(username) > 64:
@@ -61,23 +63,31 @@ def add_user(
         raise AccountError(f"user {username} already exists", "taken")
     if role == "office" and (office_id is None or db.session.get(Office, office_id) is None):
         raise AccountError("an office user needs an existing --office", "scope")
-    if role == "committee" and (
+    if role in ("committee", "building_head") and (
         community_id is None or db.session.get(Community, community_id) is None
     ):
         raise AccountError("a committee user needs an existing --community", "scope")
+    if role == "building_head" and not buildings:
+        raise AccountError("a building head needs at least one building", "buildings")
     user = User(
         username=username,
         password_hash=hash_password(password),
         role=role,
         office_id=office_id if role == "office" else None,
-        community_id=community_id if role == "committee" else None,
+        community_id=community_id if role in ("committee", "building_head") else None,
         display_name=display_name or username,
+        buildings=list(buildings or []) if role == "building_head" else None,
     )
     db.session.add(user)
     db.session.flush()
     record_event(
         "user.added",
-        {"username": username, "role": role, "office_id": user.office_id},
+        {
+            "username": username,
+            "role": role,
+            "office_id": user.office_id,
+            **({"buildings": user.buildings} if user.buildings else {}),
+        },
         community_id=user.community_id,
         office_id=user.office_id,
     )
@@ -127,7 +137,7 @@ def user_for_token(token: str) -> User | None:
             ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None)
         )
     )
-    if row is None or not row.user.is_enabled:
+    if row is None or not row.user.is_enabled or row.user.is_building_head:
         return None
     return row.user
 
@@ -149,11 +159,14 @@ def note_login(user: User) -> None:
 
 def can_see_community(user: User, community: Community) -> bool:
     """Administrators everywhere, office staff in their office, committees in their community
-    (unless their mandate there ended: a preparatory group after the committee took over)."""
+    (unless their mandate there ended: a preparatory group after the committee took over).
+    Building heads see no community through the staff pages; voting.door scopes them."""
     if user.role == "admin":
         return True
     if user.role == "office":
         return community.office_id == user.office_id
+    if user.role != "committee":
+        return False
     return community.id == user.community_id and not lost_committee_powers(user)
 
 
@@ -162,6 +175,8 @@ def visible_communities(user: User):
     query = select(Community).order_by(Community.id)
     if user.role == "office":
         return query.where(Community.office_id == user.office_id)
+    if user.role == "building_head":
+        return query.where(false())
     if user.role == "committee":
         if lost_committee_powers(user):
             return query.where(false())

@@ -2,7 +2,16 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -29,7 +38,8 @@ def login():
         if check_password(user, form.password.data) and user.is_enabled:
             login_user(user)
             note_login(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("rosters.home"))
+            home = "door.home" if user.is_building_head else "rosters.home"
+            return redirect(_safe_next(request.args.get("next")) or url_for(home))
         flash(_("用户名或密码不正确。"), "error")
     return render_template("auth/login.html", form=form)
 
@@ -55,7 +65,9 @@ def logout():
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    """The account page: make an API token (shown once)."""
+    """The account page: make an API token (shown once); none for a building head."""
+    if current_user.is_building_head:
+        abort(403)
     form = TokenForm()
     token = None
     if form.validate_on_submit():

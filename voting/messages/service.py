@@ -1,6 +1,6 @@
 """The service record (送达记录) of a meeting: per owner, every message and its delivery
-state, and every letter, paper ballot and proxy form printed for them; as a printable page
-and an XLSX workbook.
+state, every letter, paper ballot and proxy form printed for them, and every door-to-door
+visit of a building head; as a printable page and an XLSX workbook.
 
 Rows are the voters of the frozen roster once voting opened (before: the roster's owners).
 Nothing in it identifies more than the pages do: masked names, phones as ``139********``;
@@ -14,7 +14,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from voting.audit.models import AuditEvent
+from voting.auth.models import User
 from voting.db import db
+from voting.door.models import OUTCOME_LABELS, DoorVisit
 from voting.i18n import N_
 from voting.meetings.models import Meeting, Voter
 from voting.meetings.tally import snapshot_of
@@ -76,6 +78,8 @@ class ServiceRow:
     deliveries: list[Delivery] = field(default_factory=list)
     #: What was printed for them: (the event's type, when), in order.
     printed: list[tuple[str, datetime]] = field(default_factory=list)
+    #: Building heads' visits: (outcome, when, the building head's display name), in order.
+    visits: list[tuple[str, datetime, str]] = field(default_factory=list)
 
     @property
     def served(self) -> bool:
@@ -103,6 +107,7 @@ class ServiceRecord:
                "letters": sum(bool(r.printed_of("meeting.letters_printed")) for r in self.rows),
                "paper": sum(bool(r.printed_of("meeting.paper_ballots_printed"))
                             for r in self.rows),
+               "visited": sum(bool(r.visits) for r in self.rows),
                "not_served": sum(not r.served for r in self.rows)}  # fmt: skip
         for kind in SERVING:
             out[kind] = sum(
@@ -180,6 +185,9 @@ def service_record(meeting: Meeting) -> ServiceRecord:
         for voter_id in voter_ids:
             if voter_id in by_voter:
                 by_voter[voter_id].printed.append((type, at))
+    for voter_id, outcome, at, by in visits_of(meeting):
+        if voter_id in by_voter:
+            by_voter[voter_id].visits.append((outcome, at, by))
     return ServiceRecord(meeting, community, rows, by_voters)
 
 
@@ -205,6 +213,19 @@ def _printed(meeting: Meeting) -> list[tuple[str, datetime, list[int]]]:
         voters = data.get("voters") or ([data["voter_id"]] if data.get("voter_id") else [])
         out.append((event.type, _moment(event.at), [int(v) for v in voters]))
     return out
+
+
+def visits_of(meeting: Meeting) -> list[tuple[int, str, datetime, str]]:
+    """Every door-to-door visit: (voter id, outcome, when, the building head's name)."""
+    return [
+        (voter_id, outcome, at, name)
+        for voter_id, outcome, at, name in db.session.execute(
+            select(DoorVisit.voter_id, DoorVisit.outcome, DoorVisit.at, User.display_name)
+            .join(User, User.id == DoorVisit.user_id)
+            .where(DoorVisit.meeting_id == meeting.id)
+            .order_by(DoorVisit.id)
+        )
+    ]
 
 
 def _moment(at: str) -> datetime:
@@ -238,7 +259,7 @@ def service_xlsx(record: ServiceRecord) -> bytes:
     for label, key in ((N_("业主"), "owners"), (N_("名册中有手机号"), "with_phone"),
                        (N_("收到公告通知"), "notice"), (N_("收到投票链接"), "link"),
                        (N_("收到投票提醒"), "reminder"), (N_("打印过通知书"), "letters"),
-                       (N_("打印过纸质表决票"), "paper"),
+                       (N_("打印过纸质表决票"), "paper"), (N_("楼长上门过"), "visited"),
                        (N_("未送达"), "not_served")):  # fmt: skip
         overview.row(_(label), totals[key])
     overview.row(_("说明"), _(NOTE))
@@ -253,7 +274,10 @@ def service_xlsx(record: ServiceRecord) -> bytes:
                       local_time(d.sent_at) if d.sent_at else "", d.attempts, d.note)  # fmt: skip
         for type, at in row.printed:
             sheet.row(*head, _(PRINTED[type]), "", "", _("已打印"), local_time(at), "", 1, "")
-        if not row.deliveries and not row.printed:
+        for outcome, at, by in row.visits:
+            sheet.row(*head, _("楼长上门"), "", by, _(OUTCOME_LABELS[outcome]), local_time(at),
+                      "", 1, "")  # fmt: skip
+        if not row.deliveries and not row.printed and not row.visits:
             sheet.row(*head, _("无"), "", "", _("未送达"), "", "", 0, "")
     return xlsx_bytes(book)
 

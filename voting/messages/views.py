@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from voting.auth.access import require_role
 from voting.auth.permissions import meeting_for
 from voting.db import db, utcnow
+from voting.door.models import OUTCOME_LABELS
 from voting.meetings.common import STATE_LABELS as MEETING_STATES
 from voting.meetings.common import log_meeting
 from voting.meetings.errors import MeetingError
@@ -73,7 +74,7 @@ def service(meeting_id: int):
     return render_template(
         "messages/service.html", meeting=meeting, community=record.community, record=record,
         totals=record.totals(), labels=MEETING_STATES, delivery_text=delivery_text, note=NOTE,
-        now=utcnow(), printed_labels=PRINTED,
+        now=utcnow(), printed_labels=PRINTED, outcome_labels=OUTCOME_LABELS,
     )  # fmt: skip
 
 

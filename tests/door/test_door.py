@@ -1,0 +1,167 @@
+"""Door to door: the committee opens a building head's account; the building head prints the
+non-voters of their building (unit, masked name, paper-ballot code) and records each visit,
+which the service record lists; nothing else of the staff pages is theirs."""
+
+import re
+
+from sqlalchemy import func, select
+
+from voting.db import db
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def login(app, user, password):
+    client = app.test_client()
+    response = client.post("/login", data={"username": user.username, "password": password})
+    assert response.status_code == 302
+    return client, response
+
+
+def test_the_committee_opens_a_building_head_account_and_it_is_logged(app, make, door):
+    opened, committee, _ = door
+    client, _ = login(app, committee, make.password)
+    page = client.get(f"/communities/{opened.community_id}/building-heads")
+    assert page.status_code == 200 and "1号楼" in text(page) and "2号楼" in text(page)
+    response = client.post(f"/communities/{opened.community_id}/building-heads", data={
+        "username": "liu", "display_name": "刘楼长", "password": "a-long-password",
+        "buildings": ["2号楼"]})  # fmt: skip
+    assert response.status_code == 302
+    from voting.audit.models import AuditEvent
+    from voting.auth.models import User
+
+    with app.app_context():
+        head = db.session.scalar(select(User).where(User.username == "liu"))
+        assert head.role == "building_head" and head.buildings == ["2号楼"]
+        assert head.community_id == opened.community_id
+        added = select(AuditEvent).where(AuditEvent.type == "user.added")
+        event = db.session.scalars(added.order_by(AuditEvent.seq.desc())).first()
+        assert event.data["username"] == "liu" and event.data["buildings"] == ["2号楼"]
+        assert "a-long-password" not in str(event.data)
+    listed = text(client.get(f"/communities/{opened.community_id}/building-heads"))
+    assert "刘楼长" in listed and "louzhang" in listed
+
+
+def test_a_building_head_with_a_building_of_another_roster_is_refused(app, make, door):
+    opened, committee, _ = door
+    client, _ = login(app, committee, make.password)
+    from voting.auth.models import User
+
+    with app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(User))
+    response = client.post(f"/communities/{opened.community_id}/building-heads", data={
+        "username": "zhao", "password": "a-long-password", "buildings": ["9号楼"]})  # fmt: skip
+    assert response.status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == before
+
+
+def test_only_the_committee_opens_building_heads(app, make, door):
+    opened, _, head = door
+    client, _ = login(app, head, make.password)
+    url = f"/communities/{opened.community_id}/building-heads"
+    assert client.get(url).status_code == 403
+    response = client.post(url, data={"username": "x1", "password": "a-long-password",
+                                      "buildings": ["1号楼"]})  # fmt: skip
+    assert response.status_code == 403
+
+
+def test_the_list_has_the_building_s_non_voters_with_their_paper_ballot_codes(app, make, door):
+    opened, _, head = door
+    from tests.ballots.test_cast import cast
+    from voting.ballots.paper_codes import paper_code
+    from voting.meetings.models import Voter
+
+    voted = app.test_client()
+    assert cast(voted, opened.tokens["o2"], opened.answers({0: ["同意"]})).status_code == 201
+    client, response = login(app, head, make.password)
+    assert response.headers["Location"].endswith("/door")
+    home = text(client.get("/door"))
+    assert "业主大会会议" in home and f"/door/meetings/{opened.meeting_id}/buildings/" in home
+    assert "2号楼" not in home  # not theirs
+    page = text(client.get(f"/door/meetings/{opened.meeting_id}/buildings/1号楼/list"))
+    rows = re.findall(r'<tr data-testid="non-voter">(.*?)</tr>', page, re.S)
+    assert len(rows) == 2  # o1 and o4 (who holds 1号楼 103 and 2号楼 202); o2 voted, o3 is 2号楼
+    with app.app_context():
+        codes = {key: paper_code(db.session.get(Voter, opened.voter_ids[key]))
+                 for key in ("o1", "o4")}  # fmt: skip
+    assert "1号楼 101" in rows[0] and codes["o1"] in rows[0]
+    assert "1号楼 103" in rows[1] and codes["o4"] in rows[1] and "2号楼 202" not in rows[1]
+    assert "102" not in page and "2号楼 201" not in page
+    # Masked names only, never a phone or an ID number.
+    assert "业主o1" not in page and "13900000001" not in page and "1101011990" not in page
+
+
+def test_a_building_head_sees_only_their_buildings_and_community(app, make, door):
+    opened, _, head = door
+    client, _ = login(app, head, make.password)
+    assert client.get(f"/door/meetings/{opened.meeting_id}/buildings/2号楼").status_code == 404
+    assert client.get(f"/door/meetings/{opened.meeting_id}/buildings/2号楼/list").status_code == 404
+    assert client.get("/door/meetings/999999/buildings/1号楼").status_code == 404
+    voter = opened.voter_ids["o3"]  # 2号楼 only
+    response = client.post(
+        f"/door/meetings/{opened.meeting_id}/buildings/1号楼/voters/{voter}/visit",
+        data={"outcome": "refused"},
+    )
+    assert response.status_code == 404
+    from voting.door.models import DoorVisit
+
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(DoorVisit)) == 0
+
+
+def test_each_visit_is_recorded_logged_and_in_the_service_record(app, make, door):
+    opened, committee, head = door
+    client, _ = login(app, head, make.password)
+    base = f"/door/meetings/{opened.meeting_id}/buildings/1号楼"
+    voter = opened.voter_ids["o1"]
+    for outcome in ("nobody_home", "paper_ballot"):
+        response = client.post(f"{base}/voters/{voter}/visit", data={"outcome": outcome})
+        assert response.status_code == 302
+    bad = client.post(f"{base}/voters/{voter}/visit", data={"outcome": "voted_yes"})
+    assert bad.status_code == 302
+    page = text(client.get(base))
+    assert "已收回纸质表决票" in page and "请选择上门结果" in page
+    from voting.audit.models import AuditEvent
+    from voting.door.models import DoorVisit
+
+    with app.app_context():
+        visits = db.session.scalars(select(DoorVisit).order_by(DoorVisit.id)).all()
+        assert [(v.voter_id, v.outcome) for v in visits] == [
+            (voter, "nobody_home"), (voter, "paper_ballot")]  # fmt: skip
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.type == "door.visit").order_by(AuditEvent.seq)
+        ).all()
+        assert [e.data["outcome"] for e in events] == ["nobody_home", "paper_ballot"]
+        assert all(e.actor == "user:louzhang" and e.data["voter_id"] == voter for e in events)
+    staff, _ = login(app, committee, make.password)
+    report = text(staff.get(f"/meetings/{opened.meeting_id}/service"))
+    shown = re.findall(r'data-testid="door-visit">(.*?)</div>', report)
+    assert len(shown) == 2 and "张楼长" in shown[0] and "无人在家" in shown[0]
+    assert "已收回纸质表决票" in shown[1]
+    assert re.search(r'data-testid="visited">1<', report)
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(BytesIO(staff.get(f"/meetings/{opened.meeting_id}/service.xlsx").data))
+    cells = [c for row in book.worksheets[1].iter_rows(values_only=True) for c in row]
+    assert "楼长上门" in cells and "无人在家" in cells and "张楼长" in cells
+
+
+def test_no_visit_is_recorded_once_voting_closed(app, make, door, kit):
+    opened, _, head = door
+    kit.close(opened)
+    client, _ = login(app, head, make.password)
+    voter = opened.voter_ids["o1"]
+    response = client.post(
+        f"/door/meetings/{opened.meeting_id}/buildings/1号楼/voters/{voter}/visit",
+        data={"outcome": "visited"},
+    )
+    assert response.status_code == 302
+    from voting.door.models import DoorVisit
+
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(DoorVisit)) == 0
