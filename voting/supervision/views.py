@@ -1,11 +1,12 @@
 """Staff pages of the street office: the dashboard, approving or returning plans, and a
 meeting's anomalies and timeline. Committee mandates are in ``views_mandates``."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from voting.audit.services import current_actor, record_event
 from voting.auth.access import acting_user
 from voting.auth.permissions import meeting_for
 from voting.db import db, utcnow
@@ -20,9 +21,11 @@ from voting.supervision.anomalies import anomalies_for_meeting, thresholds
 from voting.supervision.dashboard import office_dashboard
 from voting.supervision.forms import ActionForm, ReasonForm
 from voting.supervision.records import meeting_timeline
+from voting.supervision.statistics import office_statistics, statistics_period, statistics_xlsx
 from voting.web import add_community_nav, current_lang
 
 bp = Blueprint("supervision", __name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.record_once
@@ -96,6 +99,35 @@ def _dashboard_page(office: Office, status: int = 200, error: str | None = None,
 def dashboard(office_id: int):
     """Every community of the office, live turnout, plans to approve, results to sign."""
     return _dashboard_page(get_office_or_404(office_id))
+
+
+@bp.get("/supervision/offices/<int:office_id>/statistics.xlsx")
+def statistics(office_id: int):
+    """The office's statistics for a period as a workbook; its own staff only, logged."""
+    office = get_office_or_404(office_id)
+    user = acting_user()
+    if user.role != "office":
+        abort(403)
+    period = statistics_period(request.args.get("from"), request.args.get("to"))
+    if period is None:
+        flash(_("请填写统计期间：开始和结束日期（如 2030-03-01），结束不早于开始，最长三年。"),
+              "error")  # fmt: skip
+        return redirect(url_for("supervision.dashboard", office_id=office.id))
+    start, end = period
+    rows = office_statistics(office, start, end)
+    body = statistics_xlsx(office, start, end, rows)
+    record_event("office.statistics_exported", {"from": start.isoformat(), "to": end.isoformat(),
+                                                "meetings": len(rows)},
+                 office_id=office.id, actor=current_actor())  # fmt: skip
+    name = f"office-{office.id}-statistics-{start.isoformat()}-{end.isoformat()}.xlsx"
+    return Response(
+        body,
+        mimetype=XLSX,
+        headers={
+            "Content-Disposition": f"attachment; filename={name}",
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def _office_meeting(meeting_id: int) -> tuple[Meeting, Office]:
