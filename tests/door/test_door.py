@@ -165,3 +165,22 @@ def test_no_visit_is_recorded_once_voting_closed(app, make, door, kit):
 
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(DoorVisit)) == 0
+
+
+def test_the_committee_stops_a_building_head_who_then_cannot_sign_in(app, make, door):
+    opened, committee, head = door
+    client, _ = login(app, committee, make.password)
+    page = text(client.get(f"/communities/{opened.community_id}/building-heads"))
+    assert "张楼长" in page and "使用中" in page
+    url = f"/communities/{opened.community_id}/building-heads/{head.id}/disable"
+    assert client.post(url).status_code == 302
+    assert "已停用" in text(client.get(f"/communities/{opened.community_id}/building-heads"))
+    from voting.audit.models import AuditEvent
+
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.type == "user.disabled"))
+        assert event.data == {"username": "louzhang", "role": "building_head"}
+        assert event.actor == "user:weiyuan"
+    gone = app.test_client()
+    response = gone.post("/login", data={"username": "louzhang", "password": make.password})
+    assert response.status_code == 200 and "用户名或密码不正确" in text(response)

@@ -130,3 +130,34 @@ def test_only_the_office_s_own_staff_export(app, client, auth, make, world):
         auth.login(user)
         assert client.get(url, query_string=period()).status_code == status
         auth.logout()
+
+
+def test_the_published_outcome_of_each_matter_is_exported(app, client, auth, make, world):
+    opened, office, community = world
+    from voting.auth.models import User
+    from voting.meetings.models import Meeting
+    from voting.meetings.services import close_meeting
+    from voting.results.keys import create_signing_key
+    from voting.results.services import publish_result
+    from voting.rosters.models import Community
+
+    committee = make.user("committee", community=community)
+    with app.app_context():
+        meeting = db.session.get(Meeting, opened.meeting_id)
+        close_meeting(meeting, now=meeting.closes_at + timedelta(minutes=1))
+        create_signing_key(db.session.get(Community, community.id), "user:test")
+        publish_result(meeting, db.session.get(User, committee.id))
+        db.session.commit()
+    auth.login(make.user("office", office=office))
+    response = client.get(
+        f"/supervision/offices/{office.id}/statistics.xlsx", query_string=period()
+    )
+    book = load_workbook(BytesIO(response.data))
+    outcomes = list(book["表决结果"].iter_rows(values_only=True))
+    assert outcomes[1][2] == '=HYPERLINK("http://x")'  # text, not a formula
+    assert outcomes[1][3] == "1/2"  # two of four owners took part
+    assert outcomes[1][5] == "参与未达三分之二，未形成决定"
+    meetings = list(book["会议"].iter_rows(values_only=True))
+    assert dict(zip(meetings[0], meetings[1], strict=True))["表决结果"] != "—"
+    cells = [c for sheet in book.worksheets for r in sheet.iter_rows() for c in r]
+    assert all(c.data_type != "f" for c in cells)

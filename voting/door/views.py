@@ -7,6 +7,7 @@ no community is in its scope, and it gets no API token.
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -24,8 +25,10 @@ from voting.meetings.common import log_meeting
 from voting.meetings.forms import ActionForm
 from voting.meetings.models import Meeting
 from voting.rosters.models import Community
+from voting.web import add_community_nav
 
 bp = Blueprint("door", __name__)
+bp.record_once(lambda state: add_community_nav(state.app, _l("楼长"), "door.heads"))
 
 ACCOUNT_ERRORS = {
     "taken": N_("这个用户名已被使用。"),
