@@ -184,3 +184,12 @@ def test_the_committee_stops_a_building_head_who_then_cannot_sign_in(app, make, 
     gone = app.test_client()
     response = gone.post("/login", data={"username": "louzhang", "password": make.password})
     assert response.status_code == 200 and "用户名或密码不正确" in text(response)
+
+
+def test_the_administrator_sees_building_heads_among_the_accounts(app, make, door):
+    opened, _, head = door
+    admin = make.user("admin", "root")
+    client, _ = login(app, admin, make.password)
+    listing = text(client.get(f"/admin/users?community={opened.community_id}"))
+    row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*louzhang.*?</tr>", listing, re.S).group(0)
+    assert re.search(r"<td>楼长[<\s]", row) and "观澜苑" in row  # its role, not its name

@@ -21,6 +21,7 @@ ROLE_WORDS = {
     "admin": _l("系统管理员"),
     "office": _l("街道工作人员"),
     "committee": _l("业委会成员"),
+    "building_head": _l("楼长"),
 }
 #: The pages' words for each rule add_user or reset_password refused.
 ACCOUNT_REFUSALS = {
