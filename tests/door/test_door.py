@@ -193,3 +193,39 @@ def test_the_administrator_sees_building_heads_among_the_accounts(app, make, doo
     listing = text(client.get(f"/admin/users?community={opened.community_id}"))
     row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*louzhang.*?</tr>", listing, re.S).group(0)
     assert re.search(r"<td>楼长[<\s]", row) and "观澜苑" in row  # its role, not its name
+
+
+def test_the_code_on_the_list_prints_that_owner_s_paper_ballot_again(app, make, door):
+    opened, committee, head = door
+    client, _ = login(app, head, make.password)
+    page = text(client.get(f"/door/meetings/{opened.meeting_id}/buildings/1号楼/list"))
+    row = next(r for r in re.findall(r'<tr data-testid="non-voter">(.*?)</tr>', page, re.S)
+               if "1号楼 103" in r)  # o4's  # fmt: skip
+    code = re.search(r'data-testid="door-code">([0-9A-Z-]+)<', row).group(1)
+    staff, _ = login(app, committee, make.password)
+    typed = code.lower().replace("-", " ")  # as someone types it over the phone
+    printed = text(
+        staff.get(f"/meetings/{opened.meeting_id}/paper/ballots", query_string={"code": typed})
+    )
+    assert printed.count('data-testid="paper-ballot"') == 1
+    assert re.search(r'data-testid="paper-code">([0-9A-Z-]+)<', printed).group(1) == code
+    assert "1号楼 103" in printed
+    from voting.audit.models import AuditEvent
+
+    with app.app_context():
+        event = db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.type == "meeting.paper_ballots_printed")
+            .order_by(AuditEvent.seq.desc())
+        ).first()
+        assert event.data["voters"] == [opened.voter_ids["o4"]] and code not in str(event.data)
+    wrong = staff.get(
+        f"/meetings/{opened.meeting_id}/paper/ballots", query_string={"code": "ZZZZ-ZZZZ"}
+    )
+    assert wrong.status_code == 302
+    assert "没有这个票面编码" in text(staff.get(wrong.headers["Location"]))
+    assert (
+        head
+        and client.get(f"/meetings/{opened.meeting_id}/paper/ballots?code={code}").status_code
+        == 403
+    )

@@ -36,9 +36,16 @@ def _voters(meeting: Meeting, voter_id: int | None, building: str) -> list[Voter
 @bp.get("/meetings/<int:meeting_id>/paper/ballots")
 @require_role("committee")
 def ballots(meeting_id: int):
-    """Printable personal paper ballots, one a sheet, each with the owner's code."""
+    """Printable personal paper ballots, one a sheet, each with the owner's code; one owner's
+    by ``voter`` or by the code on a building head's list (``code``)."""
     meeting = meeting_for(meeting_id)
     voter_id = request.args.get("voter", type=int)
+    if "code" in request.args:  # printed again on the spot from a building head's list
+        voter = voter_by_code(meeting, request.args.get("code", "")[:20])
+        if voter is None:
+            flash(_("没有这个票面编码，请核对后重新输入（8 位，例如 K7M3-Q9PX）。"), "error")
+            return redirect(url_for("ballots.paper.meeting", meeting_id=meeting.id))
+        voter_id = voter.id
     building = request.args.get("building", "")[:64]
     page = max(request.args.get("page", 1, type=int), 1)
     voters = _voters(meeting, voter_id, building)
