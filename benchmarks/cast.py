@@ -2,6 +2,7 @@
 
 Run: python benchmarks/cast.py [--database-url URL] [--voters N] [--clients 16]
                                 [--workers 4] [--threads 4] [--seconds 20] [--rounds 4]
+                                [--phones [--without-alert]]
 
 The database (default: the local ``test_ballots``) is emptied and migrated, a community of
 N owners is seeded and a meeting opened through the services, then the app runs under
@@ -11,7 +12,9 @@ Concurrent clients on loopback post to the bare endpoint (the same stack inserti
 and cast one ballot per distinct credential, in alternating rounds; each phase is bounded by
 a request count and by --seconds in all.
 Prints requests/s and p50/p99 latency of both, with the machine's load average: the target
-is ≥ 40% of the bare throughput and p99 < 100 ms at 16 clients.
+is ≥ 40% of the bare throughput and p99 < 100 ms at 16 clients. The cost of the alert each
+ballot queues for an owner's phones is the ratio of ``--phones`` to ``--phones
+--without-alert`` (the same checks, the alert left out).
 """
 
 from __future__ import annotations
@@ -53,6 +56,10 @@ def bench_app():
     from voting.db import db, utcnow
     from voting.extensions import csrf
 
+    if os.environ.get("VOTING_BENCH_WITHOUT_ALERT"):  # --without-alert: the alert's yardstick
+        from voting.ballots import services
+
+        services.queue_ballot_alert = lambda **_: None
     app = create_app({"RATELIMIT_ENABLED": False})
     bare = Blueprint("bench", __name__)
 
@@ -187,7 +194,7 @@ def reset_and_seed(
 
 
 def start_gunicorn(
-    url: str, secret: str, workers: int, threads: int
+    url: str, secret: str, workers: int, threads: int, without_alert: bool = False
 ) -> tuple[subprocess.Popen, int]:
     """gunicorn on a free loopback port, the app built with the benchmark settings."""
     import socket
@@ -201,6 +208,8 @@ def start_gunicorn(
         "VOTING_SECRET_KEY": secret,
         "VOTING_INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-cast-"),
     }
+    if without_alert:
+        env["VOTING_BENCH_WITHOUT_ALERT"] = "1"
     factory = "cast:bench_app()"
     log = open(Path(env["VOTING_INSTANCE_PATH"]) / "gunicorn.log", "wb")  # noqa: SIM115
     print(f"gunicorn log: {log.name}")
@@ -321,6 +330,11 @@ def main() -> int:
     parser.add_argument(
         "--phones", action="store_true", help="owners have phones: one-time code and alert"
     )
+    parser.add_argument(
+        "--without-alert",
+        action="store_true",
+        help="with --phones, cast without queueing the alert: the yardstick of the alert's cost",
+    )
     args = parser.parse_args()
     secret = secrets.token_hex(16)
 
@@ -332,7 +346,9 @@ def main() -> int:
         f"seeded {len(tokens)} voters and opened meeting {meeting_id} "
         f"in {time.perf_counter() - started:.1f} s"
     )
-    process, port = start_gunicorn(args.database_url, secret, args.workers, args.threads)
+    process, port = start_gunicorn(
+        args.database_url, secret, args.workers, args.threads, args.without_alert
+    )
     load_before = os.getloadavg()[0]
     try:
         warm = min(len(tokens) // 10, 4 * args.workers * args.threads)
@@ -363,6 +379,7 @@ def main() -> int:
     print(
         f"gunicorn {args.workers} workers x {args.threads} threads, {args.clients} clients, "
         f"{'owners with phones (check and alert), ' if args.phones else ''}"
+        f"{'alert not queued, ' if args.without_alert else ''}"
         f"PostgreSQL, loopback, {args.rounds} alternating rounds; {os.cpu_count()} CPUs, "
         f"load average {load_before:.1f} before and {os.getloadavg()[0]:.1f} after"
     )
