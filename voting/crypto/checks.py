@@ -12,7 +12,7 @@ from voting.crypto.canonical import canonical
 from voting.crypto.keys import key_id, load_public_key, public_key_b64, verify_signature
 from voting.crypto.merkle import leaf_hashes, merkle_root
 from voting.crypto.shape import Mismatch, first_difference, hex64, kind_name, member, show
-from voting.crypto.statement import SCHEME, is_signed_at, statement
+from voting.crypto.statement import SCHEME, check_signed, statement
 from voting.rules.document import BoardError, matters_from_board
 
 RESULT_FORMAT, BOARD_FORMAT, AUDIT_FORMAT = "gongyi-result/1", "gongyi-board/1", "gongyi-audit/1"
@@ -33,24 +33,7 @@ def _check_signature(sig: Any, where: str, doc: dict[str, Any]) -> str:
     role = member(sig, "role", str, where)
     if role not in ROLES:
         raise Mismatch(f"{where}.role is {show(role)}, expected committee or office")
-    stated_id = member(sig, "key_id", str, where)
-    public = member(sig, "public_key", str, where)
-    member(sig, "signature", str, where)
-    signed_at = member(sig, "signed_at", str, where)
-    if not is_signed_at(signed_at):
-        raise Mismatch(
-            f"{where}.signed_at is {show(signed_at)}, expected a UTC time like 2024-06-04T01:00:00Z"
-        )
-    try:
-        actual_id = key_id(public)
-    except ValueError as exc:
-        raise Mismatch(f"{where}.public_key is not an Ed25519 public key: {exc}") from None
-    if stated_id != actual_id:
-        raise Mismatch(
-            f"{where}.key_id is {show(stated_id)}, but its public key has id {actual_id}"
-        )
-    if not verify_signature(public, sig["signature"], doc):
-        raise Mismatch(f"{where} ({role} key {actual_id}) does not sign this document")
+    actual_id = check_signed(sig, where, doc, role, "document")
     if "scheme" in sig:
         _check_statement(sig, where, doc, actual_id)
     return actual_id

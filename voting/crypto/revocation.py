@@ -14,9 +14,9 @@ from datetime import date
 from typing import Any
 
 from voting.crypto.canonical import canonical
-from voting.crypto.keys import key_id, verify_signature
+from voting.crypto.keys import verify_signature
 from voting.crypto.shape import Mismatch, hex64, member, show
-from voting.crypto.statement import SCHEME, is_signed_at, statement
+from voting.crypto.statement import SCHEME, check_signed, statement
 
 REVOCATION_FORMAT = "gongyi-revocation/1"
 AUTHORITIES = ("office", "court")
@@ -47,25 +47,9 @@ def _check_office_signature(sig: Any, where: str, doc: dict[str, Any]) -> str:
         raise Mismatch(f"{where}.scheme is {show(sig['scheme'])}, expected {show(SCHEME)}")
     if "countersigns" in sig:
         raise Mismatch(f"{where} has a countersigns member: a revocation countersigns nothing")
-    stated_id = member(sig, "key_id", str, where)
-    public = member(sig, "public_key", str, where)
-    signed_at = member(sig, "signed_at", str, where)
-    member(sig, "signature", str, where)
     member(sig, "statement_signature", str, where)
-    if not is_signed_at(signed_at):
-        raise Mismatch(
-            f"{where}.signed_at is {show(signed_at)}, expected a UTC time like 2024-06-04T01:00:00Z"
-        )
-    try:
-        actual_id = key_id(public)
-    except ValueError as exc:
-        raise Mismatch(f"{where}.public_key is not an Ed25519 public key: {exc}") from None
-    if stated_id != actual_id:
-        raise Mismatch(
-            f"{where}.key_id is {show(stated_id)}, but its public key has id {actual_id}"
-        )
-    if not verify_signature(public, sig["signature"], doc):
-        raise Mismatch(f"{where} (office key {actual_id}) does not sign this revocation")
+    actual_id = check_signed(sig, where, doc, "office", "revocation")
+    public, signed_at = sig["public_key"], sig["signed_at"]
     covered = statement(doc, "office", actual_id, signed_at)
     if not verify_signature(public, sig["statement_signature"], covered):
         raise Mismatch(

@@ -19,7 +19,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from voting.crypto.canonical import canonical
-from voting.crypto.keys import key_id, public_key_b64, sign_document
+from voting.crypto.keys import key_id, public_key_b64, sign_document, verify_signature
+from voting.crypto.shape import Mismatch, member, show
 
 SCHEME = "gongyi-sig/2"
 #: ``signed_at`` as Gongyi writes it: RFC 3339, UTC, whole seconds.
@@ -86,3 +87,30 @@ def sign(
 def countersigned(committee_sig: dict[str, Any]) -> dict[str, Any]:
     """The ``countersigns`` member of the office's SIG for the committee's SIG."""
     return {"key_id": committee_sig["key_id"], "signed_at": committee_sig["signed_at"]}
+
+
+def check_signed(sig: Any, where: str, doc: dict[str, Any], signer: str, what: str) -> str:
+    """Check a SIG's key, time and signature of ``doc``; return the key's id.
+
+    ``signer`` names the role in messages ("office key …"), ``what`` the document signed.
+    The members every SIG carries are checked here, once, for results and revocations alike.
+    """
+    stated_id = member(sig, "key_id", str, where)
+    public = member(sig, "public_key", str, where)
+    member(sig, "signature", str, where)
+    signed_at = member(sig, "signed_at", str, where)
+    if not is_signed_at(signed_at):
+        raise Mismatch(
+            f"{where}.signed_at is {show(signed_at)}, expected a UTC time like 2024-06-04T01:00:00Z"
+        )
+    try:
+        actual_id = key_id(public)
+    except ValueError as exc:
+        raise Mismatch(f"{where}.public_key is not an Ed25519 public key: {exc}") from None
+    if stated_id != actual_id:
+        raise Mismatch(
+            f"{where}.key_id is {show(stated_id)}, but its public key has id {actual_id}"
+        )
+    if not verify_signature(public, sig["signature"], doc):
+        raise Mismatch(f"{where} ({signer} key {actual_id}) does not sign this {what}")
+    return actual_id
