@@ -72,11 +72,13 @@ def init_extensions(app: Flask) -> None:
 
 def _connect_listeners() -> None:
     """Features that react to a meeting's steps listen to its signals (imports point down)."""
+    from voting.meetings.credentials import link_reissued
     from voting.meetings.services import notice_served, voting_opened
-    from voting.messages.notices import queue_links, queue_notices
+    from voting.messages.notices import queue_links, queue_notices, queue_reissued_link
 
     notice_served.connect(queue_notices, weak=False)
     voting_opened.connect(queue_links, weak=False)
+    link_reissued.connect(queue_reissued_link, weak=False)
 
 
 def _import_models() -> None:

@@ -153,6 +153,7 @@ def test_a_link_revoked_before_it_is_sent_is_not_sent_its_replacement_is(app, ki
         new_id = new.id
     deliver(app)
     links = {m["to"]: m["text"] for m in received(phone_file) if m["kind"] == "link"}
+    assert [m["to"] for m in received(phone_file) if m["kind"] == "link"] == [B]  # sent once
     assert A not in links  # o1's only link is revoked
     assert opened.tokens["o2"] not in links[B]
     with app.app_context():
@@ -163,6 +164,26 @@ def test_a_link_revoked_before_it_is_sent_is_not_sent_its_replacement_is(app, ki
             select(Message).where(Message.kind == "link", Message.state == "cancelled")
         )
         assert dropped.voter_id == opened.voter_ids["o1"] and dropped.last_error == "no live link"
+
+
+def test_a_link_reissued_after_the_links_went_out_is_texted_to_the_owner(app, kit, phone_file):
+    """Whoever asks for a new link (the committee holds the letters), the owner's phone gets it
+    too, and learns that the old one no longer works; an owner without a phone gets nothing."""
+    from voting.meetings.credentials import credential_token, reissue_credential
+    from voting.meetings.models import Credential
+
+    opened = kit.open(kit.community(roster()), [motion("议事规则")])
+    assert deliver(app) == 4  # two notices, two links
+    with app.app_context():
+        new = reissue_credential(db.session.get(Credential, opened.credential_ids["o2"]), "信丢了")
+        other = reissue_credential(db.session.get(Credential, opened.credential_ids["o3"]), "丢")
+        db.session.commit()
+        token = credential_token(new)
+        assert other.id  # o3 has no phone: a new link, no message
+    assert deliver(app) == 1
+    [again] = [m for m in received(phone_file)[4:]]
+    assert again["to"] == B and again["kind"] == "link"
+    assert f"/v/{token}" in again["text"] and opened.tokens["o2"] not in again["text"]
 
 
 def _beijing(day: datetime, hour: int) -> datetime:

@@ -11,6 +11,7 @@ import re
 import secrets
 from datetime import datetime
 
+from blinker import Namespace
 from flask import current_app
 from sqlalchemy import insert, select, update
 
@@ -23,6 +24,9 @@ from voting.meetings.models import Credential, Meeting, Voter
 
 #: 144 bits: above the 128 the design asks for, and 24 characters without padding.
 TOKEN_BYTES = 18
+#: Sent with the new credential (and its meeting, ``now``) when a voter's link is reissued, in
+#: that transaction: the owner's phone is told the new link (voting.app connects the messages).
+link_reissued = Namespace().signal("link-reissued")
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
@@ -212,4 +216,5 @@ def reissue_credential(
         community_id=meeting.community_id,
         actor=current_actor(),
     )
+    link_reissued.send(new, meeting=meeting, now=now)
     return new

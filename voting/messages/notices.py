@@ -86,3 +86,17 @@ def queue_links(meeting: Meeting, now: datetime) -> int:
         for voter_id, sealed in voters
     ]
     return _queue_all(meeting, "link", rows, now)
+
+
+def queue_reissued_link(credential: Credential, *, meeting: Meeting, now: datetime) -> int:
+    """A reissued link goes to the owner's phones too: the owner learns that their old link no
+    longer works, and whoever asked for the new one (the committee holds the letters) is not
+    the only one to have it. Returns how many messages were queued (0 without a phone)."""
+    sealed = db.session.scalar(select(Voter.phones_sealed).where(Voter.id == credential.voter_id))
+    waiting = exists().where(Message.voter_id == credential.voter_id, Message.kind == "link",
+                             Message.state == "queued")  # fmt: skip
+    if not sealed or db.session.scalar(select(waiting)):
+        return 0  # no phone, or a link message not yet sent: it will carry the new link
+    params = {"closes": rfc3339(meeting.closes_at), "base": public_base(), "lang": "zh"}
+    row = {"voter_id": credential.voter_id, "recipients": sealed, "params": params}
+    return _queue_all(meeting, "link", [row], now)
