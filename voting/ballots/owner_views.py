@@ -38,12 +38,17 @@ def _meeting_or_404(meeting_id: int) -> Meeting:
 
 
 def _unit_voter(meeting: Meeting, form: UnitCheckForm):
-    """The owner the form names, or the refusal to show on the form (a counted failure)."""
+    """The owner a submitted form names, else None and the status to answer the form with:
+    200 not yet submitted, 422 incomplete, 404 no such owner (the refusal put on the form and
+    counted as a failure)."""
+    if not form.validate_on_submit():
+        return None, 422 if form.is_submitted() else 200
     try:
-        return voter_by_unit(meeting, form.building.data, form.unit.data, form.last4.data), None
+        return voter_by_unit(meeting, form.building.data, form.unit.data, form.last4.data), 200
     except ResultError as error:
         note_failure()
-        return None, str(error.message)
+        form.last4.errors = [str(error.message)]
+        return None, 404
 
 
 @bp.route("/public/meetings/<int:meeting_id>/record", methods=["GET", "POST"])
@@ -51,17 +56,13 @@ def _unit_voter(meeting: Meeting, form: UnitCheckForm):
 def record(meeting_id: int):
     """Is a ballot recorded in my name? When, by which channel (never the choices)."""
     meeting = _meeting_or_404(meeting_id)
-    form, status = UnitCheckForm(), 200
-    if form.validate_on_submit():
-        voter, problem = _unit_voter(meeting, form)
-        if voter is not None:
-            return _page(meeting, mode="shown", voter=voter, recorded=recorded_ballot(voter),
-                         objection=not_me_objection(voter),
-                         form=NotMeForm(formdata=None, building=form.building.data,
-                                        unit=form.unit.data, last4=form.last4.data))  # fmt: skip
-        form.last4.errors, status = [problem], 404
-    elif form.is_submitted():
-        status = 422
+    form = UnitCheckForm()
+    voter, status = _unit_voter(meeting, form)
+    if voter is not None:
+        return _page(meeting, mode="shown", voter=voter, recorded=recorded_ballot(voter),
+                     objection=not_me_objection(voter),
+                     form=NotMeForm(formdata=None, building=form.building.data,
+                                    unit=form.unit.data, last4=form.last4.data))  # fmt: skip
     return _page(meeting, mode="lookup", form=form), status
 
 
@@ -70,14 +71,10 @@ def record(meeting_id: int):
 def not_me(meeting_id: int):
     """ "这不是我投的": the page the ballot alert links to."""
     meeting = _meeting_or_404(meeting_id)
-    form, status = NotMeForm(), 200
-    if form.validate_on_submit():
-        voter, problem = _unit_voter(meeting, form)
-        if voter is not None:
-            return _file(meeting, voter, form.text.data, "unit")
-        form.last4.errors, status = [problem], 404
-    elif form.is_submitted():
-        status = 422
+    form = NotMeForm()
+    voter, status = _unit_voter(meeting, form)
+    if voter is not None:
+        return _file(meeting, voter, form.text.data, "unit")
     return _page(meeting, mode="not_me", form=form), status
 
 
