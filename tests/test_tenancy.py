@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
-from werkzeug.routing import IntegerConverter
 
+from tests.routing import route_urls
 from voting.db import db
 
 PLANNED_AT = datetime(2030, 3, 1, 2, 0, tzinfo=UTC)
@@ -55,26 +55,13 @@ def world(app, make):
     return a, b, ids
 
 
+SCOPED = {"community_id", "office_id", "meeting_id", "consultation_id"}
+
+
 def _urls(app, ids: dict, api: bool):
-    for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/api/") != api or rule.rule.startswith(PUBLIC):
-            continue
-        if not rule.arguments & {"community_id", "office_id", "meeting_id", "consultation_id"}:
-            continue
-        values = {}
-        for name in rule.arguments:
-            converter = rule._converters[name]
-            if name in ids:
-                values[name] = ids[name]
-            elif isinstance(converter, IntegerConverter):
-                values[name] = 1
-            elif name == "fmt":
-                values[name] = "csv"
-            else:
-                values[name] = sorted(getattr(converter, "items", None) or ["x"])[0]
-        path = rule.build(values)[1]
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            yield method, path
+    return route_urls(
+        app, ids, api=api, public=PUBLIC, keep=lambda rule: bool(rule.arguments & SCOPED)
+    )
 
 
 @pytest.mark.parametrize("role", ["committee", "office"])

@@ -3,8 +3,8 @@ every other staff page and API call answers 403 or 404, even for their own commu
 meeting, and no API token works for them."""
 
 from sqlalchemy import select
-from werkzeug.routing import IntegerConverter
 
+from tests.routing import route_urls
 from voting.db import db
 
 #: Pages and calls meant for residents or for everyone (as in tests/test_tenancy.py).
@@ -36,25 +36,7 @@ def _ids(app, opened) -> dict:
 
 
 def _urls(app, ids: dict, api: bool):
-    for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/api/") != api or rule.rule.startswith(PUBLIC):
-            continue
-        if rule.endpoint in OWN:
-            continue
-        values = {}
-        for name in rule.arguments:
-            converter = rule._converters[name]
-            if name in ids:
-                values[name] = ids[name]
-            elif isinstance(converter, IntegerConverter):
-                values[name] = 1
-            elif name == "fmt":
-                values[name] = "csv"
-            else:
-                values[name] = sorted(getattr(converter, "items", None) or ["x"])[0]
-        path = rule.build(values)[1]
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            yield method, path
+    return route_urls(app, ids, api=api, public=PUBLIC, keep=lambda rule: rule.endpoint not in OWN)
 
 
 def test_a_building_head_gets_no_other_staff_page(app, client, auth, make, door):
