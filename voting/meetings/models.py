@@ -5,7 +5,7 @@ State is derived from timestamps (see ``Meeting.state``); model methods guard tr
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voting.db import Base, bigpk, created_at, intpk, utcnow
@@ -61,12 +61,23 @@ class Meeting(Base):
     void_reason: Mapped[str | None] = mapped_column(Text)
     #: The tally preview kept at close: the FORMATS.md §4 matters list.
     tally: Mapped[list | None]
+    #: Secret ballot (FORMATS §9, gongyi-board/2): choices are stored only as ciphertexts under
+    #: the trustees' joint key, and only the totals are ever decrypted.
+    secret: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: k of the k-of-n trustees (the office and the plan's scrutineers) needed to decrypt.
+    trustee_threshold: Mapped[int | None]
+    #: The key ceremony's public outcome, FORMATS §9.6 JOINT_KEY; set when the plan is approved.
+    joint_key: Mapped[dict | None]
+    key_ceremony_at: Mapped[datetime | None]
 
     matters: Mapped[list["Matter"]] = relationship(
         back_populates="meeting", order_by="Matter.position", cascade="all, delete-orphan"
     )
     documents: Mapped[list["MeetingDocument"]] = relationship(
         back_populates="meeting", order_by="MeetingDocument.id", cascade="all, delete-orphan"
+    )
+    trustees: Mapped[list["Trustee"]] = relationship(
+        back_populates="meeting", order_by="Trustee.number", cascade="all, delete-orphan"
     )
 
     @property
@@ -90,6 +101,35 @@ class Meeting(Base):
     def mark(self, state: str) -> None:
         """Stamp a transition's timestamp now."""
         setattr(self, "opened_at" if state == "open" else f"{state}_at", utcnow())
+
+
+class Trustee(Base):
+    """A trustee (监票人) of a secret-ballot meeting: trustee 1 is the street office, the others
+    the scrutineers the plan names. Each holds a key share; any k of them decrypt the totals."""
+
+    __tablename__ = "meeting_trustees"
+    __table_args__ = (UniqueConstraint("meeting_id", "number"),)
+
+    id: Mapped[intpk]
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    #: 1..n, the x of the trustee's share (FORMATS §9.6).
+    number: Mapped[int]
+    #: "office" or "scrutineer".
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(100))
+    #: Kᵢ in hex, once the ceremony has run.
+    public_share: Mapped[str | None] = mapped_column(String(66))
+    #: The passphrase-sealed share file (FORMATS §9.9), kept for the trustee to download.
+    key_share: Mapped[dict | None]
+    #: The trustee's partial decryptions of the totals (voting.crypto), once submitted.
+    partials: Mapped[dict | None]
+    #: SHA-256 of the encrypted totals those partials decrypt (they must be the board's).
+    partials_for: Mapped[str | None] = mapped_column(String(64))
+    submitted_at: Mapped[datetime | None]
+    submitted_by: Mapped[str | None] = mapped_column(String(128))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="trustees")
 
 
 class Matter(Base):
