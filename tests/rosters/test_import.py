@@ -257,3 +257,21 @@ def test_a_zip_that_is_not_a_workbook_is_not_a_spreadsheet():
     with pytest.raises(RosterRejected) as rejected:
         parse_roster(buffer.getvalue(), "roster.xlsx")
     assert [p.code for p in rejected.value.problems] == ["not_spreadsheet"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "cents"),
+    [("１,234.5 ", 123450), ("88", 8800), ("0.01", 1), ("12.34", 1234), ("", None)],
+)
+def test_unit_area_reads_what_people_type(typed, cents):
+    from voting.rosters.importer import unit_area
+
+    assert unit_area(typed) == cents
+
+
+@pytest.mark.parametrize("typed", ["0", "0.00", "1.234", "-5", "1e2", "abc", "  ", "1."])
+def test_unit_area_refuses_what_is_not_an_area_above_zero(typed):
+    from voting.rosters.importer import unit_area
+
+    with pytest.raises(ValueError):
+        unit_area(typed)

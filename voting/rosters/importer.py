@@ -6,11 +6,11 @@ Pure: no Flask, no database. The service turns the rows into units, owners and h
 import io
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from voting.rosters.limits import RosterLimits, check_xlsx, read_csv_rows
 from voting.rosters.messages import Problem, ProblemList, RosterRejected
-from voting.typed import plain_code
+from voting.rules.numbers import parse_area
+from voting.typed import area_text
 
 #: Column name -> the header spellings accepted for it (compared without spaces, lower case).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -51,7 +51,6 @@ UNIT_TYPES = {
 YES = {"是", "yes", "y", "true", "1", "√"}
 NO = {"", "否", "no", "n", "false", "0"}
 _HEADER_INDEX = {alias.lower(): name for name, aliases in COLUMNS.items() for alias in aliases}
-_AREA_RE = re.compile(r"^\d+(\.\d{1,2})?$")
 _ID_RE = re.compile(r"^(\d{17}[\dXx]|\d{15}|[A-Za-z0-9]{6,20})$")
 _SPLIT_RE = re.compile(r"[、;；]")
 _SCIENTIFIC_RE = re.compile(r"^[+-]?\d+(\.\d*)?[eE][+-]?\d+$")
@@ -289,28 +288,26 @@ def _check_row(number: int, cells: list, columns: list, problems: list) -> Roste
 
 def _area(text: str) -> int | None:
     """Hundredths of a square metre; None when empty, -1 when not a valid area."""
-    if not text:
-        return None
-    text = plain_code(text).replace(",", "")
-    if not _AREA_RE.match(text):
-        return -1
     try:
-        cents = int(Decimal(text) * 100)
-    except InvalidOperation:
+        return unit_area(text)
+    except ValueError:
         return -1
-    return cents if cents > 0 else -1
 
 
 def _valid(value: int | None) -> int | None:
     return value if value is not None and value > 0 else None
 
 
-def parse_area(text: str) -> int | None:
-    """A form's area field as hundredths of m²; None when empty; ValueError when invalid."""
-    value = _area(text.strip())
-    if value == -1:
-        raise ValueError(text)
-    return value
+def unit_area(text: str) -> int | None:
+    """A unit's area as typed in a roster cell or on the unit form, in hundredths of m²
+    (``parse_area`` of its document form); None when nothing is typed; ValueError when it is
+    not an area above 0 with at most two decimals."""
+    if not text:
+        return None
+    cents = parse_area(area_text(text))
+    if cents <= 0:
+        raise ValueError(f"not an area above 0: {text!r}")
+    return cents
 
 
 def _check_across_rows(rows: list[RosterRow], problems: list[Problem]) -> None:

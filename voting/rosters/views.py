@@ -20,7 +20,7 @@ from voting.rosters.forms import (
     ProcedureForm,
     UnitForm,
 )
-from voting.rosters.importer import parse_area
+from voting.rosters.importer import unit_area
 from voting.rosters.messages import RosterRejected
 from voting.rosters.models import Office, RosterImport, Unit
 from voting.rosters.services import CONTACT_FIELDS
@@ -157,9 +157,9 @@ def edit_unit(community_id: int, unit_id: int):
         try:
             changes = {
                 "unit_type": form.unit_type.data,
-                "registered_area": parse_area(form.registered_area.data or ""),
-                "surveyed_area": parse_area(form.surveyed_area.data or ""),
-                "contract_area": parse_area(form.contract_area.data or ""),
+                "registered_area": unit_area((form.registered_area.data or "").strip()),
+                "surveyed_area": unit_area((form.surveyed_area.data or "").strip()),
+                "contract_area": unit_area((form.contract_area.data or "").strip()),
                 "is_developer_held": form.is_developer_held.data,
             }
             services.edit_unit(unit, changes)
