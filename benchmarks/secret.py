@@ -99,16 +99,16 @@ def main() -> None:
     clock = Clock()
     ballots = [
         [
-            encrypt_matter(h, row, lo, hi, context(b, m))
-            for m, (row, (_, lo, hi)) in enumerate(zip(ballot, MATTERS, strict=True))
+            encrypt_matter(h, row, hi, context(b, m))
+            for m, (row, (_, _, hi)) in enumerate(zip(ballot, MATTERS, strict=True))
         ]
         for b, ballot in enumerate(choices)
     ]
     cast = clock.lap(per=args.sample)
     print(f"encrypt + prove, per ballot (5 matters, 20 options): {cast.ms}")
     for b, ballot in enumerate(ballots):
-        for m, (matter, (options, lo, hi)) in enumerate(zip(ballot, MATTERS, strict=True)):
-            assert verify_matter(h, matter, options, lo, hi, context(b, m))
+        for m, (matter, (options, _, hi)) in enumerate(zip(ballot, MATTERS, strict=True)):
+            assert verify_matter(h, matter, options, hi, context(b, m))
     check = clock.lap(per=args.sample)
     print(f"verify, per ballot: {check.ms}")
     print(

@@ -8,7 +8,7 @@ import dataclasses
 
 import pytest
 
-from voting.crypto.elgamal import Ciphertext, encrypt
+from voting.crypto.elgamal import Ciphertext, decrypt_with_secret, encrypt
 from voting.crypto.group import GENERATOR, ORDER, base_mult, random_scalar
 from voting.crypto.proofs import (
     TAG_OPTION,
@@ -17,7 +17,13 @@ from voting.crypto.proofs import (
     prove_range,
     verify_range,
 )
-from voting.crypto.secret_ballot import EncryptedMatter, encrypt_matter, verify_matter
+from voting.crypto.secret_ballot import (
+    EncryptedMatter,
+    encrypt_matter,
+    matter_sum,
+    option_context,
+    verify_matter,
+)
 from voting.crypto.secret_json import matter_from_json, matter_to_json
 
 SECRET = random_scalar()
@@ -97,35 +103,77 @@ def test_a_wide_range_proof_verifies_at_each_end():
 
 
 @pytest.mark.parametrize(
-    ("choices", "lowest", "highest"),
+    ("choices", "seats"),
     [
-        ([1, 0], 0, 1),  # a motion: agree
-        ([0, 0], 0, 1),  # a motion: abstention, all zeros
-        ([0, 0, 1, 0], 0, 1),  # a selection
-        ([1, 1, 0, 1, 0], 0, 3),  # an election of three seats
-        ([0] * 5, 0, 3),
+        ([1, 0], 1),  # a motion: agree
+        ([0, 0], 1),  # a motion: abstention, all zeros and the abstention slot 1
+        ([0, 0, 1, 0], 1),  # a selection
+        ([1, 1, 0, 1, 0], 3),  # an election of three seats
+        ([0, 1, 0, 0, 0], 3),
+        ([0] * 5, 3),
     ],
 )
-def test_a_matter_round_trips_and_verifies(choices, lowest, highest):
-    matter = encrypt_matter(KEY, choices, lowest, highest, CONTEXT)
-    assert verify_matter(KEY, matter, len(choices), lowest, highest, CONTEXT)
+def test_a_matter_round_trips_and_verifies(choices, seats):
+    matter = encrypt_matter(KEY, choices, seats, CONTEXT)
+    assert verify_matter(KEY, matter, len(choices), seats, CONTEXT)
     again = matter_from_json(matter_to_json(matter))
     assert again == matter
-    assert verify_matter(KEY, again, len(choices), lowest, highest, CONTEXT)
+    assert verify_matter(KEY, again, len(choices), seats, CONTEXT)
+    # The abstention slot holds 1 exactly when nothing is chosen.
+    assert decrypt_with_secret(SECRET, matter.abstain) == base_mult(int(sum(choices) == 0))
 
 
 def test_over_votes_and_non_binary_choices_cannot_be_encrypted():
     with pytest.raises(ValueError):
-        encrypt_matter(KEY, [1, 1], 0, 1, CONTEXT)
+        encrypt_matter(KEY, [1, 1], 1, CONTEXT)
     with pytest.raises(ValueError):
-        encrypt_matter(KEY, [2, 0], 0, 2, CONTEXT)
+        encrypt_matter(KEY, [2, 0], 2, CONTEXT)
     with pytest.raises(ValueError):
-        encrypt_matter(KEY, [1, 1, 1, 1], 0, 3, CONTEXT)
+        encrypt_matter(KEY, [1, 1, 1, 1], 3, CONTEXT)
+
+
+def _matter_by_hand(choices, abstained, seats, sum_count=None):
+    """Encrypt with honest per-slot proofs but any abstention bit; prove the sum if possible."""
+    cts, proofs, nonces = [], [], []
+    for i, choice in enumerate(choices):
+        ct, nonce = encrypt(KEY, choice)
+        cts.append(ct)
+        nonces.append(nonce)
+        proofs.append(
+            prove_range(TAG_OPTION, option_context(CONTEXT, i), KEY, ct, choice, nonce, 0, 1)
+        )
+    abstain, a_nonce = encrypt(KEY, abstained)
+    a_proof = prove_range(
+        TAG_OPTION, option_context(CONTEXT, len(choices)), KEY, abstain, abstained, a_nonce, 0, 1
+    )
+    total = matter_sum(cts, abstain, seats)
+    count = sum(choices) + seats * abstained if sum_count is None else sum_count
+    nonce = (sum(nonces) + seats * a_nonce) % ORDER
+    # A prover can only claim a value in range; claim the nearest one in 1..seats.
+    claimed = min(max(count, 1), seats)
+    sum_proof = prove_range(TAG_SUM, CONTEXT, KEY, total, claimed, nonce, 1, seats)
+    return EncryptedMatter(tuple(cts), tuple(proofs), abstain, a_proof, sum_proof)
+
+
+@pytest.mark.parametrize(
+    ("choices", "abstained", "seats"),
+    [
+        ([0, 0], 0, 1),  # all zeros without the abstention: a blank that counts nowhere
+        ([1, 0], 1, 1),  # a choice and an abstention together
+        ([0, 1, 1], 1, 2),  # choices in an election and an abstention
+        ([0, 0, 0], 0, 2),
+    ],
+)
+def test_a_ballot_the_abstention_slot_does_not_fit_is_refused(choices, abstained, seats):
+    forged = _matter_by_hand(choices, abstained, seats)
+    assert not verify_matter(KEY, forged, len(choices), seats, CONTEXT)
+    honest = _matter_by_hand(choices, int(sum(choices) == 0), seats)
+    assert verify_matter(KEY, honest, len(choices), seats, CONTEXT)
 
 
 def test_a_matter_with_any_part_altered_is_refused():
-    matter = encrypt_matter(KEY, [0, 1, 1], 0, 2, CONTEXT)
-    other = encrypt_matter(KEY, [1, 0, 0], 0, 2, CONTEXT)
+    matter = encrypt_matter(KEY, [0, 1, 1], 2, CONTEXT)
+    other = encrypt_matter(KEY, [1, 0, 0], 2, CONTEXT)
     cts, proofs = matter.ciphertexts, matter.option_proofs
     extra_ct, extra_proof = other.ciphertexts[0], other.option_proofs[0]
     changes = {
@@ -143,8 +191,12 @@ def test_a_matter_with_any_part_altered_is_refused():
         ),
         "sum challenge": dataclasses.replace(
             matter,
-            sum_proof=RangeProof(_bump(matter.sum_proof.challenges, 2), matter.sum_proof.responses),
+            sum_proof=RangeProof(_bump(matter.sum_proof.challenges, 1), matter.sum_proof.responses),
         ),
+        "abstention from another ballot": dataclasses.replace(
+            matter, abstain=other.abstain, abstain_proof=other.abstain_proof
+        ),
+        "abstention proof": dataclasses.replace(matter, abstain_proof=other.abstain_proof),
         "option response": dataclasses.replace(
             matter,
             option_proofs=(RangeProof(proofs[0].challenges, _bump(proofs[0].responses, 0)),)
@@ -152,10 +204,10 @@ def test_a_matter_with_any_part_altered_is_refused():
         ),
     }
     for what, changed in changes.items():
-        assert not verify_matter(KEY, changed, 3, 0, 2, CONTEXT), what
-    assert not verify_matter(KEY, matter, 3, 0, 1, CONTEXT), "limits"
-    assert not verify_matter(KEY, matter, 4, 0, 2, CONTEXT), "option count"
-    assert not verify_matter(KEY, matter, 3, 0, 2, CONTEXT + b"-replayed"), "context"
+        assert not verify_matter(KEY, changed, 3, 2, CONTEXT), what
+    assert not verify_matter(KEY, matter, 3, 1, CONTEXT), "seats"
+    assert not verify_matter(KEY, matter, 4, 2, CONTEXT), "option count"
+    assert not verify_matter(KEY, matter, 3, 2, CONTEXT + b"-replayed"), "context"
 
 
 def test_an_over_vote_built_by_hand_is_refused():
@@ -167,18 +219,22 @@ def test_an_over_vote_built_by_hand_is_refused():
         proofs.append(
             prove_range(TAG_OPTION, CONTEXT + i.to_bytes(8, "big"), KEY, ct, 1, nonce, 0, 1)
         )
-    honest = encrypt_matter(KEY, [1, 0], 0, 1, CONTEXT)
-    forged = EncryptedMatter(tuple(cts), tuple(proofs), honest.sum_proof)
-    assert not verify_matter(KEY, forged, 2, 0, 1, CONTEXT)
+    honest = encrypt_matter(KEY, [1, 0], 1, CONTEXT)
+    forged = EncryptedMatter(
+        tuple(cts), tuple(proofs), honest.abstain, honest.abstain_proof, honest.sum_proof
+    )
+    assert not verify_matter(KEY, forged, 2, 1, CONTEXT)
     # Each option alone passes: it is the limit on the sum that refuses the ballot.
-    assert verify_matter(KEY, forged, 2, 0, 2, CONTEXT) is False  # the sum proof is for 0..1
+    assert verify_matter(KEY, forged, 2, 2, CONTEXT) is False  # the sum proof is for 1..1
     for i, (ct, proof) in enumerate(zip(cts, proofs, strict=True)):
         assert verify_range(TAG_OPTION, CONTEXT + i.to_bytes(8, "big"), KEY, ct, 0, 1, proof)
 
 
 def test_malformed_json_is_refused():
-    data = matter_to_json(encrypt_matter(KEY, [1, 0], 0, 1, CONTEXT))
+    data = matter_to_json(encrypt_matter(KEY, [1, 0], 1, CONTEXT))
     for broken in (
+        {key: value for key, value in data.items() if key != "abstain"},
+        {**data, "abstain": {"ciphertext": data["ciphertexts"][0]}},
         {**data, "extra": 1},
         {**data, "ciphertexts": data["ciphertexts"][0]},
         {**data, "ciphertexts": [data["ciphertexts"][0][:-2], data["ciphertexts"][1]]},

@@ -160,9 +160,9 @@ def test_weighted_totals_of_a_board_decrypt_and_a_changed_weight_is_caught(cerem
         area = rng.randint(3000, 30000)
         context = f"m-7/1/ballot-{n}".encode()
         ballots.append(
-            (choices, area, context, encrypt_matter(key.public_key, choices, 0, 1, context))
+            (choices, area, context, encrypt_matter(key.public_key, choices, 1, context))
         )
-    assert all(verify_matter(key.public_key, m, 2, 0, 1, c) for _, _, c, m in ballots)
+    assert all(verify_matter(key.public_key, m, 2, 1, c) for _, _, c, m in ballots)
     areas = [area for _, area, _, _ in ballots]
     solve = DiscreteLog(sum(areas)).solve
     for option in range(2):

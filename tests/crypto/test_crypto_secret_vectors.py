@@ -57,7 +57,7 @@ def build_vectors() -> dict[str, Any]:
     key = joint_key([d for d, _ in dealings], 2, 3, KEY_CONTEXT)
     shares = {i: sum(s[i] for _, s in dealings) for i in (1, 2, 3)}
     ballots = [
-        encrypt_matter(key.public_key, choices, 0, 2, context, seeded(context.decode()))
+        encrypt_matter(key.public_key, choices, 2, context, seeded(context.decode()))
         for context, choices, _ in BALLOTS
     ]
     first = [b.ciphertexts[0] for b in ballots]
@@ -112,7 +112,7 @@ def test_the_pinned_vectors_verify_on_their_own():
     matters = []
     for ballot in doc["ballots"]:
         matter = matter_from_json(ballot["matter"])
-        assert verify_matter(key.public_key, matter, 3, 0, 2, ballot["context"].encode())
+        assert verify_matter(key.public_key, matter, 3, 2, ballot["context"].encode())
         matters.append(matter)
     first = [m.ciphertexts[0] for m in matters]
     option = doc["option_0"]

@@ -71,20 +71,31 @@ def proof_from_json(data: Any) -> Proof:
 
 
 def matter_to_json(matter: EncryptedMatter) -> dict[str, Any]:
-    """Return a matter's ciphertexts, option proofs and sum proof."""
+    """Return ENC_ANSWER: a matter's ciphertexts and option proofs, abstention and sum proof."""
     return {
         "ciphertexts": [ct.hex() for ct in matter.ciphertexts],
         "proofs": [range_proof_to_json(p) for p in matter.option_proofs],
+        "abstain": {
+            "ciphertext": matter.abstain.hex(),
+            "proof": range_proof_to_json(matter.abstain_proof),
+        },
         "sum_proof": range_proof_to_json(matter.sum_proof),
     }
 
 
+_ANSWER_KEYS = {"ciphertexts", "proofs", "abstain", "sum_proof"}
+_ABSTAIN_KEYS = {"ciphertext", "proof"}
+
+
 def matter_from_json(data: Any) -> EncryptedMatter:
-    """Parse an encrypted matter."""
-    data = _object(data, "an encrypted answer", {"ciphertexts", "proofs", "sum_proof"})
+    """Parse an encrypted matter (ENC_ANSWER)."""
+    data = _object(data, "an encrypted answer", _ANSWER_KEYS)
+    abstain = _object(data["abstain"], "an answer's abstain", _ABSTAIN_KEYS)
     return EncryptedMatter(
         tuple(Ciphertext.from_hex(c) for c in _list(data["ciphertexts"], "ciphertexts")),
         tuple(range_proof_from_json(p) for p in _list(data["proofs"], "proofs")),
+        Ciphertext.from_hex(abstain["ciphertext"]),
+        range_proof_from_json(abstain["proof"]),
         range_proof_from_json(data["sum_proof"]),
     )
 

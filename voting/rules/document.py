@@ -1,7 +1,9 @@
 """The matters of a result document (FORMATS §4) from the bulletin board (FORMATS §3).
 
 The publisher and the offline verifier both call ``matters_from_board``, so there is
-exactly one count.
+exactly one count. A secret ballot's board (FORMATS §3.1) carries no plaintext choices:
+its matters come from the decrypted totals through ``matters_from_totals``, which decides
+by the same rules (``tally_totals``) and renders the same MATTER.
 """
 
 from __future__ import annotations
@@ -12,10 +14,25 @@ from typing import Any
 from voting.rules.numbers import fmt_area, fmt_ratio, parse_area
 from voting.rules.persons import RosterTotals
 from voting.rules.procedure import Procedure
-from voting.rules.tally import AnswerError, MatterResult, MatterSpec, TallyError, tally_groups
+from voting.rules.tally import (
+    AnswerError,
+    Counts,
+    MatterResult,
+    MatterSpec,
+    TallyError,
+    tally_groups,
+    tally_totals,
+)
 from voting.rules.thresholds import rule_dict
 
-__all__ = ["BoardError", "fmt_area", "fmt_ratio", "matters_from_board", "parse_area"]
+__all__ = [
+    "BoardError",
+    "fmt_area",
+    "fmt_ratio",
+    "matters_from_board",
+    "matters_from_totals",
+    "parse_area",
+]
 
 CHANNELS = ("online", "paper", "proxy")
 
@@ -58,6 +75,106 @@ def matters_from_board(
             raise BoardError(None, f"matter {spec.id}: {exc}") from None
         out.append(_matter_dict(matter, result))
     return out
+
+
+#: The participation of a matter on a secret board, public from the entries' weights.
+PARTICIPATION_FIELDS = ("valid_owners", "valid_area", "invalid_owners", "invalid_area")
+ABSTAIN = "abstain"
+
+
+def matters_from_totals(
+    procedure: Mapping[str, Any] | Procedure,
+    roster: Mapping[str, Any],
+    definitions: list[dict[str, Any]],
+    participation: Mapping[str, Mapping[str, int]],
+    counts: Mapping[str, Mapping[str, Mapping[str, int]]],
+    totals: Mapping[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """The MATTER list of FORMATS §4 from a secret ballot's decrypted totals (FORMATS §4.3).
+
+    ``participation[matter]`` holds ``valid_owners``, ``valid_area``, ``invalid_owners`` and
+    ``invalid_area`` (the board's entries with an encrypted answer, and with "invalid");
+    ``counts[matter][slot][dimension]`` the decrypted heads (``owners``) and area of each
+    option id and of ``abstain``, areas in 0.01 m². The outcome follows the same rules as
+    :func:`matters_from_board`; with ``totals`` ({matter id: MATTER["totals"]}) each MATTER
+    also carries its member ``totals``. Counts that no valid board can give (an abstention
+    count above the participation, choices of a single-choice matter that do not add up)
+    raise BoardError.
+    """
+    if not isinstance(procedure, Procedure):
+        procedure = Procedure.from_dict(procedure)
+    roster_totals = _roster_totals(roster)
+    specs = [_spec(matter) for matter in definitions]
+    if len({spec.id for spec in specs}) != len(specs):
+        raise BoardError(None, "two matters share an id")
+    out = []
+    for matter, spec in zip(definitions, specs, strict=True):
+        try:
+            result = tally_totals(
+                spec,
+                roster_totals,
+                _counts(spec, participation.get(spec.id), counts.get(spec.id)),
+                procedure,
+            )
+        except TallyError as exc:
+            raise BoardError(None, f"matter {spec.id}: {exc}") from None
+        rendered = _matter_dict(matter, result)
+        if totals is not None:
+            if spec.id not in totals:
+                raise BoardError(None, f"matter {spec.id} has no totals")
+            rendered["totals"] = totals[spec.id]
+        out.append(rendered)
+    return out
+
+
+def _number(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise BoardError(None, f"{what} is {value!r}, not a non-negative integer")
+    return value
+
+
+def _counts(
+    spec: MatterSpec,
+    participation: Mapping[str, int] | None,
+    counts: Mapping[str, Mapping[str, int]] | None,
+) -> Counts:
+    """Check one matter's participation and decrypted counts and return its Counts."""
+    if not isinstance(participation, Mapping) or set(participation) != set(PARTICIPATION_FIELDS):
+        raise BoardError(None, f"matter {spec.id}: participation needs {PARTICIPATION_FIELDS}")
+    slots = (*spec.option_ids, ABSTAIN)
+    if not isinstance(counts, Mapping) or set(counts) != set(slots):
+        raise BoardError(None, f"matter {spec.id}: a count per option and for abstain")
+    value: dict[tuple[str, str], int] = {}
+    for slot in slots:
+        dims = counts[slot]
+        if not isinstance(dims, Mapping) or set(dims) != {"owners", "area"}:
+            raise BoardError(None, f"matter {spec.id}: {slot} has owners and area counts")
+        for dim in ("owners", "area"):
+            value[(slot, dim)] = _number(dims[dim], f"matter {spec.id}: {slot} {dim}")
+    p = {name: _number(participation[name], f"matter {spec.id}: {name}") for name in participation}
+    for dim, valid in (("owners", p["valid_owners"]), ("area", p["valid_area"])):
+        abstain = value[(ABSTAIN, dim)]
+        chosen = [value[(o, dim)] for o in spec.option_ids]
+        if abstain > valid or any(c > valid - abstain for c in chosen):
+            raise BoardError(None, f"matter {spec.id}: {dim} counts exceed the participation")
+        if spec.kind != "election" and sum(chosen) + abstain != valid:
+            raise BoardError(
+                None, f"matter {spec.id}: {dim} choices and abstentions do not add up to it"
+            )
+        if spec.kind == "election" and not (
+            valid - abstain <= sum(chosen) <= spec.seats * (valid - abstain)
+        ):
+            raise BoardError(None, f"matter {spec.id}: {dim} choices do not fit the ballots")
+    return Counts(
+        tuple(value[(o, "area")] for o in spec.option_ids),
+        tuple(value[(o, "owners")] for o in spec.option_ids),
+        p["valid_area"],
+        p["valid_owners"],
+        value[(ABSTAIN, "area")],
+        value[(ABSTAIN, "owners")],
+        p["invalid_area"],
+        p["invalid_owners"],
+    )
 
 
 def _roster_totals(roster: Mapping[str, Any]) -> RosterTotals:

@@ -17,6 +17,7 @@ __all__ = [
     "KINDS",
     "MOTION_OPTIONS",
     "AnswerError",
+    "Counts",
     "MatterResult",
     "MatterSpec",
     "OptionTally",
@@ -26,6 +27,7 @@ __all__ = [
     "explain",
     "tally_groups",
     "tally_matter",
+    "tally_totals",
 ]
 
 MOTION, SELECTION, ELECTION = "motion", "selection", "election"
@@ -190,6 +192,21 @@ def tally_matter(
     return tally_groups(spec, totals, groups, procedure)
 
 
+@dataclass(frozen=True)
+class Counts:
+    """A matter's sums: support per option (in the matter's order) and the valid,
+    abstaining and invalid weights, areas in 0.01 m²."""
+
+    option_area: tuple[int, ...]
+    option_head: tuple[int, ...]
+    valid_area: int
+    valid_head: int
+    abstain_area: int
+    abstain_head: int
+    invalid_area: int
+    invalid_head: int
+
+
 def tally_groups(
     spec: MatterSpec,
     totals: RosterTotals,
@@ -215,6 +232,42 @@ def tally_groups(
         for choice in choices:
             a_area[index[choice]] += area
             a_head[index[choice]] += heads
+    counts = Counts(
+        tuple(a_area),
+        tuple(a_head),
+        valid_area,
+        valid_head,
+        abstain_area,
+        abstain_head,
+        invalid_area,
+        invalid_head,
+    )
+    return tally_totals(spec, totals, counts, procedure)
+
+
+def tally_totals(
+    spec: MatterSpec, totals: RosterTotals, counts: Counts, procedure: Procedure
+) -> MatterResult:
+    """Decide a matter from its sums (a plaintext count, or decrypted totals of a secret
+    ballot): participation, each option's support against the rule, and the outcome."""
+    if len(counts.option_area) != len(spec.option_ids) or len(counts.option_head) != len(
+        spec.option_ids
+    ):
+        raise TallyError("COUNTS_INVALID", f"one count per option of {spec.id}")
+    numbers = (
+        *counts.option_area,
+        *counts.option_head,
+        counts.valid_area,
+        counts.valid_head,
+        counts.abstain_area,
+        counts.abstain_head,
+        counts.invalid_area,
+        counts.invalid_head,
+    )
+    if any(isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in numbers):
+        raise TallyError("COUNTS_INVALID", f"counts of {spec.id} are non-negative integers")
+    valid_area, valid_head = counts.valid_area, counts.valid_head
+    invalid_area, invalid_head = counts.invalid_area, counts.invalid_head
     if valid_head + invalid_head > totals.owners or valid_area + invalid_area > totals.area:
         raise TallyError("PARTICIPATION_EXCEEDS_ROSTER", f"more ballots than roster on {spec.id}")
 
@@ -226,11 +279,14 @@ def tally_groups(
     options = tuple(
         OptionTally(
             option_id,
-            a_area[i],
-            a_head[i],
-            quorum and approval_met(spec.category, a_area[i], a_head[i], p_area, p_head),
+            counts.option_area[i],
+            counts.option_head[i],
+            quorum
+            and approval_met(
+                spec.category, counts.option_area[i], counts.option_head[i], p_area, p_head
+            ),
         )
-        for option_id, i in index.items()
+        for i, option_id in enumerate(spec.option_ids)
     )
     return MatterResult(
         spec,
@@ -239,8 +295,8 @@ def tally_groups(
         p_area,
         p_head,
         options,
-        abstain_area,
-        abstain_head,
+        counts.abstain_area,
+        counts.abstain_head,
         invalid_area,
         invalid_head,
         quorum,
