@@ -4,7 +4,7 @@ from flask import g, jsonify, request
 
 from voting.api import ApiError, as_id, bp, json_body, public_id, require_user
 from voting.audit.services import chain_events, chain_name
-from voting.auth.access import get_community_or_404
+from voting.auth.permissions import community_for, permit
 from voting.auth.services import can_see_community
 from voting.db import db
 from voting.rosters import services
@@ -32,7 +32,8 @@ def _community_json(community: Community) -> dict:
 @bp.post("/offices")
 def create_office():
     """Register a street office (administrators)."""
-    require_user("admin")
+    require_user()
+    permit("create", "office")
     office = services.create_office(json_body()["name"])
     return jsonify({"id": public_id(office.id), "name": office.name}), 201
 
@@ -40,7 +41,8 @@ def create_office():
 @bp.post("/communities")
 def create_community():
     """Register a community (administrators; office staff in their own office)."""
-    user = require_user("admin", "office")
+    require_user()
+    user = permit("create", "community")
     data = json_body()
     office_id = as_id(data["office_id"])
     if user.role == "office" and office_id != user.office_id:
@@ -57,14 +59,14 @@ def create_community():
 def get_community(community_id: int):
     """A community with its roster totals."""
     require_user()
-    return jsonify(_community_json(get_community_or_404(community_id)))
+    return jsonify(_community_json(community_for(community_id)))
 
 
 @bp.put("/communities/<int:community_id>/roster")
 def put_roster(community_id: int):
     """Replace the roster with an uploaded CSV/XLSX file (all or nothing)."""
-    require_user("admin", "office", "committee")
-    community = get_community_or_404(community_id)
+    require_user()
+    community = community_for(community_id, "edit", "roster")
     upload = request.files.get("file")
     if upload is None:
         raise ApiError(422, "invalid", "a multipart field 'file' is required", [{"field": "file"}])
@@ -76,8 +78,8 @@ def put_roster(community_id: int):
 @bp.get("/communities/<int:community_id>/roster")
 def get_roster(community_id: int):
     """Units and owners; identity data masked."""
-    require_user("admin", "office", "committee")
-    community = get_community_or_404(community_id)
+    require_user()
+    community = community_for(community_id, "see", "roster")
     page_number = min(max(request.args.get("page", 1, type=int), 1), 100_000)
     per_page = min(max(request.args.get("per_page", 500, type=int), 1), 5000)
     page = services.search_units(
@@ -114,8 +116,8 @@ def _unit_json(unit: Unit) -> dict:
 @bp.put("/communities/<int:community_id>/procedure")
 def put_procedure(community_id: int):
     """Set the rules-of-procedure settings of DOMAIN.md."""
-    require_user("admin", "office", "committee")
-    community = get_community_or_404(community_id)
+    require_user()
+    community = community_for(community_id, "edit", "procedure")
     try:
         procedure = services.update_procedure(community, json_body())
     except ProcedureError as error:
@@ -139,5 +141,5 @@ def get_audit(community_id: int):
     upto = public_seq(community_id) if community is not None else 0
     if upto == 0:
         require_user()
-        get_community_or_404(community_id)
+        community_for(community_id)
     return jsonify({"format": "gongyi-audit/1", "events": audit_events(community_id, upto)})

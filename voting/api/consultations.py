@@ -5,8 +5,7 @@ from sqlalchemy import select
 
 from voting.api import ApiError, as_id, bp, json_body, public_id, require_user
 from voting.api.validation import parse_time
-from voting.auth.access import acting_user, get_community_or_404
-from voting.auth.services import can_see_community
+from voting.auth.permissions import community_for, consultation_for
 from voting.consultations import services
 from voting.consultations.models import Consultation
 from voting.consultations.participation import (
@@ -19,7 +18,6 @@ from voting.consultations.participation import (
 from voting.consultations.results import consultation_results
 from voting.db import db
 from voting.limits import link_budget, note_failure
-from voting.rosters.models import Community
 from voting.timeutil import rfc3339
 from voting.typed import plain_code
 from voting.web import format_area
@@ -53,30 +51,16 @@ def _consultation_json(consultation: Consultation, full: bool = True) -> dict:
 
 
 def _staff_consultation(consultation_id: int) -> Consultation:
-    """The consultation if the caller's scope covers its community; else 404."""
+    """The consultation in the token user's scope (404 outside it)."""
     require_user()
-    consultation = (
-        db.session.get(Consultation, consultation_id)
-        if services.known_id(consultation_id)
-        else None
-    )
-    community = db.session.get(Community, consultation.community_id) if consultation else None
-    if community is None or not can_see_community(acting_user(), community):
-        raise ApiError(404, "not_found", "no such consultation")
-    return consultation
-
-
-def _community(community_id: int) -> Community:
-    if not services.known_id(community_id):
-        raise ApiError(404, "not_found", "no such community")
-    return get_community_or_404(community_id)
+    return consultation_for(consultation_id)
 
 
 @bp.get("/communities/<int:community_id>/consultations")
 def list_consultations(community_id: int):
     """The community's consultations, newest first."""
     require_user()
-    community = _community(community_id)
+    community = community_for(community_id, "see", "consultation")
     rows = db.session.scalars(
         select(Consultation)
         .where(Consultation.community_id == community.id)
@@ -88,8 +72,8 @@ def list_consultations(community_id: int):
 @bp.post("/communities/<int:community_id>/consultations")
 def create_consultation(community_id: int):
     """Draft a consultation with its questions (committee, office)."""
-    require_user("committee", "office")
-    community = _community(community_id)
+    require_user()
+    community = community_for(community_id, "run", "consultation")
     data = json_body()
     consultation = services.create_consultation(
         community, data["title"], parse_time(data["deadline"]), data.get("body", "")

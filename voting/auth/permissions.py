@@ -14,6 +14,7 @@ from flask import abort
 from voting.auth.access import acting_user
 from voting.auth.models import User
 from voting.auth.services import can_see_community
+from voting.consultations.models import Consultation
 from voting.db import db
 from voting.errors import DomainError
 from voting.meetings.models import Meeting
@@ -22,13 +23,25 @@ from voting.rules.problems import Problem
 from voting.web import wants_json
 
 STAFF = frozenset({"admin", "office", "committee"})
+ADMIN = frozenset({"admin"})
 COMMITTEE = frozenset({"committee"})
 OFFICE = frozenset({"office"})
 
 #: (object, action) -> the roles that may take it, inside their scope. The committee runs
 #: a meeting and publishes its result; the street office approves the plan, countersigns,
-#: revokes; either voids a meeting; every staff role in scope sees it.
+#: revokes; either voids a meeting; every staff role in scope sees it. Administrators set the
+#: system up (offices, communities, rosters) and only read consultations, which the
+#: committee and the street office run; the community's contact details are theirs too.
 PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
+    ("office", "create"): ADMIN,
+    ("community", "create"): ADMIN | OFFICE,
+    ("community", "see"): STAFF,
+    ("community", "contact"): COMMITTEE | OFFICE,
+    ("roster", "see"): STAFF,
+    ("roster", "edit"): STAFF,
+    ("procedure", "edit"): STAFF,
+    ("consultation", "see"): STAFF,
+    ("consultation", "run"): COMMITTEE | OFFICE,
     ("meeting", "see"): STAFF,
     ("meeting", "run"): COMMITTEE,
     ("meeting", "supervise"): OFFICE,
@@ -114,6 +127,50 @@ def meeting_for(meeting_id: int, action: str = "see", thing: str = "meeting") ->
     if not may(user, action, thing):
         refuse(403)
     return meeting
+
+
+def permit(action: str, thing: str) -> User:
+    """The acting user, if the role may take ``action`` on a ``thing`` not made yet (else
+    403); where it is made (an office, a community) is the caller's to check."""
+    user = acting_user()
+    if user is None or not may(user, action, thing):
+        refuse(403, thing)
+    return user
+
+
+def community_for(community_id: int, action: str = "see", thing: str = "community") -> Community:
+    """The community, if it exists in the acting user's scope (else 404) and the user's role
+    may take ``action`` on it or its ``thing`` (its roster, procedure, consultations; else
+    403)."""
+    user = acting_user()
+    community = load(Community, community_id)
+    if community is None or user is None or not can_see_community(user, community):
+        refuse(404, "community")
+    if not may(user, action, thing):
+        refuse(403, thing)
+    return community
+
+
+def consultation_for(
+    consultation_id: int, action: str = "see", community_id: int | None = None
+) -> Consultation:
+    """The consultation, if it exists in the acting user's scope (and in ``community_id``
+    when the path names one; else 404) and the user's role may take ``action`` on it (else
+    403)."""
+    user = acting_user()
+    consultation = load(Consultation, consultation_id)
+    community = load(Community, consultation.community_id) if consultation else None
+    if (
+        consultation is None
+        or community is None
+        or community_id not in (None, consultation.community_id)
+        or user is None
+        or not can_see_community(user, community)
+    ):
+        refuse(404, "consultation")
+    if not may(user, action, "consultation"):
+        refuse(403, "consultation")
+    return consultation
 
 
 def allowed_actions(meeting: Meeting, role: str | None) -> list[str]:

@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from voting.auth.access import get_community_or_404, require_role
+from voting.auth.permissions import community_for, consultation_for
+from voting.auth.permissions import load as load_row
 from voting.consultations import services
 from voting.consultations.forms import (
     CommentForm,
@@ -29,35 +30,24 @@ from voting.consultations.satisfaction import (
     satisfaction_comparison,
 )
 from voting.db import db, utcnow
+from voting.rosters.models import Community
 from voting.timeutil import SHANGHAI, to_local, to_utc
 from voting.web import add_community_nav
 
 bp = Blueprint("consultations", __name__, url_prefix="/communities/<int:community_id>")
-ACTORS = ("committee", "office")
 bp.record_once(lambda state: add_community_nav(state.app, _l("协商议事"), "consultations.index"))
 
 
-def community_or_404(community_id: int):
-    """The community, if in the user's scope; else 404 (ids of any size)."""
-    if not services.known_id(community_id):
-        abort(404)
-    return get_community_or_404(community_id)
-
-
-def load(community_id: int, consultation_id: int):
-    """The community in the user's scope and its consultation, else 404."""
-    community = community_or_404(community_id)
-    if not services.known_id(consultation_id):
-        abort(404)
-    consultation = db.session.get(Consultation, consultation_id)
-    if consultation is None or consultation.community_id != community.id:
-        abort(404)
-    return community, consultation
+def load(community_id: int, consultation_id: int, action: str = "see"):
+    """The community named in the path and its consultation, in the user's scope (else 404),
+    if the role may take ``action`` on it (else 403): voting.auth.permissions' table."""
+    consultation = consultation_for(consultation_id, action, community_id)
+    return db.session.get(Community, community_id), consultation
 
 
 def child(consultation: Consultation, model, child_id: int):
     """A question, document, participant or comment of the consultation, else 404."""
-    item = db.session.get(model, child_id) if services.known_id(child_id) else None
+    item = load_row(model, child_id)
     if item is None or item.consultation_id != consultation.id:
         abort(404)
     return item
@@ -99,7 +89,7 @@ def back(community, consultation, message: str):
 @bp.get("/consultations")
 def index(community_id: int):
     """The community's consultations, newest first."""
-    community = community_or_404(community_id)
+    community = community_for(community_id)
     return index_page(community, SatisfactionForm(formdata=None, year=_this_year()))
 
 
@@ -120,10 +110,9 @@ def index_page(community, survey_form: SatisfactionForm, status: int = 200):
 
 
 @bp.route("/consultations/new", methods=["GET", "POST"])
-@require_role(*ACTORS)
 def new(community_id: int):
     """Draft a new topic."""
-    community = community_or_404(community_id)
+    community = community_for(community_id, "run", "consultation")
     form = ConsultationForm()
     if form.validate_on_submit():
         try:
@@ -140,10 +129,9 @@ def new(community_id: int):
 
 
 @bp.route("/consultations/<int:consultation_id>/edit", methods=["GET", "POST"])
-@require_role(*ACTORS)
 def edit(community_id: int, consultation_id: int):
     """Change a draft's title, text and deadline."""
-    community, consultation = load(community_id, consultation_id)
+    community, consultation = load(community_id, consultation_id, "run")
     data = {"title": consultation.title, "body": consultation.body,
             "deadline": to_local(consultation.deadline)}  # fmt: skip
     form = ConsultationForm(data=None if request.method == "POST" else data)
@@ -169,10 +157,9 @@ def detail(community_id: int, consultation_id: int):
 
 
 @bp.post("/consultations/<int:consultation_id>/questions")
-@require_role(*ACTORS)
 def add_question(community_id: int, consultation_id: int):
     """Add an opinion question to a draft."""
-    community, consultation = load(community_id, consultation_id)
+    community, consultation = load(community_id, consultation_id, "run")
     form = QuestionForm()
     if not form.validate_on_submit():
         return refuse(community, consultation, ValueError(_("请填写问题。")), question_form=form)
@@ -187,10 +174,9 @@ def add_question(community_id: int, consultation_id: int):
 
 
 @bp.post("/consultations/<int:consultation_id>/questions/<int:question_id>/delete")
-@require_role(*ACTORS)
 def remove_question(community_id: int, consultation_id: int, question_id: int):
     """Remove a question from a draft."""
-    community, consultation = load(community_id, consultation_id)
+    community, consultation = load(community_id, consultation_id, "run")
     question = child(consultation, ConsultationQuestion, question_id)
     try:
         services.remove_question(consultation, question)
@@ -200,10 +186,9 @@ def remove_question(community_id: int, consultation_id: int, question_id: int):
 
 
 @bp.post("/consultations/<int:consultation_id>/documents")
-@require_role(*ACTORS)
 def add_document(community_id: int, consultation_id: int):
     """Attach a PDF or an image."""
-    community, consultation = load(community_id, consultation_id)
+    community, consultation = load(community_id, consultation_id, "run")
     form = DocumentForm()
     if not form.validate_on_submit():
         return refuse(community, consultation, ValueError(_("请选择文件。")), document_form=form)
@@ -233,10 +218,9 @@ def send_document(item: ConsultationDocument) -> Response:
 
 
 @bp.post("/consultations/<int:consultation_id>/documents/<int:document_id>/delete")
-@require_role(*ACTORS)
 def remove_document(community_id: int, consultation_id: int, document_id: int):
     """Detach a document from a draft."""
-    community, consultation = load(community_id, consultation_id)
+    community, consultation = load(community_id, consultation_id, "run")
     item = child(consultation, ConsultationDocument, document_id)
     try:
         services.remove_document(consultation, item)
@@ -246,10 +230,9 @@ def remove_document(community_id: int, consultation_id: int, document_id: int):
 
 
 @bp.post("/consultations/<int:consultation_id>/open")
-@require_role(*ACTORS)
 def open_(community_id: int, consultation_id: int):
     """Open the topic: the participant list is built from the current roster."""
-    community, consultation = load(community_id, consultation_id)
+    community, consultation = load(community_id, consultation_id, "run")
     try:
         count = services.open_consultation(consultation)
     except services.ConsultationError as error:
@@ -259,10 +242,9 @@ def open_(community_id: int, consultation_id: int):
 
 
 @bp.post("/consultations/<int:consultation_id>/close")
-@require_role(*ACTORS)
 def close(community_id: int, consultation_id: int):
     """Close the topic before its deadline."""
-    community, consultation = load(community_id, consultation_id)
+    community, consultation = load(community_id, consultation_id, "run")
     try:
         services.close_consultation(consultation)
     except services.ConsultationError as error:
@@ -271,10 +253,9 @@ def close(community_id: int, consultation_id: int):
 
 
 @bp.post("/consultations/satisfaction")
-@require_role(*ACTORS)
 def new_survey(community_id: int):
     """One click: the yearly satisfaction survey of the property firm's service."""
-    community = community_or_404(community_id)
+    community = community_for(community_id, "run", "consultation")
     form = SatisfactionForm()
     try:
         if not form.validate_on_submit():
@@ -292,7 +273,7 @@ def new_survey(community_id: int):
 @bp.get("/consultations/satisfaction")
 def satisfaction(community_id: int):
     """The satisfaction surveys side by side, year by year, by head and by area."""
-    community = community_or_404(community_id)
+    community = community_for(community_id)
     columns = satisfaction_comparison(community)
     return render_template("consultations/satisfaction.html", community=community,
                            columns=columns, rows=comparison_rows(columns))  # fmt: skip

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from voting.audit.services import record_event
-from voting.auth.access import get_community_or_404, require_role
+from voting.auth.permissions import community_for, load, permit
 from voting.auth.services import visible_communities
 from voting.db import db
 from voting.rosters import services
@@ -41,9 +41,9 @@ def home():
 
 
 @bp.route("/offices/new", methods=["GET", "POST"])
-@require_role("admin")
 def new_office():
     """Register a street office."""
+    permit("create", "office")
     form = OfficeForm()
     if form.validate_on_submit():
         services.create_office(form.name.data)
@@ -53,9 +53,9 @@ def new_office():
 
 
 @bp.route("/communities/new", methods=["GET", "POST"])
-@require_role("admin", "office")
 def new_community():
     """Register a community under an office in the user's scope."""
+    permit("create", "community")
     form = CommunityForm()
     offices = select(Office).order_by(Office.id)
     if current_user.role == "office":
@@ -73,7 +73,7 @@ def new_community():
 @bp.get("/communities/<int:community_id>")
 def community(community_id: int):
     """A community's overview: roster totals under each parking policy, last import."""
-    community = get_community_or_404(community_id)
+    community = community_for(community_id)
     totals = services.roster_totals_by_policy(community)
     last_import = db.session.scalar(
         select(RosterImport)
@@ -88,7 +88,7 @@ def community(community_id: int):
 @bp.get("/communities/<int:community_id>/roster")
 def roster(community_id: int):
     """The roster, searchable by building, unit number or owner name."""
-    community = get_community_or_404(community_id)
+    community = community_for(community_id, "see", "roster")
     query = request.args.get("q", "")[:100]
     page = request.args.get("page", 1, type=int)
     units = services.search_units(community.id, query, min(max(page, 1), 100_000))
@@ -102,7 +102,7 @@ def roster(community_id: int):
 @bp.route("/communities/<int:community_id>/roster/import", methods=["GET", "POST"])
 def import_roster(community_id: int):
     """Upload a roster file; all or nothing."""
-    community = get_community_or_404(community_id)
+    community = community_for(community_id, "edit", "roster")
     form = ImportForm()
     problems, report = [], None
     if form.validate_on_submit():
@@ -130,7 +130,7 @@ def import_roster(community_id: int):
 @bp.get("/communities/<int:community_id>/roster/export.<fmt>")
 def export_roster(community_id: int, fmt: str):
     """Download the roster as CSV or XLSX; identity data masked; the export is logged."""
-    community = get_community_or_404(community_id)
+    community = community_for(community_id, "see", "roster")
     if fmt == "csv":
         body, mimetype = export_csv(community.id), "text/csv; charset=utf-8"
     elif fmt == "xlsx":
@@ -148,8 +148,8 @@ def export_roster(community_id: int, fmt: str):
 @bp.route("/communities/<int:community_id>/roster/units/<int:unit_id>", methods=["GET", "POST"])
 def edit_unit(community_id: int, unit_id: int):
     """Correct one unit; the change is logged with its before and after."""
-    community = get_community_or_404(community_id)
-    unit = db.session.get(Unit, unit_id)
+    community = community_for(community_id, "edit", "roster")
+    unit = load(Unit, unit_id)
     if unit is None or unit.community_id != community.id:
         abort(404)
     form = UnitForm(obj=None if request.method == "POST" else _unit_form_data(unit))
@@ -196,10 +196,9 @@ def _unit_form_data(unit: Unit):
 
 
 @bp.route("/communities/<int:community_id>/contact", methods=["GET", "POST"])
-@require_role("committee", "office")
 def contact(community_id: int):
     """Where owners reach the committee and the office, printed on every resident page."""
-    community = get_community_or_404(community_id)
+    community = community_for(community_id, "contact")
     form = ContactForm(obj=None if request.method == "POST" else community)
     if form.validate_on_submit():
         services.update_contact(community, {name: form[name].data for name in CONTACT_FIELDS})
@@ -212,7 +211,7 @@ def contact(community_id: int):
 @bp.route("/communities/<int:community_id>/procedure", methods=["GET", "POST"])
 def procedure(community_id: int):
     """The community's rules-of-procedure settings."""
-    community = get_community_or_404(community_id)
+    community = community_for(community_id, "edit", "procedure")
     from types import SimpleNamespace
 
     current = SimpleNamespace(**(community.procedure or {}))
