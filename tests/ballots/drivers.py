@@ -36,6 +36,9 @@ class ApiDriver:
     def paper(self, owner: str, answers: dict, channel: str = "paper") -> str:
         path = f"/api/v1/meetings/{self.opened.meeting_id}/paper-ballots"
         body = {"owner_key": owner, "answers": answers, "channel": channel}
+        reasons = {key: "unsigned" for key, answer in answers.items() if answer == "invalid"}
+        if reasons:
+            body["invalid_reasons"] = reasons
         if channel == "proxy":
             body["proxy"] = {
                 "agent_name": "受托人",

@@ -80,6 +80,8 @@ class Opened:
     credential_ids: dict[str, int] = field(default_factory=dict)
     #: Person key -> the voter's units as the pages show them ("1号楼 101").
     labels: dict[str, str] = field(default_factory=dict)
+    #: A secret meeting's trustees' key shares (trustee number -> share); empty otherwise.
+    shares: dict[int, int] = field(default_factory=dict)
 
     @property
     def matter_id(self) -> str:
@@ -124,8 +126,10 @@ class MeetingKit:
         matters: list[dict],
         title: str = "业主大会会议",
         days_left: int = 10,
+        secret: bool = False,
     ) -> Opened:
-        """Plan, approve, announce and open a meeting whose window contains now."""
+        """Plan, approve, announce and open a meeting whose window contains now; ``secret``
+        makes its ballots secret under a 2-of-3 joint key from a test-made ceremony."""
         from voting.meetings import services
         from voting.meetings.credentials import credential_token
         from voting.meetings.models import Credential, Meeting, Voter
@@ -138,6 +142,7 @@ class MeetingKit:
             meeting = services.create_meeting(community, title, opens_at, closes_at, matters)
             services.submit_meeting(meeting, now=opens_at - timedelta(days=30))
             services.approve_meeting(meeting, now=opens_at - timedelta(days=25))
+            shares = make_secret(meeting) if secret else {}
             services.announce_meeting(meeting, now=opens_at - timedelta(days=20))
             services.open_meeting(meeting, now=now)
             db.session.commit()
@@ -160,6 +165,7 @@ class MeetingKit:
             for voter in db.session.scalars(select(Voter).where(Voter.meeting_id == meeting.id)):
                 opened.voter_ids.setdefault(voter.person_key, voter.id)
                 opened.labels[voter.person_key] = "、".join(voter.units)
+            opened.shares = shares
             return opened
 
     def close(self, opened: Opened) -> list[dict]:
@@ -215,6 +221,22 @@ class MeetingKit:
         with self.app.app_context():
             community = db.session.get(Community, community_id)
         return make.user("committee", username=name, community=community)
+
+
+def make_secret(meeting, threshold: int = 2, trustees: int = 3) -> dict[int, int]:
+    """Make the meeting's ballots secret under a joint key of a trusted-dealer ceremony run
+    here; the trustees' shares (trustee number -> share)."""
+    from voting.crypto.ballot2 import ceremony_context
+    from voting.crypto.secret_json import joint_key_to_json
+    from voting.crypto.trustees import dealer_ceremony
+
+    key, shares = dealer_ceremony(threshold, trustees, ceremony_context(str(meeting.id)))
+    meeting.secret = True
+    meeting.trustee_threshold = threshold
+    meeting.joint_key = joint_key_to_json(key)
+    meeting.key_ceremony_at = utcnow()
+    db.session.flush()
+    return shares
 
 
 def six_owners(**extra) -> list[Unit]:

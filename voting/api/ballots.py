@@ -12,7 +12,13 @@ from voting.ballots.errors import BallotError
 from voting.ballots.models import Ballot
 from voting.ballots.paper import enter_paper_ballot, voter_by_key
 from voting.ballots.proxies import record_proxy
-from voting.ballots.services import cast_ballot, durable_ballot, open_link, refusal
+from voting.ballots.services import (
+    cast_ballot,
+    durable_ballot,
+    entry_fingerprint,
+    open_link,
+    refusal,
+)
 from voting.db import db, utcnow
 from voting.limits import client_address, link_budget, note_failure
 from voting.typed import plain_code
@@ -41,7 +47,10 @@ def cast():
     except BallotError as error:
         _count_failure(error)
         raise
-    return jsonify({"receipt": ballot.receipt}), 201
+    body = {"receipt": ballot.receipt}
+    if ballot.fingerprint:  # a secret meeting: what the voter checks on the board
+        body["fingerprint"] = ballot.fingerprint
+    return jsonify(body), 201
 
 
 @bp.post("/ballots/code")
@@ -118,6 +127,8 @@ def paper_ballot(meeting_id: int):
     if entry.status == "matched":
         ballot = db.session.get(Ballot, entry.ballot_id)
         body = {"status": "counted", "entry_id": public_id(entry.id), "receipt": ballot.receipt}
+        if meeting.secret:  # what the owner checks on the board: the entry's SHA-256
+            body["fingerprint"] = entry_fingerprint(ballot, voter)
         return jsonify(body), 201
     if entry.status == "mismatch":
         db.session.commit()  # the disagreeing entries stay listed for correction

@@ -1,15 +1,16 @@
 """API v1 endpoints of the results feature (FORMATS.md §7): results, boards, keys."""
 
-from flask import Response, jsonify, request
+from flask import Response, g, jsonify, request
 
 from voting.api import ApiError, bp, json_body, require_user
 from voting.auth.models import User
-from voting.auth.permissions import PERMISSIONS, meeting_for
+from voting.auth.permissions import PERMISSIONS, in_scope, may, meeting_for
 from voting.crypto import canonical
 from voting.db import db
 from voting.meetings.models import Meeting
 from voting.results import revocation as revocations
 from voting.results import services
+from voting.results.board import read_board
 from voting.results.keys import public_keys
 from voting.results.models import Result
 
@@ -54,9 +55,37 @@ def get_result(meeting_id: int):
 
 @bp.get("/meetings/<int:meeting_id>/board")
 def get_board(meeting_id: int):
-    """The bulletin board frozen with the result (FORMATS.md §3); anyone, once published."""
-    result = _published(meeting_id)
+    """The bulletin board frozen with the result (FORMATS.md §3); anyone, once published.
+
+    A secret meeting's board holds no choice in clear: the community's staff read it live
+    once voting has closed (before decryption and publication), to check it.
+    """
+    try:
+        result = _published(meeting_id)
+    except ApiError:
+        board = _closed_secret_board(meeting_id)
+        if board is None:
+            raise
+        return Response(board, mimetype="application/json")
     return Response(result.board_json, mimetype="application/json")
+
+
+def _closed_secret_board(meeting_id: int) -> str | None:
+    """The live board of a closed secret meeting, for staff in the community's scope."""
+    user = g.get("api_user")
+    meeting = db.session.get(Meeting, meeting_id)
+    if (
+        user is None
+        or meeting is None
+        or request.args.get("version") is not None
+        or not meeting.secret
+        or meeting.closed_at is None
+        or meeting.voided_at is not None
+        or not may(user, "see")
+        or not in_scope(meeting, user)
+    ):
+        return None
+    return read_board(meeting).text
 
 
 @bp.post("/meetings/<int:meeting_id>/publish")

@@ -5,7 +5,6 @@ closes it: ballot boxes are opened and keyed after online voting ends, and closi
 meeting tallies it, so entries still pending then do not count.
 """
 
-import secrets
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
@@ -16,7 +15,8 @@ from voting.ballots.answers import INVALID, ballot_form, check_answers
 from voting.ballots.errors import BallotError
 from voting.ballots.lists import entries_of
 from voting.ballots.models import Ballot, BallotConflict, PaperEntry, ProxyAuthorisation
-from voting.ballots.services import insert_ballot
+from voting.ballots.secret import board_frozen, encrypt_answers, is_secret
+from voting.ballots.services import insert_ballot, new_receipt
 from voting.db import db, utcnow
 from voting.i18n import N_
 from voting.meetings.models import Meeting, Voter
@@ -45,8 +45,20 @@ def require_member(user: User | None, meeting: Meeting) -> User:
 
 
 def require_entry_open(meeting: Meeting) -> None:
-    """Refuse unless the meeting is open (entry continues past closes_at until closing)."""
-    if meeting.state == "open":
+    """Refuse unless the meeting is open (entry continues past closes_at until closing).
+
+    A secret meeting is not counted at its close, so keying goes on after it until the
+    trustees start decrypting: their first accepted decryption freezes the board.
+    """
+    if is_secret(meeting) and meeting.state in ("open", "closed") and board_frozen(meeting):
+        raise BallotError(
+            "board_frozen",
+            "监票人已开始解密计票，表决记录已冻结，不能再录入纸质票或委托投票。",
+            "The trustees have started decrypting the count: the board is frozen and no more "
+            "paper or proxy ballots can be entered.",
+            status=409,
+        )
+    if meeting.state == "open" or (is_secret(meeting) and meeting.state == "closed"):
         return
     if meeting.opened_at is None and meeting.voided_at is None:
         raise BallotError(
@@ -125,9 +137,8 @@ def enter_paper_ballot(
         raise BallotError(
             "channel", "渠道只能是纸质票或委托投票。", "channel must be paper or proxy."
         )
-    clean = check_answers(
-        ballot_form(meeting.id), answers, invalid_reasons=invalid_reasons or {}, allow_invalid=True
-    )
+    form = ballot_form(meeting.id)
+    clean = check_answers(form, answers, invalid_reasons=invalid_reasons or {}, allow_invalid=True)
     reasons = {k: v for k, v in (invalid_reasons or {}).items() if clean.get(k) == INVALID}
     _check_proxy(meeting, voter, channel, proxy_id, clean, now)
     existing = db.session.scalar(
@@ -160,13 +171,14 @@ def enter_paper_ballot(
     db.session.flush()
     match = next((e for e in entries if _same(e, entry)), None)
     if match is not None:
+        receipt = new_receipt()
         ballot = Ballot(
             meeting_id=meeting.id,
             community_id=meeting.community_id,
             voter_id=voter.id,
             channel=channel,
-            receipt=secrets.token_hex(16),
-            answers=clean,
+            receipt=receipt,
+            answers=encrypt_answers(meeting, form, receipt, clean) if is_secret(meeting) else clean,
             invalid_reasons=reasons,
             cast_at=now,
             entered_by=actor_of(user),
@@ -178,6 +190,8 @@ def enter_paper_ballot(
         insert_ballot(ballot, voter, meeting.community_id, actor_of(user))
         for other in [*entries, entry]:
             other.ballot_id = ballot.id
+            if is_secret(meeting):  # the clerks' keying is discarded once it is encrypted
+                other.answers = {}
         entry.status = match.status = "matched"
     elif entries:
         for other in [*entries, entry]:

@@ -27,7 +27,9 @@ from voting.ballots.answers import ballot_form, check_answers
 from voting.ballots.codes import check_code, code_required
 from voting.ballots.errors import BallotError
 from voting.ballots.models import Ballot, BallotConflict
+from voting.ballots.secret import encrypt_answers
 from voting.crypto.canonical import canonical
+from voting.crypto.merkle import leaf_hash
 from voting.crypto.tokens import token_hash
 from voting.db import count_try, db, utcnow
 from voting.meetings.credentials import credential_for_token
@@ -238,8 +240,14 @@ def entry_seal(entry: dict) -> str:
     return hmac.new(key, canonical(entry), hashlib.sha256).hexdigest()
 
 
+def new_receipt() -> str:
+    """A fresh receipt: 32 hex characters, unpredictable (FORMATS.md §3)."""
+    return secrets.token_hex(16)
+
+
 def board_entry(ballot: Ballot, voter: Voter) -> dict:
-    """The ballot as its bulletin-board entry (FORMATS.md §3): no name, no unit."""
+    """The ballot as its bulletin-board entry (FORMATS.md §3, or §3.1 for a secret meeting,
+    whose answers are encrypted): no name, no unit."""
     return {
         "receipt": ballot.receipt,
         "channel": ballot.channel,
@@ -307,6 +315,7 @@ _MEETING_COLUMNS = (
     Meeting.tallied_at, Meeting.published_at, Meeting.countersigned_at, Meeting.voided_at,
     Meeting.revoked_at,
     Meeting.procedure,  # whether owners with a phone confirm with a one-time code
+    Meeting.secret, Meeting.joint_key,  # a secret meeting's ballots are encrypted
 )  # fmt: skip
 
 
@@ -367,13 +376,17 @@ def cast_ballot(
             by_code = code_required(meeting, voter)
             raise refusal("code_required" if by_code else "verification_required")
         check_identity(credential, voter, verification, now, meeting)
-    clean = check_answers(ballot_form(meeting.id, frozen_at=meeting.announced_at), answers)
+    form = ballot_form(meeting.id, frozen_at=meeting.announced_at)
+    clean = check_answers(form, answers)
+    receipt = new_receipt()
+    if meeting.secret:  # only the ciphertexts are kept: the choices end with this request
+        clean = encrypt_answers(meeting, form, receipt, clean)
     ballot = Ballot(
         meeting_id=meeting.id,
         community_id=meeting.community_id,
         voter_id=voter.id,
         channel="online",
-        receipt=secrets.token_hex(16),
+        receipt=receipt,
         answers=clean,
         cast_at=now,
         entered_by=RESIDENT,
@@ -382,13 +395,14 @@ def cast_ballot(
     )
     lang = current_lang() if voter.phones_sealed else "zh"
     try:
-        return insert_ballot(
-            ballot, voter, meeting.community_id, RESIDENT, log_at_commit=True, lang=lang
-        )
+        insert_ballot(ballot, voter, meeting.community_id, RESIDENT, log_at_commit=True, lang=lang)
     except BallotError as error:
         if error.code == "already_voted":
             list_online_conflict(meeting.id, meeting.community_id, voter.id, now)
         raise
+    # What the voter of a secret meeting checks on the board (not stored: it is derived).
+    ballot.fingerprint = entry_fingerprint(ballot, voter) if meeting.secret else None
+    return ballot
 
 
 #: How the conflict list names the ballot already counted.
@@ -430,6 +444,12 @@ def durable_ballot():
     """
     yield
     audit.commit()
+
+
+def entry_fingerprint(ballot: Ballot, voter: Voter) -> str:
+    """The SHA-256 (hex) of the ballot's board entry as the board's Merkle tree hashes it
+    (the leaf hash, FORMATS.md §3): with the receipt, what the voter can check on the board."""
+    return leaf_hash(board_entry(ballot, voter)).hex()
 
 
 def format_receipt(receipt: str) -> list[str]:

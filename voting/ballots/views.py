@@ -28,11 +28,13 @@ from voting.ballots.desk import current_desk, desk_for_meeting
 from voting.ballots.errors import BallotError
 from voting.ballots.forms import CodeForm, ReportForm, SendCodeForm, VerifyForm
 from voting.ballots.reports import report_roster_error
+from voting.ballots.secret import is_secret
 from voting.ballots.services import (
     Link,
     cast_ballot,
     check_identity,
     durable_ballot,
+    entry_fingerprint,
     format_receipt,
     list_online_conflict,
     needs_identity,
@@ -116,7 +118,9 @@ def welcome(token: str):
     """The link's first page: the meeting, what the roster counts, the way to vote."""
     link = open_link(token)
     if link.state == "voted":
-        return _render("ballots/voted.html", link, receipt=_receipt_shown(link), just_cast=False)
+        receipt = _receipt_shown(link)
+        return _render("ballots/voted.html", link, receipt=receipt, just_cast=False,
+                       fingerprint=_fingerprint(link, receipt))  # fmt: skip
     if link.error is not None:
         return _refused(link, link.error)
     return _render(
@@ -305,7 +309,17 @@ def receipt(token: str):
     link = open_link(token)
     if link.state != "voted" or session.get(CAST_KEY) != link.credential.id:
         return redirect(url_for("ballots.welcome", token=token))
-    return _render("ballots/voted.html", link, receipt=_receipt_shown(link), just_cast=True)
+    receipt = _receipt_shown(link)
+    return _render("ballots/voted.html", link, receipt=receipt, just_cast=True,
+                   fingerprint=_fingerprint(link, receipt))  # fmt: skip
+
+
+def _fingerprint(link: Link, receipt: list[str] | None) -> list[str] | None:
+    """A secret ballot's fingerprint, with its receipt: the SHA-256 of its board entry (the
+    encrypted one, read from storage), in groups of four. None for an open meeting."""
+    if receipt is None or not is_secret(link.meeting):
+        return None
+    return format_receipt(entry_fingerprint(link.ballot, link.voter))
 
 
 def _receipt_shown(link: Link) -> list[str] | None:

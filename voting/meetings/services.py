@@ -164,16 +164,19 @@ def close_meeting(meeting: Meeting, now: datetime | None = None) -> Meeting:
 
 def tally_closed_meeting(meeting: Meeting, now: datetime | None = None) -> Meeting:
     """Count a closed meeting's ballots under its frozen rules and keep the tally."""
-    from voting.meetings.tally import board_entries, tally_meeting
+    from voting.meetings.tally import board_entries, preview_tally
     from voting.rules.document import BoardError
 
     require_state(meeting, "计票", "tallied", "closed")
     try:
-        meeting.tally = tally_meeting(meeting)
+        tally = preview_tally(meeting)
     except BoardError as error:
         # Only corrupt data gets here; the meeting stays closed and the failure is logged.
         log_meeting(meeting, "tally_failed", {"problem": str(error)})
         return meeting
+    if tally is None:  # a secret meeting: counted once its trustees decrypt the totals
+        return meeting
+    meeting.tally = tally
     meeting.tallied_at = now or utcnow()
     log_meeting(
         meeting,

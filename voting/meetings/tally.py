@@ -26,8 +26,17 @@ def snapshot_of(meeting: Meeting) -> RosterSnapshot | None:
     return db.session.scalar(select(RosterSnapshot).where(RosterSnapshot.meeting_id == meeting.id))
 
 
+def board_format(meeting: Meeting) -> str:
+    """The board's format: ``gongyi-board/2`` (answers encrypted) for a secret meeting."""
+    return "gongyi-board/2" if meeting.secret else "gongyi-board/1"
+
+
 def board_entries(meeting: Meeting) -> list[dict[str, Any]]:
-    """The bulletin-board entries (FORMATS §3) of the meeting's ballots, sorted by receipt."""
+    """The bulletin-board entries (FORMATS §3) of the meeting's ballots, sorted by receipt.
+
+    For a secret meeting they are ``gongyi-board/2`` entries (FORMATS §3.1): the same members,
+    the answers being what the ballots store, ``{matter id: ENC_ANSWER | "invalid"}``.
+    """
     rows = db.session.execute(
         select(Ballot.receipt, Ballot.channel, Ballot.answers, Voter.area)
         .join(Voter, Voter.id == Ballot.voter_id)
@@ -107,8 +116,21 @@ def roster_document(meeting: Meeting) -> dict[str, Any]:
     }
 
 
+def preview_tally(meeting: Meeting) -> list[dict[str, Any]] | None:
+    """The count of a closed meeting from its board, as the close keeps it; None for a secret
+    meeting, whose board holds only ciphertexts: it is counted from its decrypted totals."""
+    if meeting.secret:
+        return None
+    return tally_meeting(meeting)
+
+
 def tally_meeting(meeting: Meeting) -> list[dict[str, Any]]:
-    """Count the board under the frozen procedure: the result document's matters list."""
+    """Count the board under the frozen procedure: the result document's matters list.
+
+    Only for a meeting whose ballots are not secret (see ``preview_tally``).
+    """
+    if meeting.secret:
+        raise ValueError(f"meeting {meeting.id} is secret: its board cannot be counted in clear")
     procedure = Procedure.from_dict(meeting.procedure)
     entries = board_entries(meeting)
     definitions = with_lot_seed(procedure, matters_document(meeting), board_root(entries))
@@ -116,7 +138,12 @@ def tally_meeting(meeting: Meeting) -> list[dict[str, Any]]:
 
 
 def explain_meeting(meeting: Meeting, lang: str = "zh") -> dict[str, list[str]]:
-    """Sentences per matter id saying why each outcome came out as it did (options by label)."""
+    """Sentences per matter id saying why each outcome came out as it did (options by label).
+
+    Worked out from the plaintext board: none for a secret meeting.
+    """
+    if meeting.secret:
+        return {}
     procedure = Procedure.from_dict(meeting.procedure)
     snapshot = snapshot_of(meeting)
     totals = RosterTotals(snapshot.units, snapshot.owners, snapshot.area)

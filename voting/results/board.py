@@ -24,6 +24,7 @@ from voting.meetings.models import Meeting, Voter
 from voting.rules import fmt_area
 
 BOARD_FORMAT = "gongyi-board/1"
+BOARD_FORMAT_SECRET = "gongyi-board/2"
 _RECEIPT = re.compile(r"[0-9a-f]{32}")
 _RECEIPTS = re.compile(r"(?:[0-9a-f]{32}\n)+")
 
@@ -65,7 +66,7 @@ def _is_answers(answers: object) -> bool:
     return True
 
 
-def _answers(text: str, receipt: str) -> tuple[dict, bytes]:
+def _answers(text: str, receipt: str, check=_is_answers) -> tuple[dict, bytes]:
     """Parse one stored answers text and return it with its canonical bytes."""
     try:
         answers, end = _DECODER.raw_decode(text)
@@ -73,13 +74,49 @@ def _answers(text: str, receipt: str) -> tuple[dict, bytes]:
             answers = _DECODER.decode(text)
     except ValueError as error:
         raise BoardEntryError(f"ballot {receipt}: answers are not clean JSON: {error}") from None
-    if not _is_answers(answers):
+    if not check(answers):
         raise BoardEntryError(f"ballot {receipt}: answers are not matter ids to choices")
     return answers, canonical_parsed(answers)
 
 
+def _is_encrypted_answers(answers: object) -> bool:
+    """True for {matter id: "invalid" or ENC_ANSWER}, ENC_ANSWER holding only objects, lists
+    and strings (the shape a secret meeting's ballots store; the verifier checks the rest)."""
+    if answers.__class__ is not dict:
+        return False
+    for key, value in answers.items():
+        if key.__class__ is not str:
+            return False
+        if value.__class__ is str:
+            if value != "invalid":
+                return False
+        elif value.__class__ is not dict or value.keys() != _ENC_KEYS or not _strings(value):
+            return False
+    return True
+
+
+_ENC_KEYS = {"ciphertexts", "proofs", "abstain", "sum_proof"}
+
+
+def _strings(value: object) -> bool:
+    """True when every leaf of nested objects and lists is a string."""
+    kind = value.__class__
+    if kind is str:
+        return True
+    if kind is dict:
+        return all(_strings(item) for item in value.values())  # type: ignore[attr-defined]
+    if kind is list:
+        return all(_strings(item) for item in value)  # type: ignore[attr-defined]
+    return False
+
+
 def read_board(meeting: Meeting) -> Board:
-    """Read every counted ballot of the meeting and freeze the board."""
+    """Read every counted ballot of the meeting and freeze the board.
+
+    A secret meeting's board is ``gongyi-board/2`` (FORMATS §3.1): the same entries, with
+    the encrypted answers its ballots store; every ballot's answers are distinct then, so
+    each is parsed and encoded once.
+    """
     # Core, not the ORM: plain tuples, no per-row object loading.
     rows = (
         db.session.connection()
@@ -97,14 +134,19 @@ def read_board(meeting: Meeting) -> Board:
     if receipts and _RECEIPTS.fullmatch("\n".join(receipts) + "\n") is None:
         bad = next(r for r in receipts if not isinstance(r, str) or not _RECEIPT.fullmatch(r))
         raise BoardEntryError(f"ballot receipt {bad!r} is not 32 lowercase hex characters")
+    board_format = BOARD_FORMAT_SECRET if meeting.secret else BOARD_FORMAT
+    check = _is_encrypted_answers if meeting.secret else _is_answers
+    dedupe = not meeting.secret  # plaintext answers repeat; ciphertexts never do
     parsed: dict[str, tuple[dict, bytes]] = {}
     areas: dict[int, str] = {}
     channels = {channel: channel.encode() for channel in CHANNELS}
     entries, encoded = [], []
     for receipt, channel, text, area in rows:
-        answers = parsed.get(text)
+        answers = parsed.get(text) if dedupe else None
         if answers is None:
-            answers = parsed[text] = _answers(text, receipt)
+            answers = _answers(text, receipt, check)
+            if dedupe:
+                parsed[text] = answers
         area_text = areas.get(area)
         if area_text is None:
             area_text = areas[area] = fmt_area(area)
@@ -121,7 +163,7 @@ def read_board(meeting: Meeting) -> Board:
     root = merkle_root([sha256(b"\x00" + data).digest() for data in encoded]).hex()
     # Canonical JSON sorts keys: "entries" < "format" < "meeting_id".
     text = b"".join(
-        [b'{"entries":[', b",".join(encoded), b'],"format":', canonical(BOARD_FORMAT),
+        [b'{"entries":[', b",".join(encoded), b'],"format":', canonical(board_format),
          b',"meeting_id":', canonical(str(meeting.id)), b"}"]
     ).decode("utf-8")  # fmt: skip
     return Board(entries=entries, text=text, merkle_root=root)

@@ -50,6 +50,12 @@ def _parse_board(result_id: int, document_hash: str, text: str) -> ParsedBoard:
     return ParsedBoard(entries, {entry["receipt"]: i for i, entry in enumerate(entries)})
 
 
+@lru_cache(maxsize=8)
+def _board_leaves(result_id: int, document_hash: str, text: str) -> tuple[bytes, ...]:
+    """The leaf hashes of a published board, computed once (a proof needs them all)."""
+    return tuple(leaf_hashes(_parse_board(result_id, document_hash, text).entries))
+
+
 def parsed_board(result: Result) -> ParsedBoard:
     """The result's frozen board; published boards never change, so it is cached."""
     return _parse_board(result.id, result.document_hash, result.board_json)
@@ -82,7 +88,7 @@ def check_receipt(result: Result, receipt: str, with_proof: bool = False) -> Rec
     leaves = leaf_hashes([entry])
     proof: list[str] = []
     if with_proof:
-        all_leaves = leaf_hashes(board.entries)
+        all_leaves = _board_leaves(result.id, result.document_hash, result.board_json)
         proof = [node.hex() for node in inclusion_proof(all_leaves, index)]
     return ReceiptCheck(entry, index, len(board.entries), leaves[0].hex(), proof,
                         result.merkle_root)  # fmt: skip

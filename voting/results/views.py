@@ -134,14 +134,17 @@ def participants(meeting_id: int):
 @bp.get("/public/meetings/<int:meeting_id>/receipt")
 @receipt_budget
 def receipt(meeting_id: int):
-    """Receipt lookup: is my ballot on the board, with the choices I made?"""
+    """Receipt lookup: is my ballot on the board, with the choices I made? For a secret
+    meeting: the entry's fingerprint and its Merkle inclusion proof, never the choices."""
     meeting, community, result = published_or_404(meeting_id)
     typed = normalise_receipt(request.args.get("receipt"))
     found, status = None, 200
     if typed and not RECEIPT_RE.fullmatch(typed):
         status = 422
     elif typed:
-        found = public.check_receipt(result, typed, with_proof=request.args.get("proof") == "1")
+        # A secret meeting's entry shows no choices: its inclusion proof is what it proves.
+        with_proof = meeting.secret or request.args.get("proof") == "1"
+        found = public.check_receipt(result, typed, with_proof=with_proof)
         status = 200 if found else 404
     return render_template(
         "results/receipt.html", meeting=meeting, community=community, result=result,

@@ -42,6 +42,16 @@ PROXY_SCAN = {
     },
 }
 
+#: A secret-ballot meeting's ballot: the SHA-256 of its board entry, which the owner checks.
+FINGERPRINT = {
+    "type": "string",
+    "pattern": "^[0-9a-f]{64}$",
+    "description": (
+        "secret-ballot meetings only: SHA-256 of the ballot's board entry (its Merkle leaf "
+        "hash, FORMATS.md §3)"
+    ),
+}
+
 PATHS = {
     "/ballots": {
         "post": {
@@ -79,7 +89,14 @@ PATHS = {
             "responses": {
                 **ok(
                     "the ballot is counted; keep the receipt",
-                    {"type": "object", "required": ["receipt"], "properties": {"receipt": RECEIPT}},
+                    {
+                        "type": "object",
+                        "required": ["receipt"],
+                        "properties": {
+                            "receipt": RECEIPT,
+                            "fingerprint": FINGERPRINT,
+                        },
+                    },
                     "201",
                 ),
                 **REFUSALS,
@@ -188,6 +205,7 @@ PATHS = {
                             "status": {"const": "counted"},
                             "entry_id": ID,
                             "receipt": RECEIPT,
+                            "fingerprint": FINGERPRINT,
                         },
                     },
                     "201",

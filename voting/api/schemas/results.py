@@ -1,6 +1,7 @@
 """Results (FORMATS.md §4, §7): signed results, the bulletin board, public keys."""
 
 from voting.api.schemas.common import (
+    ANYONE_OR_BEARER,
     BEARER,
     ERROR,
     OBJECT,
@@ -49,7 +50,10 @@ BOARD = {
     "type": "object",
     "required": ["format", "meeting_id", "entries"],
     "properties": {
-        "format": {"const": "gongyi-board/1"},
+        "format": {
+            "enum": ["gongyi-board/1", "gongyi-board/2"],
+            "description": "gongyi-board/2 for a secret-ballot meeting: answers encrypted",
+        },
         "meeting_id": {"type": "string"},
         "entries": {"type": "array", "items": {"type": "object"}},
     },
@@ -85,7 +89,13 @@ PATHS = {
     "/meetings/{meeting_id}/board": {
         "get": {
             "summary": "The bulletin board frozen with the result (anyone, once published)",
-            "security": [],
+            "description": (
+                "Before publication, 404. A secret-ballot meeting's board (gongyi-board/2, "
+                "choices encrypted) is also given to the community's staff once voting has "
+                "closed, read live from the ballots, so that trustees and staff can check it "
+                "before decryption; ?version= then answers 404."
+            ),
+            "security": ANYONE_OR_BEARER,
             "parameters": [id_param("meeting_id"), VERSION_PARAM],
             "responses": ok("the board", BOARD),
         }
