@@ -322,8 +322,12 @@ def test_replaced_public_key(published, capsys):
         (lambda r: r["signatures"][0].update(signature="!!"), "signatures[0] (committee key"),
         (lambda r: r["signatures"][1].pop("signed_at"), "signatures[1].signed_at is missing"),
         (
+            lambda r: r["document"].update(format="gongyi-result/3"),
+            'document.format is "gongyi-result/3", expected "gongyi-result/1"',
+        ),
+        (
             lambda r: r["document"].update(format="gongyi-result/2"),
-            'document.format is "gongyi-result/2", expected "gongyi-result/1"',
+            "document.signature_scheme is null: a gongyi-result/2 requires gongyi-sig/2",
         ),
     ],
 )

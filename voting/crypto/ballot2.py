@@ -23,7 +23,13 @@ from typing import Any
 from voting.crypto.canonical import canonical
 from voting.crypto.elgamal import Ciphertext, DiscreteLog, add_all, weighted_add
 from voting.crypto.group import Point, base_mult, random_scalar, sum_points
-from voting.crypto.secret_ballot import encrypt_matter, verify_matter
+from voting.crypto.proofs import TAG_OPTION, verify_range
+from voting.crypto.secret_ballot import (
+    EncryptedMatter,
+    encrypt_matter,
+    option_context,
+    verify_matter,
+)
 from voting.crypto.secret_json import (
     joint_key_from_json,
     matter_from_json,
@@ -276,8 +282,10 @@ def _chunk(
                 seats,
                 answer_context(meeting_id, matter_id, entry["receipt"]),
             ):
+                context = answer_context(meeting_id, matter_id, entry["receipt"])
                 raise BoardError(
-                    f"entry {receipt}: matter {matter_id}: a proof of the answer does not verify"
+                    f"entry {receipt}: matter {matter_id}: "
+                    f"{failed_proof(public_key, encrypted, ids, seats, context)} does not verify"
                 )
             counts["valid_owners"] += 1
             counts["valid_area"] += area
@@ -296,6 +304,30 @@ def _chunk(
             for slot, column in zip([*ids, ABSTAIN], columns[matter_id], strict=True)
         }
     return _Partial(sums, participation, len(entries))
+
+
+def failed_proof(
+    public_key: Point, encrypted: EncryptedMatter, ids: Sequence[str], seats: int, context: bytes
+) -> str:
+    """Name the first proof of an answer that does not verify (an answer known to fail)."""
+    for index, (ct, proof) in enumerate(
+        zip(encrypted.ciphertexts, encrypted.option_proofs, strict=True)
+    ):
+        if not verify_range(
+            TAG_OPTION, option_context(context, index), public_key, ct, 0, 1, proof
+        ):
+            return f"option {ids[index]}'s 0-or-1 proof"
+    if not verify_range(
+        TAG_OPTION,
+        option_context(context, len(ids)),
+        public_key,
+        encrypted.abstain,
+        0,
+        1,
+        encrypted.abstain_proof,
+    ):
+        return "the abstention's 0-or-1 proof"
+    return f"the sum proof (1 to {seats} choices or an abstention)"
 
 
 def _chunk_job(

@@ -16,6 +16,8 @@ from voting.crypto.statement import SCHEME, check_signed, statement
 from voting.rules.document import BoardError, matters_from_board
 
 RESULT_FORMAT, BOARD_FORMAT, AUDIT_FORMAT = "gongyi-result/1", "gongyi-board/1", "gongyi-audit/1"
+#: A secret ballot's result (FORMATS §4.3), checked by voting.crypto.checks2.
+SECRET_RESULT_FORMAT = "gongyi-result/2"
 ROLES = ("committee", "office")
 _RECEIPT = re.compile(r"[0-9a-f]{32}")
 
@@ -124,15 +126,39 @@ def _check_signers(lines: list[str], result: dict[str, Any], doc: dict[str, Any]
         lines.append("--  not countersigned by the office")
 
 
+def is_secret(doc: dict[str, Any]) -> bool:
+    """Tell whether a result document is a secret ballot's (gongyi-result/2)."""
+    return doc.get("format") == SECRET_RESULT_FORMAT
+
+
 def check_result(lines: list[str], result: Any, key: str | None) -> dict[str, Any]:
-    """Check the result file's shape and signatures; return its document."""
+    """Check the result file's shape and signatures, and for a secret ballot its encryption
+    and every decrypted total; return its document."""
     doc = member(result, "document", dict, "result")
-    _format(doc, RESULT_FORMAT, "document")
+    secret = member(doc, "format", str, "document") == SECRET_RESULT_FORMAT
+    if not secret:
+        _format(doc, RESULT_FORMAT, "document")
     meeting = member(doc, "meeting", dict, "document")
     lines.append(
-        f"ok  result format {RESULT_FORMAT}, meeting "
+        f"ok  result format {doc['format']}, meeting "
         f"{show(meeting.get('id'))} {show(meeting.get('title', ''))}"
     )
+    if secret:
+        from voting.crypto import checks2
+
+        checks2.check_scheme(doc)
+        _check_signed_result(lines, result, doc, key)
+        joint_key = checks2.check_encryption(lines, doc)
+        checks2.check_totals(lines, doc, joint_key)
+        return doc
+    _check_signed_result(lines, result, doc, key)
+    return doc
+
+
+def _check_signed_result(
+    lines: list[str], result: dict[str, Any], doc: dict[str, Any], key: str | None
+) -> None:
+    """Check the result's signatures, and that one is by ``key`` if given."""
     try:
         canonical(doc)
     except (TypeError, ValueError, RecursionError) as exc:
@@ -154,7 +180,7 @@ def check_result(lines: list[str], result: Any, key: str | None) -> dict[str, An
             "--  no --key given: the signatures show the document is intact; "
             "compare the key ids with the published keys to know who signed"
         )
-        return doc
+        return
     try:
         wanted = public_key_b64(load_public_key(key))
     except ValueError as exc:
@@ -165,7 +191,6 @@ def check_result(lines: list[str], result: Any, key: str | None) -> dict[str, An
             f"the signers are {', '.join(signers.values())}"
         )
     lines.append(f"ok  signed by the key given with --key: {signers[wanted]}")
-    return doc
 
 
 def _check_entries(entries: list[Any]) -> None:
@@ -245,6 +270,11 @@ def _check_tally(lines: list[str], doc: dict[str, Any], entries: list[Any]) -> N
 
 def check_board(lines: list[str], doc: dict[str, Any], board: Any, encode: Encode) -> None:
     """Check the board against the document and re-tally it."""
+    if is_secret(doc):
+        from voting.crypto.checks2 import check_board2
+
+        check_board2(lines, doc, board, encode)
+        return
     _format(board, BOARD_FORMAT, "board")
     meeting_id = member(member(doc, "meeting", dict, "document"), "id", str, "document.meeting")
     if member(board, "meeting_id", str, "board") != meeting_id:
