@@ -127,3 +127,21 @@ def test_changed_secret_key_is_detected(app, meetings, community):
         with pytest.raises(MeetingError) as caught:
             c.credential_token(credential)
         assert caught.value.code == "CREDENTIAL_KEY_CHANGED"
+
+
+def test_a_changed_secret_key_answers_409_on_the_letters_and_the_links_csv(
+    app, meetings, community, make, client, auth
+):
+    meeting_id = meetings.plan(community)
+    meetings.advance(meeting_id, "open")
+    app.config["SECRET_KEY"] = "another secret"
+    committee = make.user("committee", community=community)
+    headers = {"Authorization": f"Bearer {make.token(committee)}"}
+    api = client.get(f"/api/v1/meetings/{meeting_id}/credentials.csv", headers=headers)
+    assert api.status_code == 409
+    assert api.get_json()["error"]["code"] == "credential_key_changed"
+    auth.login(committee)
+    for page in ("letters", "credentials.csv"):
+        response = client.get(f"/meetings/{meeting_id}/{page}")
+        assert response.status_code == 409
+        assert "系统密钥已更换" in response.get_data(as_text=True)

@@ -113,12 +113,9 @@ def create_meeting(community_id: int):
     data = json_body()
     opens_at, closes_at = parse_time(data["opens_at"]), parse_time(data["closes_at"])
     extra = {k: data[k] for k in ("description", "place", "is_first_meeting") if k in data}
-    try:
-        meeting = services.create_meeting(
-            community, data["title"], opens_at, closes_at, data["matters"], **extra
-        )
-    except MeetingError as error:
-        raise _refused(error, 422) from None
+    meeting = services.create_meeting(
+        community, data["title"], opens_at, closes_at, data["matters"], **extra
+    )
     return jsonify(meeting_json(meeting, staff=True)), 201
 
 
@@ -188,10 +185,7 @@ def get_credentials_csv(meeting_id: int):
     meeting = _staff_meeting(meeting_id, "run")
     if meeting.opened_at is None:
         raise ApiError(409, "not_open", "credentials exist once voting has opened")
-    try:
-        body = credentials_csv(meeting)
-    except MeetingError as error:
-        raise _refused(error) from None
+    body = credentials_csv(meeting)
     log_meeting(meeting, "credentials_exported", {"rows": body.count("\r\n") - 1})
     return Response(body, mimetype="text/csv; charset=utf-8")
 

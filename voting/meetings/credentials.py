@@ -41,7 +41,8 @@ def _token_for(key: bytes, meeting_id: int, voter_id: int, credential_id: int) -
 
 
 def credential_token(credential: Credential) -> str:
-    """Regenerate a credential's token (for letters and the CSV); refuses if the key changed."""
+    """Regenerate a credential's token (for letters and the CSV); refuses (409) if the key
+    changed."""
     token = _token_for(_key(), credential.meeting_id, credential.voter_id, credential.id)
     if not hmac.compare_digest(token_hash(token), credential.token_hash):
         raise MeetingError(
@@ -49,7 +50,8 @@ def credential_token(credential: Credential) -> str:
                 "CREDENTIAL_KEY_CHANGED",
                 "系统密钥已更换，原链接无法重新打印；请为业主重新签发链接",
                 "The secret key changed: this link cannot be reprinted; reissue it",
-            )
+            ),
+            409,
         )
     return token
 

@@ -61,10 +61,7 @@ def letters(meeting_id: int):
     voter_id = request.args.get("voter", type=int)
     building = request.args.get("building", "")[:64]
     page = max(request.args.get("page", 1, type=int), 1)
-    try:
-        everything = letter_service.letters(meeting, voter_id, building)
-    except MeetingError as error:
-        return render_template("error.html", status=409, message=error.text(current_lang())), 409
+    everything = letter_service.letters(meeting, voter_id, building)
     pages = max(1, -(-len(everything) // LETTERS_PER_PAGE))
     shown = letter_service.with_qr(
         everything[(page - 1) * LETTERS_PER_PAGE : page * LETTERS_PER_PAGE]
@@ -92,10 +89,7 @@ def credentials_csv(meeting_id: int):
     """The links of every voter who can vote, for an SMS or WeChat mail merge."""
     meeting = meeting_for(meeting_id)
     _require_credentials(meeting)
-    try:
-        body = letter_service.credentials_csv(meeting)
-    except MeetingError as error:
-        return render_template("error.html", status=409, message=error.text(current_lang())), 409
+    body = letter_service.credentials_csv(meeting)
     log_meeting(meeting, "credentials_exported", {"rows": body.count("\r\n") - 1})
     return Response(
         body,

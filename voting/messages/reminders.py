@@ -20,9 +20,13 @@ from voting.messages.outbox import public_base
 from voting.quiet import is_quiet, quiet_ends, window_text
 from voting.timeutil import SHANGHAI, rfc3339
 
+#: Refusals about what the request asked for (422); the others concern the meeting's state
+#: or the clock (409).
+_INPUT_CODES = {"UNKNOWN_BUILDING"}
+
 
 def _refuse(code: str, zh: str, en: str) -> MeetingError:
-    return MeetingError(problem(code, zh, en))
+    return MeetingError(problem(code, zh, en), 422 if code in _INPUT_CODES else 409)
 
 
 def _start_of_day(now: datetime) -> datetime:
