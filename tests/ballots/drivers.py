@@ -18,12 +18,10 @@ class ApiDriver:
 
     name = "api"
 
-    def __init__(self, app, make, kit, opened: Opened):
+    def __init__(self, app, make, kit, opened: Opened, names=("wang", "li")):
         self.app, self.opened = app, opened
         self.client = app.test_client()
-        self.tokens = [
-            make.token(kit.committee(make, opened.community_id, name)) for name in ("wang", "li")
-        ]
+        self.tokens = [make.token(kit.committee(make, opened.community_id, n)) for n in names]
 
     def online(self, owner: str, answers: dict, verification: str | None = None) -> str:
         body = {"token": self.opened.tokens[owner], "answers": answers}
@@ -62,10 +60,10 @@ class PagesDriver:
 
     name = "pages"
 
-    def __init__(self, app, make, kit, opened: Opened):
+    def __init__(self, app, make, kit, opened: Opened, names=("wang", "li")):
         self.app, self.opened = app, opened
         self.members = []
-        for name in ("wang", "li"):
+        for name in names:
             user = kit.committee(make, opened.community_id, name)
             client = app.test_client()
             assert (

@@ -26,8 +26,10 @@ def ballot_count(app) -> int:
         return db.session.scalar(select(func.count()).select_from(Ballot))
 
 
-def test_fifty_threads_with_one_credential_make_one_ballot(app, kit):
-    opened = kit.open(kit.community([Unit("101", "90.00", "o1")]), [motion("议事规则")])
+@pytest.mark.parametrize("secret", [False, True], ids=["open", "secret"])
+def test_fifty_threads_with_one_credential_make_one_ballot(app, kit, secret):
+    units = [Unit("101", "90.00", "o1")]
+    opened = kit.open(kit.community(units), [motion("议事规则")], secret=secret)
     answers = [["agree"], ["disagree"], []]
     bodies = [
         {"token": opened.tokens["o1"], "answers": {opened.matter_ids[0]: answers[i % 3]}}
@@ -43,11 +45,13 @@ def test_fifty_threads_with_one_credential_make_one_ballot(app, kit):
     assert casts == 1
 
 
-def test_fifty_threads_with_fifty_credentials_make_fifty_ballots(app, kit):
+@pytest.mark.parametrize("secret", [False, True], ids=["open", "secret"])
+def test_fifty_threads_with_fifty_credentials_make_fifty_ballots(app, kit, secret):
     from voting.audit.services import chain_name, verify_live_chain
 
     units = [Unit(f"{n}", "88.50", f"o{n}", building=f"{n % 5 + 1}号楼") for n in range(THREADS)]
-    opened = kit.open(kit.community(units), [motion("议事规则"), motion("管理规约")])
+    matters = [motion("议事规则"), motion("管理规约")]
+    opened = kit.open(kit.community(units), matters, secret=secret)
     first, second = opened.matter_ids
     bodies = [
         {"token": opened.tokens[f"o{n}"],
@@ -60,6 +64,19 @@ def test_fifty_threads_with_fifty_credentials_make_fifty_ballots(app, kit):
     with app.app_context():
         assert verify_live_chain(chain_name(opened.community_id)) == []
     tally = kit.close(opened)
+    if secret:  # counted from the totals the trustees decrypt
+        from voting.meetings.models import Meeting
+        from voting.meetings.tally import board_entries
+
+        from .test_secret import decrypted_counts
+
+        with app.app_context():
+            meeting = db.session.get(Meeting, opened.meeting_id)
+            counts, part = decrypted_counts(meeting, board_entries(meeting), opened.shares)
+        assert tally is None and part[first]["valid_owners"] == THREADS
+        assert counts[first]["agree"]["owners"] == THREADS
+        assert counts[second]["abstain"]["owners"] == THREADS // 2
+        return
     assert tally[0]["participation"]["owners"] == THREADS
     assert tally[0]["tally"][0]["owners"] == THREADS
     assert tally[1]["abstain"]["owners"] == THREADS // 2
