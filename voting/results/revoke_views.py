@@ -3,7 +3,7 @@ signed revocation and the ruling or decision it rests on."""
 
 import io
 
-from flask import abort, flash, send_file
+from flask import abort, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,8 +12,7 @@ from voting.crypto.revocation import revocation_file_name
 from voting.db import db
 from voting.results import revocation as revocations
 from voting.results.forms import RevocationForm
-from voting.results.services import ResultError
-from voting.results.staff import _back, _meeting_in_scope, _refused, staff_only
+from voting.results.staff import _act_on, _meeting_in_scope, staff_only
 from voting.results.views import _download, bp, published_or_404
 
 
@@ -23,22 +22,24 @@ def revoke(meeting_id: int):
     """The community's own street office revokes the published decision."""
     meeting, community = _meeting_in_scope(meeting_id)
     form = RevocationForm()
-    if not form.validate_on_submit():
-        flash(_("请选择撤销依据，填写日期和理由（最多 1000 字），并上传 PDF 文件。"), "error")
-        return _back(community.id)
-    upload = form.file.data
-    try:
+
+    def revoke_now() -> None:
+        upload = form.file.data
         revocations.revoke_result(
             meeting, current_user, authority=form.authority.data, reason=form.reason.data,
             decided_on=form.decided_on.data, reference=form.reference.data or "",
             file_name=upload.filename,
             data=upload.read(revocations.MAX_REVOCATION_BYTES + 1),
         )  # fmt: skip
-    except ResultError as error:
-        return _refused(error, community.id)
-    db.session.commit()
-    flash(_("已撤销该决定，撤销文件已签名公示；原结果仍可核验，并标明已撤销。"), "success")
-    return _back(community.id)
+        db.session.commit()
+
+    return _act_on(
+        community.id,
+        form,
+        _("请选择撤销依据，填写日期和理由（最多 1000 字），并上传 PDF 文件。"),
+        revoke_now,
+        _("已撤销该决定，撤销文件已签名公示；原结果仍可核验，并标明已撤销。"),
+    )
 
 
 def _revocation_or_404(meeting_id: int):

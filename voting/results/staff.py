@@ -63,6 +63,25 @@ def _act(community_id: int, action: Callable, done: Callable | str):
     return _back(community_id)
 
 
+def _act_on(community_id: int, form, missing: str, action: Callable, done: Callable | str):
+    """:func:`_act` once the posted ``form`` is valid; else say what is ``missing`` and go
+    back."""
+    if not form.validate_on_submit():
+        flash(missing, "error")
+        return _back(community_id)
+    return _act(community_id, action, done)
+
+
+def _with_reason(meeting_id: int, step: Callable, missing: str, done: str):
+    """Take a step on the meeting's result that needs a reason (``step(meeting, user,
+    reason)``): refused without one, else as :func:`_act`."""
+    meeting, community = _meeting_in_scope(meeting_id)
+    form = ReasonForm()
+    return _act_on(
+        community.id, form, missing, lambda: step(meeting, current_user, form.reason.data), done
+    )
+
+
 @bp.get("/communities/<int:community_id>/results")
 @staff_only
 def manage(community_id: int):
@@ -114,14 +133,10 @@ def publish(meeting_id: int):
 @staff_only
 def correct(meeting_id: int):
     """Publish a correction: a new version that supersedes the one in force."""
-    meeting, community = _meeting_in_scope(meeting_id)
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("请说明更正的理由（最多 1000 字）。"), "error")
-        return _back(community.id)
-    return _act(
-        community.id,
-        lambda: services.correct_result(meeting, current_user, form.reason.data),
+    return _with_reason(
+        meeting_id,
+        services.correct_result,
+        _("请说明更正的理由（最多 1000 字）。"),
         _("更正版本已签名公示，原版本仍可查看。"),
     )
 
@@ -142,14 +157,10 @@ def countersign(meeting_id: int):
 @staff_only
 def return_(meeting_id: int):
     """The street office returns the result to the committee, with its reason."""
-    meeting, community = _meeting_in_scope(meeting_id)
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("请说明退回的理由（最多 1000 字）。"), "error")
-        return _back(community.id)
-    return _act(
-        community.id,
-        lambda: services.return_result(meeting, current_user, form.reason.data),
+    return _with_reason(
+        meeting_id,
+        services.return_result,
+        _("请说明退回的理由（最多 1000 字）。"),
         _("已退回业主委员会更正。"),
     )
 
@@ -163,11 +174,10 @@ def answer(objection_id: int):
         abort(404)
     meeting, community = _meeting_in_scope(objection.meeting_id)
     form = AnswerForm()
-    if not form.validate_on_submit():
-        flash(_("请填写答复（最多 1000 字）。"), "error")
-        return _back(community.id)
-    return _act(
+    return _act_on(
         community.id,
+        form,
+        _("请填写答复（最多 1000 字）。"),
         lambda: objection_services.answer_objection(objection, current_user, form.answer.data),
         _("已答复。"),
     )

@@ -1,6 +1,6 @@
 """Ballots (FORMATS.md §3, §7): online ballots, paper and proxy entry."""
 
-from voting.api.schemas.common import BEARER, ERROR, ID, ID_IN, id_param, json_body, ok
+from voting.api.schemas.common import BEARER, ERROR, ID, ID_IN, id_param, json_body, ok, record
 
 CHOICES = {
     "type": "array",
@@ -11,15 +11,10 @@ CHOICES = {
 }
 RECEIPT = {"type": "string", "pattern": "^[0-9a-f]{32}$"}
 REFUSALS = {"409": ERROR, "410": ERROR, "429": ERROR}
-PROXY_ON_FILE = {
-    "type": "object",
-    "required": ["id"],
-    "properties": {"id": ID_IN},
-}
-PROXY_SCAN = {
-    "type": "object",
-    "required": ["agent_name", "file_name", "content_base64"],
-    "properties": {
+PROXY_ON_FILE = record(["id"], {"id": ID_IN})
+PROXY_SCAN = record(
+    ["agent_name", "file_name", "content_base64"],
+    {
         "agent_name": {
             "type": "string",
             "minLength": 1,
@@ -40,7 +35,7 @@ PROXY_SCAN = {
             "contentEncoding": "base64",
         },
     },
-}
+)
 
 #: A secret-ballot meeting's ballot: the SHA-256 of its board entry, which the owner checks.
 FINGERPRINT = {
@@ -68,10 +63,9 @@ PATHS = {
             ),
             "security": [],
             "requestBody": json_body(
-                {
-                    "type": "object",
-                    "required": ["token"],
-                    "properties": {
+                record(
+                    ["token"],
+                    {
                         "token": {"type": "string", "minLength": 1, "maxLength": 64},
                         "answers": {
                             "type": "object",
@@ -84,19 +78,18 @@ PATHS = {
                         },
                         "verification": {"type": "string", "minLength": 1, "maxLength": 8},
                     },
-                }
+                )
             ),
             "responses": {
                 **ok(
                     "the ballot is counted; keep the receipt",
-                    {
-                        "type": "object",
-                        "required": ["receipt"],
-                        "properties": {
+                    record(
+                        ["receipt"],
+                        {
                             "receipt": RECEIPT,
                             "fingerprint": FINGERPRINT,
                         },
-                    },
+                    ),
                     "201",
                 ),
                 **REFUSALS,
@@ -115,23 +108,18 @@ PATHS = {
             ),
             "security": [],
             "requestBody": json_body(
-                {
-                    "type": "object",
-                    "required": ["token"],
-                    "properties": {"token": {"type": "string", "minLength": 1, "maxLength": 64}},
-                }
+                record(["token"], {"token": {"type": "string", "minLength": 1, "maxLength": 64}})
             ),
             "responses": {
                 **ok(
                     "the code is queued to the owner's phone",
-                    {
-                        "type": "object",
-                        "required": ["status", "expires_in"],
-                        "properties": {
+                    record(
+                        ["status", "expires_in"],
+                        {
                             "status": {"enum": ["queued"]},
                             "expires_in": {"type": "integer", "description": "seconds"},
                         },
-                    },
+                    ),
                     "202",
                 ),
                 **REFUSALS,
@@ -156,10 +144,9 @@ PATHS = {
             "security": BEARER,
             "parameters": [id_param("meeting_id")],
             "requestBody": json_body(
-                {
-                    "type": "object",
-                    "required": ["owner_key", "answers"],
-                    "properties": {
+                record(
+                    ["owner_key", "answers"],
+                    {
                         "owner_key": {
                             "type": "string",
                             "minLength": 1,
@@ -193,36 +180,34 @@ PATHS = {
                             "description": "required for a proxy ballot (422 proxy_required)",
                         },
                     },
-                }
+                )
             ),
             "responses": {
                 **ok(
                     "both entries agree: the ballot is counted",
-                    {
-                        "type": "object",
-                        "required": ["status", "entry_id", "receipt"],
-                        "properties": {
+                    record(
+                        ["status", "entry_id", "receipt"],
+                        {
                             "status": {"const": "counted"},
                             "entry_id": ID,
                             "receipt": RECEIPT,
                             "fingerprint": FINGERPRINT,
                         },
-                    },
+                    ),
                     "201",
                 ),
                 "202": {
                     "description": "first entry stored; another member must enter it again",
                     "content": {
                         "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["status", "entry_id"],
-                                "properties": {
+                            "schema": record(
+                                ["status", "entry_id"],
+                                {
                                     "status": {"const": "pending"},
                                     "entry_id": ID,
                                     "proxy_id": ID,
                                 },
-                            }
+                            )
                         }
                     },
                 },

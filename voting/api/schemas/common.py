@@ -50,6 +50,12 @@ MEETING_STATES = [
 ]
 
 
+def record(required: list[str], properties: dict, **more) -> dict:
+    """An object with these ``properties``, of which ``required`` must be present (and any
+    further keywords: ``additionalProperties``, ``description``…)."""
+    return {"type": "object", "required": required, "properties": properties, **more}
+
+
 def quorum_line(figure: dict) -> dict:
     """A turnout line against the two-thirds line: owners as numbers, area as "0.00"."""
     return {

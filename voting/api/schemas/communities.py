@@ -12,13 +12,13 @@ from voting.api.schemas.common import (
     id_param,
     json_body,
     ok,
+    record,
 )
 
 NAME = {"type": "string", "minLength": 1, "maxLength": 200}
-PROCEDURE = {
-    "type": "object",
-    "required": ["parking_policy"],
-    "properties": {
+PROCEDURE = record(
+    ["parking_policy"],
+    {
         "parking_policy": {"enum": ["include", "exclude_area_only", "exclude_entirely"]},
         "invalid_counts_as_participation": {"type": "boolean"},
         "ranking_rule": {"enum": ["HEAD_THEN_AREA", "AREA_THEN_HEAD", "SUM_OF_RATIOS"]},
@@ -32,38 +32,31 @@ PROCEDURE = {
         "publish_unit_areas": {"type": "boolean"},
         "one_time_code": {"type": "boolean"},
     },
-}
+)
 
-OFFICE = {
-    "type": "object",
-    "required": ["id", "name"],
-    "properties": {"id": ID, "name": {"type": "string"}},
-}
-COMMUNITY = {
-    "type": "object",
-    "required": ["id", "name", "office", "committee_kind", "procedure", "roster"],
-    "properties": {
+OFFICE = record(["id", "name"], {"id": ID, "name": {"type": "string"}})
+COMMUNITY = record(
+    ["id", "name", "office", "committee_kind", "procedure", "roster"],
+    {
         "id": ID,
         "name": {"type": "string"},
         "office": OFFICE,
         "committee_kind": {"enum": COMMITTEE_KINDS},
         "procedure": OBJECT,
-        "roster": {
-            "type": "object",
-            "required": ["units", "owners", "area"],
-            "properties": {
+        "roster": record(
+            ["units", "owners", "area"],
+            {
                 "units": {"type": "integer", "minimum": 0},
                 "owners": {"type": "integer", "minimum": 0},
                 "area": AREA,
             },
-        },
+        ),
     },
-}
+)
 AREA_OR_NULL = {**AREA, "type": ["string", "null"]}
-UNIT = {
-    "type": "object",
-    "required": ["id", "building", "number", "area", "owners"],
-    "properties": {
+UNIT = record(
+    ["id", "building", "number", "area", "owners"],
+    {
         "id": ID,
         "building": {"type": "string"},
         "number": {"type": "string"},
@@ -74,27 +67,24 @@ UNIT = {
         "is_developer_held": {"type": "boolean"},
         "owners": {"type": "array", "items": OBJECT},
     },
-}
-ROSTER_PAGE = {
-    "type": "object",
-    "required": ["community_id", "page", "pages", "total", "units"],
-    "properties": {
+)
+ROSTER_PAGE = record(
+    ["community_id", "page", "pages", "total", "units"],
+    {
         "community_id": ID,
         "page": {"type": "integer"},
         "pages": {"type": "integer"},
         "total": {"type": "integer"},
         "units": {"type": "array", "items": UNIT},
     },
-}
+)
 
 PATHS = {
     "/offices": {
         "post": {
             "summary": "Register a street office (admin)",
             "security": BEARER,
-            "requestBody": json_body(
-                {"type": "object", "required": ["name"], "properties": {"name": NAME}}
-            ),
+            "requestBody": json_body(record(["name"], {"name": NAME})),
             "responses": ok("the office", OFFICE, "201"),
         }
     },
@@ -103,10 +93,9 @@ PATHS = {
             "summary": "Register a community (admin, office)",
             "security": BEARER,
             "requestBody": json_body(
-                {
-                    "type": "object",
-                    "required": ["name", "office_id"],
-                    "properties": {
+                record(
+                    ["name", "office_id"],
+                    {
                         "name": NAME,
                         "office_id": ID_IN,
                         "committee_kind": {
@@ -117,7 +106,7 @@ PATHS = {
                             ]  # fmt: skip
                         },
                     },
-                }
+                )
             ),
             "responses": ok("the community", COMMUNITY, "201"),
         }
@@ -150,11 +139,7 @@ PATHS = {
                 "required": True,
                 "content": {
                     "multipart/form-data": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["file"],
-                            "properties": {"file": {"type": "string", "format": "binary"}},
-                        }
+                        "schema": record(["file"], {"file": {"type": "string", "format": "binary"}})
                     }
                 },
             },

@@ -15,12 +15,12 @@ from voting.api.schemas.common import (
     id_param,
     json_body,
     ok,
+    record,
 )
 
-QUESTION_IN = {
-    "type": "object",
-    "required": ["title", "kind"],
-    "properties": {
+QUESTION_IN = record(
+    ["title", "kind"],
+    {
         "title": {"type": "string", "minLength": 1, "maxLength": 300},
         "kind": {"enum": ["single", "multiple", "scale"]},
         "options": {
@@ -30,10 +30,9 @@ QUESTION_IN = {
         },
         "max_choices": {"type": ["integer", "null"], "minimum": 1},
     },
-}
-SUMMARY = {
-    "type": "object",
-    "required": [
+)
+SUMMARY = record(
+    [
         "id",
         "community_id",
         "title",
@@ -43,7 +42,7 @@ SUMMARY = {
         "opened_at",
         "closed_at",
     ],
-    "properties": {
+    {
         "id": ID,
         "community_id": ID,
         "title": TEXT,
@@ -54,7 +53,7 @@ SUMMARY = {
         "opened_at": TIME_OR_NULL,
         "closed_at": TIME_OR_NULL,
     },
-}
+)
 CONSULTATION = {
     **SUMMARY,
     "required": [*SUMMARY["required"], "body", "documents", "questions"],
@@ -68,10 +67,9 @@ CONSULTATION = {
         },
     },
 }
-SHARE = {
-    "type": "object",
-    "required": ["heads", "area", "heads_ratio", "area_ratio", "heads_percent", "area_percent"],
-    "properties": {
+SHARE = record(
+    ["heads", "area", "heads_ratio", "area_ratio", "heads_percent", "area_percent"],
+    {
         "heads": {"type": "integer"},
         "area": AREA,
         "heads_ratio": RATIO,
@@ -79,32 +77,29 @@ SHARE = {
         "heads_percent": TEXT,
         "area_percent": TEXT,
     },
-}
-RESULTS = {
-    "type": "object",
-    "required": ["roster", "can_take_part", "answered", "comments", "questions"],
-    "properties": {
+)
+RESULTS = record(
+    ["roster", "can_take_part", "answered", "comments", "questions"],
+    {
         "roster": {"type": "object", "required": ["heads", "area"]},
         "can_take_part": SHARE,
         "answered": SHARE,
         "comments": {"type": "object", "required": ["total", "hidden", "commenters"]},
         "questions": {
             "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["code", "title", "kind", "respondents", "options"],
-                "properties": {
+            "items": record(
+                ["code", "title", "kind", "respondents", "options"],
+                {
                     "respondents": SHARE,
                     "options": {"type": "array", "items": SHARE},
                 },
-            },
+            ),
         },
     },
-}
-COMMENT = {
-    "type": "object",
-    "required": ["id", "parent_id", "depth", "author", "created_at", "hidden", "body"],
-    "properties": {
+)
+COMMENT = record(
+    ["id", "parent_id", "depth", "author", "created_at", "hidden", "body"],
+    {
         "id": ID,
         "parent_id": ID_OR_NULL,
         "depth": {"type": "integer", "minimum": 0},
@@ -112,7 +107,7 @@ COMMENT = {
         "hidden": {"type": "boolean"},
         "body": {"type": ["string", "null"]},
     },
-}
+)
 
 PATHS = {
     "/communities/{community_id}/consultations": {
@@ -122,11 +117,7 @@ PATHS = {
             "parameters": [id_param("community_id")],
             "responses": ok(
                 "consultations",
-                {
-                    "type": "object",
-                    "required": ["consultations"],
-                    "properties": {"consultations": {"type": "array", "items": SUMMARY}},
-                },
+                record(["consultations"], {"consultations": {"type": "array", "items": SUMMARY}}),
             ),
         },
         "post": {
@@ -134,16 +125,15 @@ PATHS = {
             "security": BEARER,
             "parameters": [id_param("community_id")],
             "requestBody": json_body(
-                {
-                    "type": "object",
-                    "required": ["title", "deadline"],
-                    "properties": {
+                record(
+                    ["title", "deadline"],
+                    {
                         "title": {"type": "string", "minLength": 1, "maxLength": 200},
                         "body": {"type": "string", "maxLength": 20000},
                         "deadline": {"type": "string", "format": "date-time"},
                         "questions": {"type": "array", "maxItems": 50, "items": QUESTION_IN},
                     },
-                }
+                )
             ),
             "responses": ok("the consultation", CONSULTATION, "201"),
         },
@@ -175,22 +165,21 @@ PATHS = {
             "responses": {
                 **ok(
                     "topic",
-                    {
-                        "type": "object",
-                        "required": [
+                    record(
+                        [
                             "consultation",
                             "units",
                             "verification_required",
                             "comments",
-                        ],  # fmt: skip
-                        "properties": {
+                        ],
+                        {
                             "consultation": CONSULTATION,
                             "units": {"type": "array", "items": TEXT},
                             "verification_required": {"type": "boolean"},
                             "comments": {"type": "array", "items": COMMENT},
                             "results": RESULTS,
                         },
-                    },
+                    ),
                 ),
                 "429": ERROR,
             },
@@ -202,15 +191,14 @@ PATHS = {
             "security": [],
             "parameters": [TOKEN_PARAM],
             "requestBody": json_body(
-                {
-                    "type": "object",
-                    "required": ["body"],
-                    "properties": {
+                record(
+                    ["body"],
+                    {
                         "body": {"type": "string", "minLength": 1, "maxLength": 2000},
                         "parent_id": {"anyOf": [ID_IN, {"type": "null"}]},
                         "verification": VERIFY,
                     },
-                }
+                )
             ),
             "responses": {**ok("the comment", COMMENT, "201"), "429": ERROR},
         }
@@ -221,10 +209,9 @@ PATHS = {
             "security": [],
             "parameters": [TOKEN_PARAM],
             "requestBody": json_body(
-                {
-                    "type": "object",
-                    "required": ["answers"],
-                    "properties": {
+                record(
+                    ["answers"],
+                    {
                         "answers": {
                             "type": "object",
                             "additionalProperties": {
@@ -237,16 +224,15 @@ PATHS = {
                         },
                         "verification": VERIFY,
                     },
-                }
+                )
             ),
             "responses": {
                 **ok(
                     "the answers kept",
-                    {
-                        "type": "object",
-                        "required": ["answers", "updated_at"],
-                        "properties": {"answers": {"type": "object"}, "updated_at": TIME_OR_NULL},
-                    },
+                    record(
+                        ["answers", "updated_at"],
+                        {"answers": {"type": "object"}, "updated_at": TIME_OR_NULL},
+                    ),
                 ),
                 "429": ERROR,
             },

@@ -13,12 +13,12 @@ from voting.api.schemas.common import (
     id_param,
     json_body,
     ok,
+    record,
 )
 
-OPTION_IN = {
-    "type": "object",
-    "required": ["label"],
-    "properties": {
+OPTION_IN = record(
+    ["label"],
+    {
         "label": {**NONEMPTY, "maxLength": 200},
         "statement": {"type": "string", "maxLength": 5000},
         "attestations": {
@@ -27,7 +27,7 @@ OPTION_IN = {
             "description": "eligibility conditions a candidate attested",
         },
     },
-}
+)
 MATTER_IN = {
     "type": "object",
     "required": ["title", "category", "kind"],
@@ -73,19 +73,17 @@ MATTER_IN = {
         },
     },
 }
-OPTION_OUT = {
-    "type": "object",
-    "required": ["id", "label"],
-    "properties": {
+OPTION_OUT = record(
+    ["id", "label"],
+    {
         "id": {"type": "string", "description": "agree/disagree for motions, else a number"},
         "label": {"type": "string"},
         "statement": {"type": "string"},
     },
-}
-MEETING = {
-    "type": "object",
-    "required": ["id", "community_id", "title", "state", "opens_at", "closes_at", "matters"],
-    "properties": {
+)
+MEETING = record(
+    ["id", "community_id", "title", "state", "opens_at", "closes_at", "matters"],
+    {
         "id": ID,
         "community_id": ID,
         "title": {"type": "string"},
@@ -104,10 +102,9 @@ MEETING = {
         },
         "matters": {
             "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["id", "title", "category", "kind", "options"],
-                "properties": {
+            "items": record(
+                ["id", "title", "category", "kind", "options"],
+                {
                     "id": {"type": "string"},
                     "title": {"type": "string"},
                     "category": {"enum": ["ordinary", "special"]},
@@ -116,7 +113,7 @@ MEETING = {
                     "alternates": {"type": "integer"},
                     "options": {"type": "array", "items": OPTION_OUT},
                 },
-            },
+            ),
         },
         "follows": {
             "type": "object",
@@ -142,7 +139,7 @@ MEETING = {
             "description": "staff only, once tallied: the MATTER list of FORMATS.md §4",
         },
     },
-}
+)
 STEP = {**ok("the meeting in its new state", MEETING), "409": ERROR}
 
 
@@ -168,11 +165,7 @@ PATHS = {
             "parameters": [id_param("community_id")],
             "responses": ok(
                 "meetings",
-                {
-                    "type": "object",
-                    "required": ["meetings"],
-                    "properties": {"meetings": {"type": "array", "items": MEETING}},
-                },
+                record(["meetings"], {"meetings": {"type": "array", "items": MEETING}}),
             ),
         },
         "post": {
@@ -184,10 +177,9 @@ PATHS = {
             "security": BEARER,
             "parameters": [id_param("community_id")],
             "requestBody": json_body(
-                {
-                    "type": "object",
-                    "required": ["title", "opens_at", "closes_at", "matters"],
-                    "properties": {
+                record(
+                    ["title", "opens_at", "closes_at", "matters"],
+                    {
                         "title": {**NONEMPTY, "maxLength": 200},
                         "opens_at": {"type": "string", "format": "date-time"},
                         "closes_at": {"type": "string", "format": "date-time"},
@@ -201,7 +193,7 @@ PATHS = {
                             "items": MATTER_IN,
                         },
                     },
-                }
+                )
             ),
             "responses": ok("the meeting with matter and option ids", MEETING, "201"),
         },
@@ -243,13 +235,7 @@ PATHS = {
     "/meetings/{meeting_id}/void": step(
         "Void the meeting with a reason (committee or the supervising office)",
         "From any state before the result is countersigned.",
-        json_body(
-            {
-                "type": "object",
-                "required": ["reason"],
-                "properties": {"reason": {**NONEMPTY, "maxLength": 1000}},
-            }
-        ),
+        json_body(record(["reason"], {"reason": {**NONEMPTY, "maxLength": 1000}})),
     ),
     "/meetings/{meeting_id}/follow-up": {
         "post": {
@@ -272,24 +258,22 @@ PATHS = {
             "security": BEARER,
             "parameters": [id_param("meeting_id"), id_param("matter_id")],
             "requestBody": json_body(
-                {
-                    "type": "object",
-                    "required": ["candidates"],
-                    "properties": {
+                record(
+                    ["candidates"],
+                    {
                         "candidates": {
                             "type": "array",
                             "minItems": 1,
-                            "items": {
-                                "type": "object",
-                                "required": ["label"],
-                                "properties": {
+                            "items": record(
+                                ["label"],
+                                {
                                     "label": {**NONEMPTY, "maxLength": 200},
                                     "statement": {"type": "string", "maxLength": 5000},
                                 },
-                            },
+                            ),
                         }
                     },
-                }
+                )
             ),
             "responses": {**ok("the meeting", MEETING), "409": ERROR},
         }
@@ -318,51 +302,47 @@ PATHS = {
             "parameters": [id_param("meeting_id")],
             "responses": ok(
                 "turnout",
-                {
-                    "type": "object",
-                    "required": ["meeting_id", "state", "opened"],
-                    "properties": {
+                record(
+                    ["meeting_id", "state", "opened"],
+                    {
                         "meeting_id": ID,
                         "state": {"enum": MEETING_STATES},
                         "opened": {"type": "boolean"},
                         "ballots": {"type": "integer", "minimum": 0},
-                        "roster": {
-                            "type": "object",
-                            "required": ["owners", "area"],
-                            "properties": {
+                        "roster": record(
+                            ["owners", "area"],
+                            {
                                 "owners": {"type": "integer", "minimum": 0},
                                 "area": AREA,
                             },
-                        },
+                        ),
                         "matters": {
                             "type": "array",
-                            "items": {
-                                "type": "object",
-                                "required": ["id", "title", "owners", "area"],
-                                "properties": {
+                            "items": record(
+                                ["id", "title", "owners", "area"],
+                                {
                                     "id": {"type": "string"},
                                     "title": {"type": "string"},
                                     "owners": OWNERS_LINE,
                                     "area": AREA_LINE,
                                 },
-                            },
+                            ),
                         },
                         "buildings": {
                             "type": "array",
-                            "items": {
-                                "type": "object",
-                                "required": ["building", "owners", "voted", "area", "voted_area"],
-                                "properties": {
+                            "items": record(
+                                ["building", "owners", "voted", "area", "voted_area"],
+                                {
                                     "building": {"type": "string"},
                                     "owners": {"type": "integer", "minimum": 0},
                                     "voted": {"type": "integer", "minimum": 0},
                                     "area": AREA,
                                     "voted_area": AREA,
                                 },
-                            },
+                            ),
                         },
                     },
-                },
+                ),
             ),
         }
     },

@@ -1,6 +1,6 @@
 """Messages (FORMATS.md §7): reminders to owners who have not voted."""
 
-from voting.api.schemas.common import BEARER, ERROR, ID_IN, id_param, json_body, ok
+from voting.api.schemas.common import BEARER, ERROR, ID_IN, id_param, json_body, ok, record
 
 REMINDERS_IN = {
     "type": "object",
@@ -36,11 +36,7 @@ PATHS = {
             "responses": {
                 **ok(
                     "reminders queued",
-                    {
-                        "type": "object",
-                        "required": ["queued"],
-                        "properties": {"queued": {"type": "integer", "minimum": 0}},
-                    },
+                    record(["queued"], {"queued": {"type": "integer", "minimum": 0}}),
                 ),
                 "409": ERROR,
             },

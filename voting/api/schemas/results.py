@@ -10,6 +10,7 @@ from voting.api.schemas.common import (
     id_param,
     json_body,
     ok,
+    record,
 )
 
 VERSION_PARAM = {
@@ -19,10 +20,9 @@ VERSION_PARAM = {
     "description": "an earlier version of the result (default: the one in force)",
     "schema": {"type": "integer", "minimum": 1},
 }
-SIGNATURE = {
-    "type": "object",
-    "required": ["role", "key_id", "public_key", "signature", "signed_at"],
-    "properties": {
+SIGNATURE = record(
+    ["role", "key_id", "public_key", "signature", "signed_at"],
+    {
         "role": {"enum": ["committee", "office"]},
         "key_id": {"type": "string", "pattern": "^[0-9a-f]{16}$"},
         "public_key": {"type": "string"},
@@ -30,26 +30,22 @@ SIGNATURE = {
         "signed_at": TIME,
         "scheme": {"const": "gongyi-sig/2"},
         "statement_signature": {"type": "string", "description": "over STATEMENT, FORMATS.md §4.1"},
-        "countersigns": {
-            "type": "object",
-            "required": ["key_id", "signed_at"],
-            "properties": {"key_id": {"type": "string"}, "signed_at": TIME},
-        },
+        "countersigns": record(
+            ["key_id", "signed_at"], {"key_id": {"type": "string"}, "signed_at": TIME}
+        ),
     },
-}
-RESULT = {
-    "type": "object",
-    "required": ["document", "signatures"],
-    "properties": {
+)
+RESULT = record(
+    ["document", "signatures"],
+    {
         "document": {"type": "object", "description": "DOC of FORMATS.md §4"},
         "signatures": {"type": "array", "items": SIGNATURE},
         "countersigned": {"type": "boolean", "description": "an office signature is present"},
     },
-}
-BOARD = {
-    "type": "object",
-    "required": ["format", "meeting_id", "entries"],
-    "properties": {
+)
+BOARD = record(
+    ["format", "meeting_id", "entries"],
+    {
         "format": {
             "enum": ["gongyi-board/1", "gongyi-board/2"],
             "description": "gongyi-board/2 for a secret-ballot meeting: answers encrypted",
@@ -57,11 +53,10 @@ BOARD = {
         "meeting_id": {"type": "string"},
         "entries": {"type": "array", "items": {"type": "object"}},
     },
-}
-REVOCATION = {
-    "type": "object",
-    "required": ["document", "signatures"],
-    "properties": {
+)
+REVOCATION = record(
+    ["document", "signatures"],
+    {
         "document": {
             "type": "object",
             "description": "RDOC of FORMATS.md §4.2",
@@ -74,7 +69,7 @@ REVOCATION = {
         },
         "signatures": {"type": "array", "items": SIGNATURE, "minItems": 1},
     },
-}
+)
 KEY_FIELDS = ["key_id", "public_key", "role", "owner", "created_at", "retired_at"]
 
 PATHS = {
@@ -149,17 +144,16 @@ PATHS = {
                 "required": True,
                 "content": {
                     "multipart/form-data": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["authority", "reason", "decided_on", "file"],
-                            "properties": {
+                        "schema": record(
+                            ["authority", "reason", "decided_on", "file"],
+                            {
                                 "authority": {"enum": ["office", "court"]},
                                 "reason": REASON,
                                 "decided_on": {"type": "string", "format": "date"},
                                 "reference": {"type": "string", "maxLength": 200},
                                 "file": {"type": "string", "format": "binary"},
                             },
-                        }
+                        )
                     }
                 },
             },
@@ -180,16 +174,15 @@ PATHS = {
             "security": [],
             "responses": ok(
                 "keys",
-                {
-                    "type": "object",
-                    "required": ["keys"],
-                    "properties": {
+                record(
+                    ["keys"],
+                    {
                         "keys": {
                             "type": "array",
                             "items": {"type": "object", "required": KEY_FIELDS},
                         }
                     },
-                },
+                ),
             ),
         }
     },

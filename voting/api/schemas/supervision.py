@@ -15,6 +15,7 @@ from voting.api.schemas.common import (
     id_param,
     json_body,
     ok,
+    record,
 )
 
 BY_STATE = {
@@ -24,10 +25,9 @@ BY_STATE = {
     "additionalProperties": {"type": "integer"},
 }
 
-WATCHED = {
-    "type": "object",
-    "required": ["id", "community_id", "community", "title", "state", "opens_at", "closes_at"],
-    "properties": {
+WATCHED = record(
+    ["id", "community_id", "community", "title", "state", "opens_at", "closes_at"],
+    {
         "id": ID,
         "community_id": ID,
         "community": {"type": "string"},
@@ -56,11 +56,10 @@ WATCHED = {
             },
         },
     },
-}
-MANDATE = {
-    "type": "object",
-    "required": ["id", "community_id", "kind", "members", "owner_reps", "started_at", "current"],
-    "properties": {
+)
+MANDATE = record(
+    ["id", "community_id", "kind", "members", "owner_reps", "started_at", "current"],
+    {
         "id": ID,
         "community_id": ID,
         "kind": {"enum": COMMITTEE_KINDS},
@@ -90,7 +89,7 @@ MANDATE = {
         "ended_at": {"type": ["string", "null"]},
         "end_reason": {"type": ["string", "null"]},
     },
-}
+)
 EVIDENCE = {
     "type": "object",
     "required": ["at", "voter"],
@@ -113,10 +112,9 @@ ANOMALY_CODES = [
     "ballots_changed",
 ]
 COUNTS = {"type": "object", "additionalProperties": {"type": "integer"}}
-COMMUNITY_ROW = {
-    "type": "object",
-    "required": ["id", "name", "committee_kind", "meetings_by_state"],
-    "properties": {
+COMMUNITY_ROW = record(
+    ["id", "name", "committee_kind", "meetings_by_state"],
+    {
         "id": ID,
         "name": {"type": "string"},
         "committee_kind": {"enum": COMMITTEE_KINDS},
@@ -124,10 +122,9 @@ COMMUNITY_ROW = {
         "term_ends_on": {"type": ["string", "null"]},
         "meetings_by_state": BY_STATE,
     },
-}
-DASHBOARD = {
-    "type": "object",
-    "required": [
+)
+DASHBOARD = record(
+    [
         "office",
         "generated_at",
         "meetings_by_state",
@@ -136,12 +133,8 @@ DASHBOARD = {
         "open_meetings",
         "results_awaiting_countersignature",
     ],
-    "properties": {
-        "office": {
-            "type": "object",
-            "required": ["id", "name"],
-            "properties": {"id": ID, "name": {"type": "string"}},
-        },
+    {
+        "office": record(["id", "name"], {"id": ID, "name": {"type": "string"}}),
         "generated_at": TIME,
         "meetings_by_state": BY_STATE,
         "communities": {"type": "array", "items": COMMUNITY_ROW},
@@ -149,11 +142,10 @@ DASHBOARD = {
         "open_meetings": {"type": "array", "items": WATCHED},
         "results_awaiting_countersignature": {"type": "array", "items": WATCHED},
     },
-}
-ANOMALY = {
-    "type": "object",
-    "required": ["code", "subject", "message", "counts", "evidence"],
-    "properties": {
+)
+ANOMALY = record(
+    ["code", "subject", "message", "counts", "evidence"],
+    {
         "code": {"enum": ANOMALY_CODES},
         "subject": {"type": "string"},
         "message": {"type": "string"},
@@ -162,7 +154,7 @@ ANOMALY = {
         "last_at": {"type": ["string", "null"]},
         "evidence": {"type": "array", "items": EVIDENCE},
     },
-}
+)
 USER_IDS = {"type": "array", "uniqueItems": True, "items": ID_IN}
 
 PATHS = {
@@ -191,15 +183,14 @@ PATHS = {
             "parameters": [id_param("meeting_id")],
             "responses": ok(
                 "anomalies",
-                {
-                    "type": "object",
-                    "required": ["meeting_id", "thresholds", "anomalies"],
-                    "properties": {
+                record(
+                    ["meeting_id", "thresholds", "anomalies"],
+                    {
                         "meeting_id": ID,
                         "thresholds": COUNTS,
                         "anomalies": {"type": "array", "items": ANOMALY},
                     },
-                },
+                ),
             ),
         }
     },
@@ -211,10 +202,9 @@ PATHS = {
             "parameters": [id_param("meeting_id")],
             "responses": ok(
                 "the timeline",
-                {
-                    "type": "object",
-                    "required": ["meeting_id", "events", "counts"],
-                    "properties": {
+                record(
+                    ["meeting_id", "events", "counts"],
+                    {
                         "meeting_id": ID,
                         "events": {
                             "type": "array",
@@ -225,7 +215,7 @@ PATHS = {
                         },
                         "counts": COUNTS,
                     },
-                },
+                ),
             ),
         }
     },
@@ -236,11 +226,7 @@ PATHS = {
             "parameters": [id_param("community_id")],
             "responses": ok(
                 "mandates",
-                {
-                    "type": "object",
-                    "required": ["mandates"],
-                    "properties": {"mandates": {"type": "array", "items": MANDATE}},
-                },
+                record(["mandates"], {"mandates": {"type": "array", "items": MANDATE}}),
             ),
         },
         "post": {
@@ -263,10 +249,9 @@ PATHS = {
             "security": BEARER,
             "parameters": [id_param("community_id")],
             "requestBody": json_body(
-                {
-                    "type": "object",
-                    "required": ["kind", "members"],
-                    "properties": {
+                record(
+                    ["kind", "members"],
+                    {
                         "kind": {"enum": COMMITTEE_KINDS},
                         "members": {**USER_IDS, "minItems": 1, "maxItems": 99},
                         "owner_reps": USER_IDS,
@@ -278,7 +263,7 @@ PATHS = {
                             "additionalProperties": ID_IN,
                         },
                     },
-                }
+                )
             ),
             "responses": {**ok("the new mandate", MANDATE, "201"), "409": ERROR},
         },
@@ -288,9 +273,7 @@ PATHS = {
             "summary": "End a mandate with a reason (office); its members lose their powers",
             "security": BEARER,
             "parameters": [id_param("mandate_id")],
-            "requestBody": json_body(
-                {"type": "object", "required": ["reason"], "properties": {"reason": REASON}}
-            ),
+            "requestBody": json_body(record(["reason"], {"reason": REASON})),
             "responses": {**ok("the ended mandate", MANDATE), "409": ERROR},
         }
     },
