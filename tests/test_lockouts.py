@@ -3,7 +3,6 @@ exactly five answers and lock, and the right answer after that is refused (Postg
 them truly in parallel; SQLite, one at a time, must give the same outcome)."""
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from tests.ballots.support import PG, MeetingKit, Unit, motion
@@ -13,13 +12,6 @@ from voting.db import db, utcnow
 
 TRIES = 30
 PHONE = "13912345678"
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    monkeypatch.setattr(
-        "voting.auth.services._hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-    )
 
 
 @pytest.fixture

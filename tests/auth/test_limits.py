@@ -1,16 +1,6 @@
 """Staff login and bearer-token limits: per account from any address, per client address."""
 
-import pytest
-from argon2 import PasswordHasher
-
 from voting.config import RATE_LIMITS, load_config
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    monkeypatch.setattr(
-        "voting.auth.services._hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-    )
 
 
 def limited_app(make_app, **settings):

@@ -222,6 +222,17 @@ class MeetingKit:
             community = db.session.get(Community, community_id)
         return make.user("committee", username=name, community=community)
 
+    def signed_in_members(self, make, community_id: int, names=("wang", "li")) -> dict:
+        """Committee members of the community, each signed in on a client of their own (two
+        clerks at two desks): name -> test client."""
+        members = {}
+        for name in names:
+            user = self.committee(make, community_id, name)
+            client = self.app.test_client()
+            client.post("/login", data={"username": user.username, "password": make.password})
+            members[name] = client
+        return members
+
 
 def make_secret(meeting, threshold: int = 2, trustees: int = 3) -> dict[int, int]:
     """Make the meeting's ballots secret under a joint key of a trusted-dealer ceremony run
@@ -246,3 +257,8 @@ def six_owners(**extra) -> list[Unit]:
         Unit(f"{n}01", area, f"o{n}", **extra.get(f"o{n}", {}))
         for n, area in enumerate(areas, start=1)
     ]
+
+
+def text(response) -> str:
+    """A response's body as text."""
+    return response.get_data(as_text=True)

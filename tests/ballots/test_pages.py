@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from voting.db import db
 
-from .support import election, motion, six_owners
+from .support import election, motion, six_owners, text
 
 ID_O1 = "110108198003030021"
 
@@ -24,10 +24,6 @@ def opened(kit):
             election("选举业主委员会委员", list("ABCDEFG"), seats=5, alternates=2),
         ],
     )
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def fields(opened, choices: dict[int, list[str] | str]) -> dict:

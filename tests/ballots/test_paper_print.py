@@ -9,7 +9,7 @@ from sqlalchemy import select
 from tests.browsing import fits, shoot
 from voting.db import db
 
-from .support import MeetingKit, election, motion, selection, six_owners
+from .support import MeetingKit, election, motion, selection, six_owners, text
 
 
 @pytest.fixture
@@ -20,17 +20,7 @@ def setup(app, kit, make):
         selection("选聘物业服务企业", ["甲物业", "乙物业"]),
         election("选举业主委员会委员", list("ABCDEFG"), seats=5, alternates=1),
     ], title="2030 年第一次业主大会会议")  # fmt: skip
-    members = {}
-    for name in ("wang", "li"):
-        user = kit.committee(make, community_id, name)
-        client = app.test_client()
-        client.post("/login", data={"username": user.username, "password": make.password})
-        members[name] = client
-    return opened, members
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
+    return opened, kit.signed_in_members(make, community_id)
 
 
 def printed_code(page: str, unit: str) -> str:

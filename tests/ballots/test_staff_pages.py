@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from voting.db import db
 
-from .support import motion, six_owners
+from .support import motion, six_owners, text
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
 
@@ -17,17 +17,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
 def setup(app, kit, make):
     community_id = kit.community(six_owners())
     opened = kit.open(community_id, [motion("议事规则"), motion("管理规约")])
-    members = {}
-    for name in ("wang", "li"):
-        user = kit.committee(make, community_id, name)
-        client = app.test_client()
-        client.post("/login", data={"username": user.username, "password": make.password})
-        members[name] = client
-    return opened, members
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
+    return opened, kit.signed_in_members(make, community_id)
 
 
 def entry_path(opened, owner: str) -> str:

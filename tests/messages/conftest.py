@@ -3,16 +3,8 @@
 import json
 
 import pytest
-from argon2 import PasswordHasher
 
 from tests.ballots.support import MeetingKit
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    monkeypatch.setattr(
-        "voting.auth.services._hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-    )
 
 
 @pytest.fixture
