@@ -2,7 +2,7 @@
 
 Run: python benchmarks/cast.py [--database-url URL] [--voters N] [--clients 16]
                                 [--workers 4] [--threads 4] [--seconds 20] [--rounds 4]
-                                [--phones [--without-alert]]
+                                [--phones [--without-alert]] [--secret]
 
 The database (default: the local ``test_ballots``) is emptied and migrated, a community of
 N owners is seeded and a meeting opened through the services, then the app runs under
@@ -14,7 +14,9 @@ a request count and by --seconds in all.
 Prints requests/s and p50/p99 latency of both, with the machine's load average: the target
 is ≥ 40% of the bare throughput and p99 < 100 ms at 16 clients. The cost of the alert each
 ballot queues for an owner's phones is the ratio of ``--phones`` to ``--phones
---without-alert`` (the same checks, the alert left out).
+--without-alert`` (the same checks, the alert left out). ``--secret`` adds, in the same
+alternating rounds, casting in a secret meeting of another community of N owners (every
+answer encrypted under a 3-of-4 joint key, FORMATS §9): the target is ≥ 60% of v1 casting.
 """
 
 from __future__ import annotations
@@ -114,11 +116,15 @@ class Phase:
 
 
 def reset_and_seed(
-    url: str, voters: int, secret: str, phones: bool = False
-) -> tuple[int, list[tuple[str, str]], list[str]]:
-    """Empty and migrate the database, seed N owners, open a meeting; its id, tokens, matters."""
+    url: str, voters: int, secret: str, phones: bool = False, secret_meeting: bool = False
+) -> list[tuple[int, list[tuple[str, str]], list[str]]]:
+    """Empty and migrate the database, seed N owners, open a meeting; its id, tokens, matters.
+
+    With ``secret_meeting`` a second community of N owners gets a secret meeting (its ballots
+    encrypted under a 3-of-4 joint key): both meetings are returned, the open one first.
+    """
     from flask_migrate import upgrade
-    from sqlalchemy import create_engine, select, text
+    from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
     with engine.begin() as connection:
@@ -127,70 +133,96 @@ def reset_and_seed(
     engine.dispose()
 
     from voting import create_app
-    from voting.db import db, utcnow
+    from voting.db import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secret})
     with app.app_context():
         upgrade()
         db.session.execute(text(BENCH_TABLE))
         db.session.commit()
-        from voting.meetings import services
-        from voting.meetings.credentials import credential_token
-        from voting.meetings.models import Credential
-        from voting.rosters.services import (
-            create_community,
-            create_office,
-            import_roster,
-            update_procedure,
-        )
-
-        office = create_office("基准测试街道")
-        community = create_community("基准小区", office.id, "owners_committee")
-        update_procedure(community, {"parking_policy": "include"})
-        # With --phones every owner has a phone: each ballot passes the identity check and
-        # queues its alert (voting.messages) in the casting transaction.
-        rows = [
-            f"{n % 40 + 1}号楼,{n},dwelling,{80 + n % 50}.50,业主{n},k{n},"
-            + (phone_of(n) if phones else "")
-            for n in range(voters)
-        ]
-        roster = "building,unit,unit_type,registered_area,owner,owner_key,phone\n" + "\n".join(rows)
-        import_roster(community, roster.encode(), "roster.csv")
-        now = utcnow()
-        opens, closes = now - timedelta(hours=1), now + timedelta(days=10)
-        matters = [
-            {"title": "调整物业服务收费标准", "category": "ordinary", "kind": "motion"},
-            {
-                "title": "选聘物业服务企业",
-                "category": "ordinary",
-                "kind": "selection",
-                "options": [{"label": "甲"}, {"label": "乙"}, {"label": "丙"}],
-            },
-        ]
-        meeting = services.create_meeting(community, "基准会议", opens, closes, matters)
-        services.submit_meeting(meeting, now=opens - timedelta(days=30))
-        services.approve_meeting(meeting, now=opens - timedelta(days=25))
-        services.announce_meeting(meeting, now=opens - timedelta(days=20))
-        services.open_meeting(meeting, now=now)
-        db.session.commit()
-        from voting.meetings.models import Voter
-
-        # Each token with the one-time code its owner received ("" without --phones): every
-        # owner has asked for a code, as each must before casting online.
-        tokens = [
-            (credential_token(c), code_of(c) if phones else "")
-            for c, key in db.session.execute(
-                select(Credential, Voter.person_key)
-                .join(Voter, Voter.id == Credential.voter_id)
-                .where(Credential.meeting_id == meeting.id)
-                .order_by(Credential.id)
-            )
-        ]
-        db.session.commit()
-        ids = [m.public_id for m in meeting.matters]
-        codes = [o.code for o in meeting.matters[1].options]
+        seeded = [seed_meeting("基准小区", voters, phones, secret=False)]
+        if secret_meeting:
+            seeded.append(seed_meeting("秘密投票基准小区", voters, phones, secret=True))
         db.engine.dispose()
+    return seeded
+
+
+def seed_meeting(
+    name: str, voters: int, phones: bool, secret: bool
+) -> tuple[int, list[tuple[str, str]], list[str]]:
+    """A community of N owners and an open meeting (secret: under a 3-of-4 joint key)."""
+    from sqlalchemy import select
+
+    from voting.db import db, utcnow
+    from voting.meetings import services
+    from voting.meetings.credentials import credential_token
+    from voting.meetings.models import Credential, Voter
+    from voting.rosters.services import (
+        create_community,
+        create_office,
+        import_roster,
+        update_procedure,
+    )
+
+    office = create_office(f"{name}街道")
+    community = create_community(name, office.id, "owners_committee")
+    update_procedure(community, {"parking_policy": "include"})
+    # With --phones every owner has a phone: each ballot passes the identity check and
+    # queues its alert (voting.messages) in the casting transaction.
+    rows = [
+        f"{n % 40 + 1}号楼,{n},dwelling,{80 + n % 50}.50,业主{n},k{n},"
+        + (phone_of(n) if phones else "")
+        for n in range(voters)
+    ]
+    roster = "building,unit,unit_type,registered_area,owner,owner_key,phone\n" + "\n".join(rows)
+    import_roster(community, roster.encode(), "roster.csv")
+    now = utcnow()
+    opens, closes = now - timedelta(hours=1), now + timedelta(days=10)
+    matters = [
+        {"title": "调整物业服务收费标准", "category": "ordinary", "kind": "motion"},
+        {
+            "title": "选聘物业服务企业",
+            "category": "ordinary",
+            "kind": "selection",
+            "options": [{"label": "甲"}, {"label": "乙"}, {"label": "丙"}],
+        },
+    ]
+    meeting = services.create_meeting(community, "基准会议", opens, closes, matters)
+    services.submit_meeting(meeting, now=opens - timedelta(days=30))
+    services.approve_meeting(meeting, now=opens - timedelta(days=25))
+    if secret:
+        make_secret(meeting, threshold=3, trustees=4)
+    services.announce_meeting(meeting, now=opens - timedelta(days=20))
+    services.open_meeting(meeting, now=now)
+    db.session.commit()
+    # Each token with the one-time code its owner received ("" without --phones): every
+    # owner has asked for a code, as each must before casting online.
+    tokens = [
+        (credential_token(c), code_of(c) if phones else "")
+        for c, key in db.session.execute(
+            select(Credential, Voter.person_key)
+            .join(Voter, Voter.id == Credential.voter_id)
+            .where(Credential.meeting_id == meeting.id)
+            .order_by(Credential.id)
+        )
+    ]
+    db.session.commit()
+    ids = [m.public_id for m in meeting.matters]
+    codes = [o.code for o in meeting.matters[1].options]
     return meeting.id, tokens, [ids[0], ids[1], *codes]
+
+
+def make_secret(meeting, threshold: int, trustees: int) -> None:
+    """The meeting's ballots secret under a joint key from a trusted-dealer ceremony run here
+    (the shares are thrown away: the benchmark never decrypts)."""
+    from voting.crypto.ballot2 import ceremony_context
+    from voting.crypto.secret_json import joint_key_to_json
+    from voting.crypto.trustees import dealer_ceremony
+    from voting.db import utcnow
+
+    key, _ = dealer_ceremony(threshold, trustees, ceremony_context(str(meeting.id)))
+    meeting.secret, meeting.trustee_threshold = True, threshold
+    meeting.joint_key, meeting.key_ceremony_at = joint_key_to_json(key), utcnow()
 
 
 def start_gunicorn(
@@ -302,18 +334,17 @@ def phone_of(n: int) -> str:
     return f"139{n:08d}"
 
 
-def run_rounds(port: int, args, bare: list[bytes], ballots: list[bytes]) -> tuple[Phase, Phase]:
-    """Alternate slices of both endpoints, so that a change in the machine's load between
-    them does not favour either; each phase is bounded by --seconds in all."""
-    base, cast = Phase("bare"), Phase("cast")
+def run_rounds(port: int, args, phases: list[tuple[Phase, list[bytes], str]]) -> list[Phase]:
+    """Alternate slices of every phase's endpoint, so that a change in the machine's load
+    between them does not favour any; each phase is bounded by --seconds in all."""
     rounds = max(1, args.rounds)
     seconds = args.seconds / rounds
     for n in range(rounds):
-        part = slice(n * len(bare) // rounds, (n + 1) * len(bare) // rounds)
-        order = [(base, bare, BARE_PATH), (cast, ballots, CAST_PATH)]
-        for phase, bodies, path in order if n % 2 == 0 else order[::-1]:
+        order = phases if n % 2 == 0 else phases[::-1]
+        for phase, bodies, path in order:
+            part = slice(n * len(bodies) // rounds, (n + 1) * len(bodies) // rounds)
             run_phase(phase, port, args.clients, bodies[part], path, seconds)
-    return base, cast
+    return [phase for phase, _, _ in phases]
 
 
 def main() -> int:
@@ -335,44 +366,53 @@ def main() -> int:
         action="store_true",
         help="with --phones, cast without queueing the alert: the yardstick of the alert's cost",
     )
+    parser.add_argument(
+        "--secret",
+        action="store_true",
+        help="also cast in a secret meeting (3-of-4 joint key): its throughput against v1's",
+    )
     args = parser.parse_args()
     secret = secrets.token_hex(16)
 
     started = time.perf_counter()
-    meeting_id, tokens, (motion, selection, *codes) = reset_and_seed(
-        args.database_url, args.voters, secret, args.phones
-    )
+    seeded = reset_and_seed(args.database_url, args.voters, secret, args.phones, args.secret)
     print(
-        f"seeded {len(tokens)} voters and opened meeting {meeting_id} "
-        f"in {time.perf_counter() - started:.1f} s"
+        f"seeded {len(seeded)} x {len(seeded[0][1])} voters and opened meeting(s) "
+        f"{', '.join(str(m[0]) for m in seeded)} in {time.perf_counter() - started:.1f} s"
     )
     process, port = start_gunicorn(
         args.database_url, secret, args.workers, args.threads, args.without_alert
     )
     load_before = os.getloadavg()[0]
+
+    def check(last4: str) -> dict:  # --phones: the identity check of the owner's phone
+        return {"verification": last4} if last4 else {}
+
     try:
-        warm = min(len(tokens) // 10, 4 * args.workers * args.threads)
-        warm_tokens, tokens = tokens[:warm], tokens[warm:]
-
-        def check(last4: str) -> dict:  # --phones: the identity check of the owner's phone
-            return {"verification": last4} if last4 else {}
-
-        ballots = [
-            json.dumps({"token": token, "answers": {
-                motion: [["agree"], ["disagree"], []][n % 3], selection: [codes[n % 3]]},
-                **check(last4)}).encode()
-            for n, (token, last4) in enumerate(tokens)
-        ]  # fmt: skip
-        bare = [json.dumps({"note": f"row {n}"}).encode() for n in range(len(tokens))]
-        # Warm every worker's connections and caches on both endpoints; not counted.
-        warm_bare = [json.dumps({"note": "warm"}).encode() for _ in warm_tokens]
-        warm_cast = [
-            json.dumps({"token": t, "answers": {motion: []}, **check(last4)}).encode()
-            for t, last4 in warm_tokens
-        ]
+        casts, warms = [], []
+        for _, tokens, (motion, selection, *codes) in seeded:
+            warm = min(len(tokens) // 10, 4 * args.workers * args.threads)
+            warm_tokens, tokens = tokens[:warm], tokens[warm:]
+            casts.append([
+                json.dumps({"token": token, "answers": {
+                    motion: [["agree"], ["disagree"], []][n % 3], selection: [codes[n % 3]]},
+                    **check(last4)}).encode()
+                for n, (token, last4) in enumerate(tokens)
+            ])  # fmt: skip
+            warms.append([
+                json.dumps({"token": t, "answers": {motion: []}, **check(last4)}).encode()
+                for t, last4 in warm_tokens
+            ])  # fmt: skip
+        bare = [json.dumps({"note": f"row {n}"}).encode() for n in range(len(casts[0]))]
+        # Warm every worker's connections and caches on every endpoint; not counted.
+        warm_bare = [json.dumps({"note": "warm"}).encode() for _ in warms[0]]
         run_phase(Phase("warm"), port, args.clients, warm_bare, BARE_PATH, 10)
-        run_phase(Phase("warm"), port, args.clients, warm_cast, CAST_PATH, 10)
-        base, cast = run_rounds(port, args, bare, ballots)
+        for bodies in warms:
+            run_phase(Phase("warm"), port, args.clients, bodies, CAST_PATH, 10)
+        phases = [(Phase("bare"), bare, BARE_PATH), (Phase("cast"), casts[0], CAST_PATH)]
+        if args.secret:
+            phases.append((Phase("secret"), casts[1], CAST_PATH))
+        measured = run_rounds(port, args, phases)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
@@ -383,14 +423,22 @@ def main() -> int:
         f"PostgreSQL, loopback, {args.rounds} alternating rounds; {os.cpu_count()} CPUs, "
         f"load average {load_before:.1f} before and {os.getloadavg()[0]:.1f} after"
     )
-    print(base.line())
-    print(cast.line())
+    for phase in measured:
+        print(phase.line())
+    base, cast = measured[0], measured[1]
     share = cast.rate / base.rate if base.rate else 0.0
     p99 = cast.percentile(99)
     print(
         f"cast/bare throughput {share:.0%} (target ≥ 40%); cast p99 {p99:.1f} ms "
         f"(target < 100 ms): {'MET' if share >= 0.4 and p99 < 100 else 'NOT MET'}"
     )
+    if args.secret:
+        hidden = measured[2]
+        ratio = hidden.rate / cast.rate if cast.rate else 0.0
+        print(
+            f"secret/v1 casting throughput {ratio:.0%} (target ≥ 60%); secret p99 "
+            f"{hidden.percentile(99):.1f} ms: {'MET' if ratio >= 0.6 else 'NOT MET'}"
+        )
     return 0
 
 
