@@ -63,3 +63,18 @@ def test_nobody_may_without_a_user():
 )
 def test_the_buttons_follow_the_table(state, role, actions):
     assert allowed_actions(SimpleNamespace(state=state), role) == actions
+
+
+def test_load_reads_ids_up_to_the_range_of_the_key(app):
+    from voting.auth.permissions import MAX_BIG_ID, MAX_ID, load
+    from voting.consultations.models import ConsultationComment
+    from voting.meetings.models import Credential, Meeting
+
+    with app.app_context():
+        # Beyond an INTEGER key no row can exist: None, without asking the database.
+        assert load(Meeting, MAX_ID + 1) is None
+        # A BIGINT key is asked up to its own range.
+        assert load(Credential, MAX_ID + 1) is None
+        assert load(ConsultationComment, MAX_BIG_ID) is None
+        assert load(ConsultationComment, MAX_BIG_ID + 1) is None
+        assert load(Meeting, 0) is None

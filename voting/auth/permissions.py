@@ -10,6 +10,7 @@ FORMATS.md's error object.
 from typing import NoReturn
 
 from flask import abort
+from sqlalchemy import BigInteger
 
 from voting.auth.access import acting_user
 from voting.auth.models import User
@@ -98,9 +99,20 @@ def refuse(status: int, thing: str = "meeting") -> NoReturn:
     raise AccessRefused(403, "forbidden", "your role may not do this")
 
 
-def load(model, ident: int, limit: int = MAX_ID):
-    """A row by id, or None (also for ids out of the column's range)."""
+def load(model, ident: int, limit: int | None = None):
+    """A row by id, or None (also for ids out of the key's range: BIGINT or INTEGER)."""
+    if limit is None:
+        limit = MAX_BIG_ID if isinstance(model.__table__.c.id.type, BigInteger) else MAX_ID
     return db.session.get(model, ident) if 0 < ident <= limit else None
+
+
+def part_of(parent, model, ident: int, link: str = "meeting_id"):
+    """A row of ``model`` (a matter, document, desk, link; a topic's question or comment)
+    that belongs to ``parent`` (its ``link`` column names the parent's id), else 404."""
+    row = load(model, ident)
+    if row is None or getattr(row, link) != parent.id:
+        refuse(404, model.__name__.lower())
+    return row
 
 
 def load_meeting(meeting_id: int) -> Meeting | None:

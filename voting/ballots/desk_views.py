@@ -1,13 +1,13 @@
 """Staff pages of help desks (endpoints ``ballots.desk.*``): a committee member opens one on
 the device in front of them, and closes it (from any device) when the session ends."""
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from voting.auth.access import require_staff
-from voting.auth.permissions import meeting_for
+from voting.auth.permissions import meeting_for, part_of
 from voting.ballots.desk import (
     COOKIE,
     DESK_HOURS,
@@ -87,9 +87,7 @@ def _refused(meeting: Meeting, form: DeskForm, error: BallotError):
 def close(meeting_id: int, desk_id: int):
     """Close a help desk of the meeting (committee members)."""
     meeting = meeting_for(meeting_id)
-    desk = db.session.get(HelpDesk, desk_id)
-    if desk is None or desk.meeting_id != meeting.id:
-        abort(404)
+    desk = part_of(meeting, HelpDesk, desk_id)
     try:
         user = require_member(current_user, meeting)
     except BallotError as error:

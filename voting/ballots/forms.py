@@ -19,42 +19,39 @@ from voting.ballots.answers import INVALID_REASONS
 from voting.typed import plain, plain_code
 
 
+def typed_code(label, required, pattern: str, wrong, **render_kw) -> StringField:
+    """A short code typed on a phone (full-width digits and spaces made plain): required,
+    and refused with ``wrong`` unless it matches ``pattern``."""
+    return StringField(
+        label,
+        filters=[plain_code],
+        validators=[DataRequired(required), Regexp(pattern, message=wrong)],
+        render_kw=render_kw,
+    )
+
+
+#: The last four characters of an ID number (the last may be X) or of a phone number.
+LAST4_REQUIRED = _l("请输入四位号码。")
+LAST4_WRONG = _l("请输入四位数字（身份证末位可以是 X）。")
+
+
 class VerifyForm(FlaskForm):
     """The last four characters of the voter's ID number or phone."""
 
-    last4 = StringField(
-        _l("后四位"),
-        filters=[plain_code],
-        validators=[
-            DataRequired(_l("请输入四位号码。")),
-            Regexp(r"^\s*[0-9Xx]{4}\s*$", message=_l("请输入四位数字（身份证末位可以是 X）。")),
-        ],
-        render_kw={
-            "autocomplete": "off",
-            "maxlength": 4,
-            "autocapitalize": "characters",
-            "class": "last4",
-        },
-    )
+    last4 = typed_code(
+        _l("后四位"), LAST4_REQUIRED, r"^\s*[0-9Xx]{4}\s*$", LAST4_WRONG,
+        autocomplete="off", maxlength=4, autocapitalize="characters", **{"class": "last4"},
+    )  # fmt: skip
 
 
 class CodeForm(FlaskForm):
     """The one-time code sent to the owner's phone."""
 
-    code = StringField(
-        _l("验证码"),
-        filters=[plain_code],
-        validators=[
-            DataRequired(_l("请输入手机短信里的 6 位验证码。")),
-            Regexp(r"^\s*[0-9]{6}\s*$", message=_l("验证码是 6 位数字。")),
-        ],
-        render_kw={
-            "autocomplete": "one-time-code",
-            "inputmode": "numeric",
-            "maxlength": 6,
-            "class": "code",
-        },
-    )
+    code = typed_code(
+        _l("验证码"), _l("请输入手机短信里的 6 位验证码。"), r"^\s*[0-9]{6}\s*$",
+        _l("验证码是 6 位数字。"),
+        autocomplete="one-time-code", inputmode="numeric", maxlength=6, **{"class": "code"},
+    )  # fmt: skip
 
 
 class SendCodeForm(FlaskForm):
@@ -72,15 +69,10 @@ class UnitCheckForm(FlaskForm):
         _l("房号"), filters=[plain], validators=[DataRequired(_l("请填写房号。")), Length(max=32)],
         render_kw={"placeholder": _l("例如：101")},
     )  # fmt: skip
-    last4 = StringField(
-        _l("证件号码或手机号码的后四位"),
-        filters=[plain_code],
-        validators=[
-            DataRequired(_l("请输入四位号码。")),
-            Regexp(r"^[0-9Xx]{4}$", message=_l("请输入四位数字（身份证末位可以是 X）。")),
-        ],
-        render_kw={"autocomplete": "off", "maxlength": 4, "class": "last4"},
-    )
+    last4 = typed_code(
+        _l("证件号码或手机号码的后四位"), LAST4_REQUIRED, r"^[0-9Xx]{4}$", LAST4_WRONG,
+        autocomplete="off", maxlength=4, **{"class": "last4"},
+    )  # fmt: skip
 
 
 class NotMeForm(UnitCheckForm):

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from voting.auth.access import get_community_or_404, require_staff
-from voting.auth.permissions import meeting_for
+from voting.auth.permissions import meeting_for, part_of
 from voting.ballots import lists
 from voting.ballots.answers import ABSTAIN, INVALID, answers_from_form, ballot_form
 from voting.ballots.errors import BallotError
@@ -41,10 +41,7 @@ bp.record_once(lambda state: add_community_nav(state.app, _l("纸质票"), "ball
 
 
 def _voter_or_404(meeting: Meeting, voter_id: int) -> Voter:
-    voter = db.session.get(Voter, voter_id)
-    if voter is None or voter.meeting_id != meeting.id:
-        abort(404)
-    return voter
+    return part_of(meeting, Voter, voter_id)
 
 
 def _member_or_403(meeting: Meeting) -> None:
@@ -242,9 +239,7 @@ def discard(meeting_id: int, voter_id: int):
 def proxy_scan(meeting_id: int, proxy_id: int):
     """The scan of a written authorisation."""
     meeting = meeting_for(meeting_id)
-    proxy = db.session.get(ProxyAuthorisation, proxy_id)
-    if proxy is None or proxy.meeting_id != meeting.id:
-        abort(404)
+    proxy = part_of(meeting, ProxyAuthorisation, proxy_id)
     return send_file(
         io.BytesIO(proxy.data),
         mimetype=proxy.content_type,
@@ -257,9 +252,7 @@ def proxy_scan(meeting_id: int, proxy_id: int):
 def resolve_report(meeting_id: int, report_id: int):
     """Mark an owner's roster note as dealt with."""
     meeting = meeting_for(meeting_id)
-    report = db.session.get(RosterErrorReport, report_id)
-    if report is None or report.meeting_id != meeting.id:
-        abort(404)
+    report = part_of(meeting, RosterErrorReport, report_id)
     try:
         resolve_roster_report(report, current_user)
     except BallotError as error:

@@ -5,13 +5,12 @@ Staff in scope read every page; the committee and the street office act (adminis
 the system up and only read).
 """
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from voting.auth.permissions import community_for, consultation_for
-from voting.auth.permissions import load as load_row
+from voting.auth.permissions import community_for, consultation_for, part_of
 from voting.consultations import services
 from voting.consultations.forms import (
     CommentForm,
@@ -47,10 +46,7 @@ def load(community_id: int, consultation_id: int, action: str = "see"):
 
 def child(consultation: Consultation, model, child_id: int):
     """A question, document, participant or comment of the consultation, else 404."""
-    item = load_row(model, child_id)
-    if item is None or item.consultation_id != consultation.id:
-        abort(404)
-    return item
+    return part_of(consultation, model, child_id, "consultation_id")
 
 
 def detail_page(community, consultation, status: int = 200, **forms):

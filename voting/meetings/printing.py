@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from voting.auth.access import require_role
-from voting.auth.permissions import MAX_BIG_ID, load, meeting_for
+from voting.auth.permissions import meeting_for, part_of
 from voting.ballots.models import Ballot
 from voting.db import db
 from voting.meetings import letters as letter_service
@@ -145,9 +145,7 @@ def _voter_row(meeting: Meeting, voter: Voter) -> dict:
 def change_credential(meeting_id: int, credential_id: int, action: str):
     """Revoke a link, or revoke it and issue a new one; the reason is logged."""
     meeting = meeting_for(meeting_id)
-    credential = load(Credential, credential_id, MAX_BIG_ID)
-    if credential is None or credential.meeting_id != meeting.id:
-        abort(404)
+    credential = part_of(meeting, Credential, credential_id)
     form = ReasonForm()
     back = url_for("meetings.credentials", meeting_id=meeting.id, q=request.form.get("q", ""))
     if not form.validate():

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from voting.auth.access import acting_user, get_community_or_404, require_role
-from voting.auth.permissions import allowed_actions, load, meeting_for
+from voting.auth.permissions import allowed_actions, meeting_for, part_of
 from voting.db import db
 from voting.meetings import readiness, services
 from voting.meetings.errors import MeetingError
@@ -187,9 +187,9 @@ def add_matter(meeting_id: int):
 def remove_matter(meeting_id: int, matter_id: int):
     """Take a matter out of a draft plan."""
     meeting = meeting_for(meeting_id)
-    matter = load(Matter, matter_id)
-    if matter is None or matter.meeting_id != meeting.id or not ActionForm().validate():
-        abort(404 if matter is None or matter.meeting_id != meeting.id else 400)
+    matter = part_of(meeting, Matter, matter_id)
+    if not ActionForm().validate():
+        abort(400)
     try:
         services.remove_matter(meeting, matter)
     except MeetingError as caught:
@@ -218,10 +218,7 @@ def add_document(meeting_id: int):
 
 
 def _document_or_404(meeting: Meeting, document_id: int) -> MeetingDocument:
-    document = load(MeetingDocument, document_id)
-    if document is None or document.meeting_id != meeting.id:
-        abort(404)
-    return document
+    return part_of(meeting, MeetingDocument, document_id)
 
 
 @bp.get("/meetings/<int:meeting_id>/documents/<int:document_id>")

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from voting.auth.access import require_role
-from voting.auth.permissions import meeting_for
+from voting.auth.permissions import meeting_for, part_of
 from voting.db import db
 from voting.meetings.errors import MeetingError
 from voting.meetings.forms import parse_options
@@ -40,9 +40,7 @@ def draft_follow_up(meeting_id: int):
 def candidates(meeting_id: int, matter_id: int):
     """Name the candidates of a drafted by-election or runoff."""
     meeting = meeting_for(meeting_id)
-    matter = db.session.get(Matter, matter_id)
-    if matter is None or matter.meeting_id != meeting.id:
-        abort(404)
+    matter = part_of(meeting, Matter, matter_id)
     form = CandidatesForm()
     if not form.validate_on_submit():
         flash(_("请填写候选人，每行一个。"), "error")

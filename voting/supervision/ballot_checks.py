@@ -1,7 +1,6 @@
 """Checks on ballots: bursts from one address, busy proxy holders, refused second ballots,
 ballots outside the window or logged after the close, ballots that differ from the log."""
 
-from collections import defaultdict
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -13,6 +12,7 @@ from voting.rosters.identity import mask_name
 from voting.supervision.evidence import (
     Anomaly,
     Evidence,
+    grouped,
     make_anomaly,
     short_source,
     voter_label,
@@ -48,11 +48,8 @@ def burst_anomalies(meeting: Meeting, limits: dict[str, int]) -> list[Anomaly]:
         )
         .order_by(Ballot.source_hash, Ballot.cast_at)
     ).all()
-    by_source: dict[str, list] = defaultdict(list)
-    for row in rows:
-        by_source[row.source_hash].append(row)
     found = []
-    for source, ballots in sorted(by_source.items()):
+    for source, ballots in sorted(grouped(rows, lambda row: row.source_hash).items()):
         best: tuple[int, int] = (0, 0)
         start = 0
         for end in range(len(ballots)):
@@ -85,11 +82,8 @@ def assisted_anomalies(meeting: Meeting) -> list[Anomaly]:
         .where(Ballot.meeting_id == meeting.id, Ballot.desk_id.is_not(None))
         .order_by(Ballot.desk_id, Ballot.cast_at)
     ).all()
-    by_desk: dict[int, list] = defaultdict(list)
-    for row in rows:
-        by_desk[row.desk_id].append(row)
     found = []
-    for desk_id, ballots in sorted(by_desk.items()):
+    for desk_id, ballots in sorted(grouped(rows, lambda row: row.desk_id).items()):
         desk = db.session.get(HelpDesk, desk_id)
         voters = voters_by_id(meeting, {b.voter_id for b in ballots})
         evidence = [
@@ -109,9 +103,7 @@ def proxy_anomalies(meeting: Meeting, limits: dict[str, int]) -> list[Anomaly]:
         .where(ProxyAuthorisation.meeting_id == meeting.id)
         .order_by(ProxyAuthorisation.recorded_at)
     ).all()
-    by_agent: dict[str, list[ProxyAuthorisation]] = defaultdict(list)
-    for proxy in proxies:
-        by_agent["".join(proxy.agent_name.split()).casefold()].append(proxy)
+    by_agent = grouped(proxies, lambda proxy: "".join(proxy.agent_name.split()).casefold())
     found = []
     for rows in by_agent.values():
         principals = {p.voter_id for p in rows}

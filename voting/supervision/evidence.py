@@ -1,5 +1,6 @@
 """The shape of an anomaly and its evidence, and the helpers every check uses."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -68,3 +69,11 @@ def voters_by_id(meeting: Meeting, ids: set[int]) -> dict[int, Voter]:
         select(Voter).where(Voter.meeting_id == meeting.id, Voter.id.in_(ids))
     )
     return {v.id: v for v in rows}
+
+
+def grouped(items, key) -> dict:
+    """The items by ``key(item)``, in the order they come (keys in first-seen order)."""
+    groups: dict = defaultdict(list)
+    for item in items:
+        groups[key(item)].append(item)
+    return groups

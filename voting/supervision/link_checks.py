@@ -1,8 +1,6 @@
 """Checks on voters' links: many reissues, many wrong identity checks on a link or from an
 address."""
 
-from collections import defaultdict
-
 from sqlalchemy import func, select
 
 from voting.db import db
@@ -10,6 +8,7 @@ from voting.meetings.models import Credential, Meeting
 from voting.supervision.evidence import (
     Anomaly,
     Evidence,
+    grouped,
     make_anomaly,
     short_source,
     voter_label,
@@ -82,10 +81,9 @@ def failed_check_anomalies(meeting: Meeting, limits: dict[str, int]) -> list[Ano
             (Credential.failed_checks >= per_link) | Credential.locked_at.is_not(None),
         )
     ).all()
-    by_address: dict[str, list[IdentityCheckFailure]] = defaultdict(list)
-    for failure in failures:
-        if failure.source_hash:
-            by_address[failure.source_hash].append(failure)
+    by_address = grouped(
+        (failure for failure in failures if failure.source_hash), lambda f: f.source_hash
+    )
     addresses = {
         s: rows
         for s, rows in by_address.items()
