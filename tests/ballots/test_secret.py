@@ -276,3 +276,22 @@ def test_published_receipt_gives_the_inclusion_proof_and_no_choice(app, make, ki
     assert verify_inclusion(
         bytes.fromhex(leaf), index, size, [bytes.fromhex(p) for p in path], bytes.fromhex(root)
     )
+
+
+@pytest.mark.parametrize("secret", [False, True], ids=["open", "secret"])
+@pytest.mark.parametrize("invalid_counts", [True, False])
+def test_turnout_counts_who_took_part_in_each_matter(app, make, kit, secret, invalid_counts):
+    from voting.meetings.turnout import turnout
+
+    community = kit.community(UNITS, invalid_counts_as_participation=invalid_counts)
+    opened = kit.open(community, MATTERS, secret=secret)
+    cast_all(DRIVERS["api"](app, make, kit, opened), opened)
+    with app.app_context():
+        figures = turnout(meeting_of(app, opened))
+    motion_line, selection_line, election_line = figures["matters"]
+    assert figures["ballots"] == 6
+    assert (motion_line["owners"]["value"], motion_line["area"]["value"]) == (6, 69000)
+    # o5's selection was ruled invalid: it takes part only if the rules say so.
+    expected = (5, 58000) if invalid_counts else (4, 45000)
+    assert (selection_line["owners"]["value"], selection_line["area"]["value"]) == expected
+    assert election_line["owners"]["value"] == 4  # o1, o2, o3 (abstaining) and o4

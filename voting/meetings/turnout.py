@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from voting.ballots.models import Ballot, PaperEntry
 from voting.db import db
@@ -31,6 +31,25 @@ def pending_paper_entries(meeting: Meeting) -> int:
             PaperEntry.ballot_id.is_(None),
         )
     )
+
+
+#: Each ballot's answered matters, and whether the answer is "invalid" (the only answer that
+#: is a string): read in the database, so that a secret meeting's ciphertexts (kilobytes a
+#: matter) never leave it for a count of who took part.
+_ANSWERED = {
+    "postgresql": "SELECT b.voter_id, e.key, json_typeof(e.value) = 'string' FROM ballots b "
+    "CROSS JOIN LATERAL json_each(b.answers) AS e WHERE b.meeting_id = :meeting_id",
+    "sqlite": "SELECT b.voter_id, e.key, e.type = 'text' FROM ballots b, json_each(b.answers) AS e "
+    "WHERE b.meeting_id = :meeting_id",
+}
+
+
+def answered_matters(meeting_id: int) -> list[tuple[int, str, bool]]:
+    """(voter id, matter id, invalid) for every matter every ballot of the meeting answers:
+    participation only, never a choice."""
+    dialect = db.session.get_bind().dialect.name
+    rows = db.session.execute(text(_ANSWERED[dialect]), {"meeting_id": meeting_id})
+    return [(voter_id, str(key), bool(invalid)) for voter_id, key, invalid in rows]
 
 
 def _needed(total: int) -> int:
@@ -80,20 +99,20 @@ def turnout(meeting: Meeting) -> dict[str, Any]:
     per_matter = {m.public_id: [0, 0] for m in meeting.matters}
     buildings: dict[str, dict[str, int]] = {}
     rows = db.session.execute(
-        select(Voter.building, Voter.area, Voter.building_areas, Ballot.answers)
+        select(Voter.id, Voter.building, Voter.area, Voter.building_areas, Ballot.id)
         .outerjoin(Ballot, Ballot.voter_id == Voter.id)
         .where(Voter.meeting_id == meeting.id)
     )
-    ballots = 0
-    for building, area, held, answers in rows:
-        _count_in_buildings(buildings, held or {building: area}, answers is not None)
-        if answers is None:
-            continue
-        ballots += 1
-        for matter_id, answer in answers.items():
-            if matter_id in per_matter and (answer != "invalid" or invalid_counts):
-                per_matter[matter_id][0] += 1
-                per_matter[matter_id][1] += area
+    areas: dict[int, int] = {}
+    for voter_id, building, area, held, ballot_id in rows:
+        _count_in_buildings(buildings, held or {building: area}, ballot_id is not None)
+        if ballot_id is not None:
+            areas[voter_id] = area
+    for voter_id, matter_id, invalid in answered_matters(meeting.id):
+        if matter_id in per_matter and (not invalid or invalid_counts):
+            per_matter[matter_id][0] += 1
+            per_matter[matter_id][1] += areas[voter_id]
+    ballots = len(areas)
     return {
         "opened": True,
         "ballots": ballots,
