@@ -51,6 +51,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "supervision",
             "consultations",
             "door",
+            "trustees",
         },  # fmt: skip
     ),
     ("interfaces", {"api", "admin", "demo"}),

@@ -112,6 +112,7 @@ def add_blueprints(app: Flask) -> None:
     from voting.results.views import bp as results_bp
     from voting.rosters.views import bp as rosters_bp
     from voting.supervision.views import bp as supervision_bp
+    from voting.trustees.views import bp as trustees_bp
     from voting.web import add_web_handlers
 
     add_operations(app)  # public: /healthz; the request log
@@ -125,6 +126,7 @@ def add_blueprints(app: Flask) -> None:
     register_staff(app, messages_bp, require_staff)
     register_staff(app, consultations_bp, require_staff)
     register_staff(app, supervision_bp, require_staff)
+    register_staff(app, trustees_bp, require_staff)
     register_staff(app, admin_bp, admin_only)
     register_staff(app, door_bp, require_login)  # committee's building heads; building heads
     csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for CSRF to protect

@@ -1,4 +1,5 @@
-"""The ``voting`` command: the Flask CLI of the app, except ``voting verify``.
+"""The ``voting`` command: the Flask CLI of the app, except ``voting verify`` and
+``voting trustee decrypt`` (offline, for a trustee's own computer).
 
 ``voting verify`` runs the offline verifier, importing only ``voting.rules`` and
 ``voting.crypto``: a third party checks a result without the web app or a database.
@@ -14,6 +15,10 @@ def main(argv: list[str] | None = None) -> None:
         from voting.crypto.verify import main as verify_main
 
         sys.exit(verify_main(args[1:]))
+    if args[:1] == ["trustee"]:
+        from voting.trustees.offline import entry
+
+        sys.exit(entry(args[1:]))
     from flask.cli import FlaskGroup
 
     from voting import create_app

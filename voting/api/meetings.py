@@ -17,6 +17,7 @@ from voting.meetings.errors import MeetingError
 from voting.meetings.letters import credentials_csv
 from voting.meetings.models import Meeting
 from voting.meetings.readiness import next_issues
+from voting.meetings.secrecy import secrecy_json
 from voting.meetings.turnout import turnout
 from voting.timeutil import rfc3339
 from voting.web import current_lang
@@ -64,6 +65,7 @@ def meeting_json(meeting: Meeting, staff: bool) -> dict[str, Any]:
                          for o in m.options]}
             for m in meeting.matters
         ],
+        **secrecy_json(meeting),
         "documents": [
             {"id": public_id(d.id), "file_name": d.file_name, "content_type": d.content_type,
              "size": d.size, "sha256": d.sha256}
@@ -112,7 +114,12 @@ def create_meeting(community_id: int):
     require_user("committee")
     data = json_body()
     opens_at, closes_at = parse_time(data["opens_at"]), parse_time(data["closes_at"])
-    extra = {k: data[k] for k in ("description", "place", "is_first_meeting") if k in data}
+    extra = {
+        k: data[k]
+        for k in ("description", "place", "is_first_meeting", "secret", "scrutineers",
+                  "trustee_threshold")
+        if k in data
+    }  # fmt: skip
     meeting = services.create_meeting(
         community, data["title"], opens_at, closes_at, data["matters"], **extra
     )
@@ -151,7 +158,21 @@ def approve_meeting(meeting_id: int):
     body = json_body(optional=True)
     if "return" in body:
         return _step(meeting, services.return_meeting, body["return"])
-    return _step(meeting, services.approve_meeting)
+    cards: list = []
+    try:
+        services.approve_meeting(meeting, cards=cards)
+    except MeetingError as error:
+        raise _refused(error) from None
+    answer = meeting_json(meeting, staff=True)
+    if cards:  # a secret plan's key cards, in this answer only: never stored, never again
+        answer["key_cards"] = [
+            {"number": c.number, "kind": c.kind, "name": c.name, "passphrase": c.passphrase,
+             "key_share": c.key_share}
+            for c in cards
+        ]  # fmt: skip
+    response = jsonify(answer)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/meetings/<int:meeting_id>/announce")
@@ -260,4 +281,17 @@ def put_candidates(meeting_id: int, matter_id: int):
         follow_up.set_candidates(meeting, matter, candidates)
     except MeetingError as error:
         raise _refused(error, 409 if error.code == "WRONG_STATE" else 422) from None
+    return jsonify(meeting_json(meeting, staff=True))
+
+
+@bp.post("/meetings/<int:meeting_id>/decryptions")
+def submit_decryption(meeting_id: int):
+    """A trustee's TRUSTEE_DECRYPTION of a closed secret meeting's totals (committee or
+    office): checked against the board's aggregates, stored, and counted once k are in."""
+    from voting.trustees.services import submit_decryption as submit
+
+    meeting = _staff_meeting(meeting_id, "decrypt")
+    if not meeting.secret:
+        raise ApiError(404, "not_found", "no such secret meeting")
+    submit(meeting, require_user(), json_body())
     return jsonify(meeting_json(meeting, staff=True))

@@ -47,6 +47,9 @@ PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
     ("meeting", "run"): COMMITTEE,
     ("meeting", "supervise"): OFFICE,
     ("meeting", "void"): COMMITTEE | OFFICE,
+    # A secret meeting's trustees submit their decryptions through these staff, and the
+    # sealed share files are downloaded by them.
+    ("meeting", "decrypt"): COMMITTEE | OFFICE,
     ("result", "publish"): COMMITTEE,
     ("result", "countersign"): OFFICE,
     ("result", "revoke"): OFFICE,

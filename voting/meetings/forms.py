@@ -44,6 +44,17 @@ class MeetingForm(FlaskForm):
         _l("表决截止时间（北京时间）"), format=LOCAL_FORMAT, validators=[DataRequired()]
     )
     is_first_meeting = BooleanField(_l("首次业主大会会议（由筹备组召集）"))
+    secret = BooleanField(
+        _l("无记名表决：选票只以密文保存，由监票人和街道办事处共同解密总数"), default=True
+    )
+    scrutineers = TextAreaField(
+        _l("监票人（2 至 5 名，每行一名；街道办事处另为一名）"),
+        validators=[Optional(), Length(max=2000)],
+    )
+    trustee_threshold = IntegerField(
+        _l("解密所需人数（至少 2 名，最多为监票人数加 1）"),
+        validators=[Optional(), NumberRange(0, 99)],
+    )
 
 
 class MatterForm(FlaskForm):
@@ -116,3 +127,16 @@ def parse_options(text: str) -> list[dict]:
         if label.strip():
             options.append({"label": label.strip(), "statement": statement.strip()})
     return options
+
+
+def secrecy_from_form(form: MeetingForm) -> dict:
+    """The plan's secrecy as the services take it: open, or secret with names and k."""
+    from voting.meetings.secrecy import parse_scrutineers
+
+    if not form.secret.data:
+        return {"secret": False}
+    return {
+        "secret": True,
+        "scrutineers": parse_scrutineers(form.scrutineers.data or ""),
+        "trustee_threshold": form.trustee_threshold.data,
+    }

@@ -7,12 +7,15 @@ from voting.auth.permissions import allowed_actions, meeting_for
 from voting.i18n import N_
 from voting.meetings.forms import ActionForm
 from voting.meetings.matters import CATEGORY_LABELS, KIND_LABELS
+from voting.meetings.models import Meeting
 from voting.meetings.reach import reach
 from voting.meetings.readiness import issues_before_closing
 from voting.meetings.services import STATE_LABELS
-from voting.meetings.tally import explain_meeting
+from voting.meetings.tally import explain_meeting, roster_document
 from voting.meetings.turnout import turnout as turnout_figures
 from voting.meetings.views import bp, meeting_community
+from voting.rules import Procedure, explain
+from voting.rules.published import matter_result
 from voting.web import current_lang
 
 #: In zh-CN; the close page shows them through _() (N_ puts them in the catalog).
@@ -45,13 +48,23 @@ def turnout(meeting_id: int):
     )
 
 
+def explanations_of(meeting: Meeting, tally: list[dict], lang: str) -> dict[str, list[str]]:
+    """Why each matter came out as it did: from the board in the clear, or, for a secret
+    meeting, from the figures its decrypted totals gave (its tally)."""
+    if not meeting.secret:
+        return explain_meeting(meeting, lang)
+    procedure = Procedure.from_dict(meeting.procedure)
+    roster = roster_document(meeting)
+    return {m["id"]: explain(matter_result(m, roster, procedure), lang) for m in tally}
+
+
 @bp.get("/meetings/<int:meeting_id>/close")
 def close(meeting_id: int):
     """Before closing: what still stands in the way. After: the tally, explained in words."""
     meeting = meeting_for(meeting_id)
     user = acting_user()
     tally = meeting.tally if meeting.tallied_at else None
-    explanations = explain_meeting(meeting, current_lang()) if tally else {}
+    explanations = explanations_of(meeting, tally, current_lang()) if tally else {}
     options = {m.public_id: {o.code: o.label for o in m.options} for m in meeting.matters}
     return render_template(
         "meetings/close.html",

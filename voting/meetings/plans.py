@@ -10,10 +10,12 @@ from voting.meetings.errors import MeetingError, problem
 from voting.meetings.matters import add_matters, check_matters, check_meeting_fields, raise_if
 from voting.meetings.models import Matter, Meeting, MeetingDocument
 from voting.meetings.readiness import households, window_issues, window_settings
+from voting.meetings.secrecy import check_secrecy, scrutineer_names, set_trustees
 from voting.rosters.models import Community
 from voting.uploads import MAX_DOCUMENT_BYTES, document_refusal
 
-EDITABLE = ("title", "description", "place", "opens_at", "closes_at", "is_first_meeting", "matters")
+EDITABLE = ("title", "description", "place", "opens_at", "closes_at", "is_first_meeting", "matters",
+            "secret", "scrutineers", "trustee_threshold")  # fmt: skip
 
 
 def _check_times(opens_at: Any, closes_at: Any, community: Community) -> None:
@@ -37,6 +39,14 @@ def _confirmed(matters: list[Matter]) -> dict:
     return {"category_confirmed": confirmed} if confirmed else {}
 
 
+def _secrecy(meeting: Meeting) -> dict:
+    """The audit record of a secret plan's scrutineers and k (nothing for an open plan)."""
+    if not meeting.secret:
+        return {}
+    return {"secret": True, "scrutineers": scrutineer_names(meeting),
+            "trustee_threshold": meeting.trustee_threshold}  # fmt: skip
+
+
 def create_meeting(
     community: Community,
     title: str,
@@ -46,11 +56,16 @@ def create_meeting(
     description: str = "",
     place: str = "",
     is_first_meeting: bool = False,
+    secret: bool = False,
+    scrutineers: list[str] | None = None,
+    trustee_threshold: int | None = None,
 ) -> Meeting:
-    """Plan a meeting with its matters, in draft; raises MeetingError on bad input."""
+    """Plan a meeting with its matters, in draft; raises MeetingError on bad input. A secret
+    meeting names its scrutineers and the number of trustees needed to decrypt."""
     raise_if(check_meeting_fields(title, description, place))
     _check_times(opens_at, closes_at, community)
     raise_if(check_matters(matters, households(community.id)))
+    raise_if(check_secrecy(secret, scrutineers or [], trustee_threshold))
     meeting = Meeting(
         community_id=community.id,
         title=title.strip(),
@@ -64,11 +79,13 @@ def create_meeting(
     db.session.add(meeting)
     db.session.flush()
     add_matters(meeting, matters)
+    set_trustees(meeting, secret, scrutineers or [], trustee_threshold)
     log_meeting(
         meeting,
         "created",
-        {"title": meeting.title, "matters": len(meeting.matters), **_confirmed(meeting.matters)},
-    )
+        {"title": meeting.title, "matters": len(meeting.matters), **_secrecy(meeting),
+         **_confirmed(meeting.matters)},
+    )  # fmt: skip
     return meeting
 
 
@@ -91,6 +108,14 @@ def update_meeting(meeting: Meeting, **changes: Any) -> Meeting:
     matters = changes.get("matters")
     if matters is not None:
         raise_if(check_matters(matters, households(community.id)))
+    secrecy = {"secret", "scrutineers", "trustee_threshold"} & set(changes)
+    if secrecy:
+        secret = changes.get("secret", meeting.secret)
+        scrutineers = changes.get("scrutineers", scrutineer_names(meeting))
+        threshold = changes.get("trustee_threshold", meeting.trustee_threshold)
+        if secret is False:
+            scrutineers, threshold = [], None
+        raise_if(check_secrecy(secret, scrutineers, threshold))
     meeting.title, meeting.description, meeting.place = title.strip(), description, place.strip()
     meeting.opens_at, meeting.closes_at = opens_at, closes_at
     meeting.is_first_meeting = bool(changes.get("is_first_meeting", meeting.is_first_meeting))
@@ -98,11 +123,14 @@ def update_meeting(meeting: Meeting, **changes: Any) -> Meeting:
         meeting.matters.clear()
         db.session.flush()
         add_matters(meeting, matters)
+    if secrecy:
+        set_trustees(meeting, secret, scrutineers, threshold)
     log_meeting(
         meeting,
         "updated",
-        {"fields": sorted(changes), **(_confirmed(meeting.matters) if matters is not None else {})},
-    )
+        {"fields": sorted(changes), **(_secrecy(meeting) if secrecy else {}),
+         **(_confirmed(meeting.matters) if matters is not None else {})},
+    )  # fmt: skip
     return meeting
 
 

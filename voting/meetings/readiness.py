@@ -148,6 +148,15 @@ def issues_before_announcing(meeting: Meeting, now: datetime | None = None) -> l
     community = db.session.get(Community, meeting.community_id)
     out = procedure_issues(community)
     out += plan_issues(meeting)
+    if meeting.secret and meeting.approved_at and not meeting.joint_key:
+        out.append(
+            problem(
+                "NO_JOINT_KEY",
+                "无记名表决的会议还没有联合公钥（街道办事处批准方案时生成），不能发布公告",
+                "A secret meeting has no joint key yet (made when the office approves the "
+                "plan): its notice cannot be published",
+            )
+        )
     if out:
         return out
     procedure = Procedure.from_dict(community.procedure)

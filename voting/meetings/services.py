@@ -11,6 +11,7 @@ from blinker import Namespace
 
 from voting.audit.services import current_actor
 from voting.db import db, utcnow
+from voting.meetings.ceremony import KeyCard, forget_ceremony, run_ceremony
 from voting.meetings.common import (
     STATE_LABELS,
     log_meeting,
@@ -35,6 +36,7 @@ from voting.meetings.readiness import (
     issues_before_opening,
     issues_before_submitting,
 )
+from voting.meetings.secrecy import board_frozen
 from voting.rosters.models import Community
 from voting.rules.procedure import Procedure
 from voting.timeutil import rfc3339
@@ -55,6 +57,7 @@ __all__ = [
     "add_matter",
     "announce_meeting",
     "approve_meeting",
+    "board_frozen",
     "close_meeting",
     "create_meeting",
     "open_meeting",
@@ -83,11 +86,19 @@ def submit_meeting(meeting: Meeting, now: datetime | None = None) -> Meeting:
     return meeting
 
 
-def approve_meeting(meeting: Meeting, now: datetime | None = None) -> Meeting:
-    """The street office approves the plan."""
+def approve_meeting(
+    meeting: Meeting, now: datetime | None = None, cards: list[KeyCard] | None = None
+) -> Meeting:
+    """The street office approves the plan. A secret plan's key ceremony runs now; its key
+    cards (each trustee's passphrase, shown once and never kept) are added to ``cards``."""
     require_state(meeting, "批准", "approved", "submitted")
-    meeting.approved_at, meeting.approved_by = now or utcnow(), current_actor()
+    now = now or utcnow()
+    meeting.approved_at, meeting.approved_by = now, current_actor()
     log_meeting(meeting, "approved")
+    if meeting.secret:
+        made = run_ceremony(meeting, now)
+        if cards is not None:
+            cards.extend(made)
     return meeting
 
 
@@ -97,6 +108,7 @@ def return_meeting(meeting: Meeting, reason: str) -> Meeting:
     reason = reason_text(reason)
     meeting.submitted_at = meeting.approved_at = meeting.approved_by = None
     meeting.returned_reason = reason
+    forget_ceremony(meeting)
     log_meeting(meeting, "returned", {"reason": reason})
     return meeting
 

@@ -13,6 +13,7 @@ from voting.auth.access import acting_user, get_community_or_404, require_role
 from voting.auth.permissions import allowed_actions, meeting_for, part_of
 from voting.db import db
 from voting.meetings import readiness, services
+from voting.meetings.ceremony import short_fingerprint
 from voting.meetings.errors import MeetingError
 from voting.meetings.forms import (
     ActionForm,
@@ -21,9 +22,12 @@ from voting.meetings.forms import (
     MeetingForm,
     ReasonForm,
     matter_from_form,
+    secrecy_from_form,
 )
+from voting.meetings.key_cards import key_cards_page
 from voting.meetings.matters import CATEGORY_LABELS, KIND_LABELS
 from voting.meetings.models import Matter, Meeting, MeetingDocument
+from voting.meetings.secrecy import scrutineer_names
 from voting.rules.wording import HINTS
 from voting.timeutil import to_local, to_utc
 from voting.web import add_community_nav, current_lang
@@ -39,6 +43,12 @@ def _add_tab(state) -> None:
 @bp.context_processor
 def _state_labels() -> dict:
     return {"labels": services.STATE_LABELS}
+
+
+@bp.app_template_filter("key_fingerprint")
+def _key_fingerprint(joint_key: dict) -> str:
+    """A joint key's fingerprint as notices and key cards print it."""
+    return short_fingerprint(joint_key)
 
 
 def _error_text(error: MeetingError) -> str:
@@ -108,6 +118,7 @@ def new(community_id: int):
                 description=form.description.data or "",
                 place=form.place.data or "",
                 is_first_meeting=form.is_first_meeting.data,
+                **secrecy_from_form(form),
             )
         except MeetingError as caught:
             db.session.rollback()
@@ -138,6 +149,8 @@ def edit(meeting_id: int):
             to_local(meeting.opens_at),
             to_local(meeting.closes_at),
         )
+        form.scrutineers.data = "\n".join(scrutineer_names(meeting))
+        form.trustee_threshold.data = meeting.trustee_threshold
     else:
         form = MeetingForm()
     error = None
@@ -151,6 +164,7 @@ def edit(meeting_id: int):
                 opens_at=to_utc(form.opens_at.data),
                 closes_at=to_utc(form.closes_at.data),
                 is_first_meeting=form.is_first_meeting.data,
+                **secrecy_from_form(form),
             )
         except MeetingError as caught:
             db.session.rollback()
@@ -274,11 +288,22 @@ def transition(meeting_id: int, action: str):
         message = _("请写明原因。") if needs_reason else _("请求无效。")
         return _show(meeting, 422, message, reason_form=form if needs_reason else None)
     step, done = TRANSITIONS[action]
+    cards: list = []
     try:
-        step(meeting, form.reason.data) if needs_reason else step(meeting)
+        if needs_reason:
+            step(meeting, form.reason.data)
+        elif action == "approve":
+            step(meeting, cards=cards)
+        else:
+            step(meeting)
     except MeetingError as caught:
         db.session.rollback()
         return _show(meeting_for(meeting_id), 409, _error_text(caught))
+    if cards:  # a secret plan: its key cards, shown to this user once
+        return key_cards_page(meeting, cards)
+    if action == "close" and meeting.secret:
+        flash(_("表决已结束。无记名表决须由监票人解密总数后计票。"), "success")
+        return redirect(url_for("trustees.decryption", meeting_id=meeting.id))
     flash(str(done), "success")
     if action == "close":
         return redirect(url_for("meetings.close", meeting_id=meeting.id))

@@ -28,9 +28,12 @@ from voting.meetings.tally import matters_document, roster_document, with_lot_se
 from voting.results.board import Board
 from voting.rosters.models import Community
 from voting.rules import Procedure, matters_from_board
+from voting.rules.document import matters_from_totals
 from voting.timeutil import rfc3339
 
 RESULT_FORMAT = "gongyi-result/1"
+#: A secret meeting's result (FORMATS §4.3): its board v2 and the decrypted totals.
+SECRET_RESULT_FORMAT = "gongyi-result/2"
 
 
 class DocumentError(Refused):
@@ -45,12 +48,64 @@ def meeting_procedure(meeting: Meeting) -> Procedure:
 
 
 def count_matters(meeting: Meeting, board: Board) -> list[dict]:
-    """The MATTER list of DOC, counted from the frozen board."""
+    """The MATTER list of DOC, counted from the frozen board (a secret meeting's from the
+    trustees' decryptions of its totals, each MATTER with its ``totals``)."""
+    if meeting.secret:
+        return count_secret(meeting, board, board_aggregates(meeting, board), totals=True)
     procedure = meeting_procedure(meeting)
     # Lots, if the rules use them, are drawn with the board's root as the auditable seed:
     # nobody can know it before the last ballot is in.
     definitions = with_lot_seed(procedure, matters_document(meeting), board.merkle_root)
     return matters_from_board(procedure, _roster(meeting), definitions, board.entries)
+
+
+def secret_definitions(meeting: Meeting) -> list[dict]:
+    """A secret meeting's MATTER definitions (id, kind, seats, options): what its answers
+    encrypt and its totals add up, slot by slot."""
+    return matters_document(meeting, minimum=False)
+
+
+def trustee_decryptions(meeting: Meeting, aggregates) -> list[dict]:
+    """The stored TRUSTEE_DECRYPTIONs that decrypt exactly these aggregates."""
+    digest = aggregates.digest()
+    return [t.partials for t in meeting.trustees if t.partials and t.partials_for == digest]
+
+
+def count_secret(meeting: Meeting, board: Board, aggregates, totals: bool) -> list[dict]:
+    """The MATTER list of a secret meeting from the trustees' stored decryptions of its
+    board's aggregates (voting.crypto.ballot2.decrypt, then the rules' matters_from_totals);
+    with ``totals`` each MATTER carries its ciphertexts, counts and partials (result v2).
+    Raises ValueError when fewer than k valid decryptions are stored."""
+    from voting.crypto.ballot2 import decrypt
+
+    procedure = meeting_procedure(meeting)
+    decrypted = decrypt(
+        meeting.joint_key, str(meeting.id), aggregates, trustee_decryptions(meeting, aggregates)
+    )
+    definitions = with_lot_seed(procedure, matters_document(meeting), board.merkle_root)
+    members = {m["id"]: decrypted.totals_member(m["id"]) for m in definitions} if totals else None
+    return matters_from_totals(
+        procedure, _roster(meeting), definitions, aggregates.participation, decrypted.counts,
+        members,
+    )  # fmt: skip
+
+
+def board_aggregates(meeting: Meeting, board: Board):
+    """The homomorphic totals of a secret meeting's board (voting.crypto.ballot2.aggregate);
+    the proofs were checked when each ballot was cast."""
+    from voting.crypto.ballot2 import aggregate
+
+    return aggregate(str(meeting.id), secret_definitions(meeting), board.entries, meeting.joint_key)
+
+
+def encryption_member(meeting: Meeting) -> dict:
+    """DOC's ``encryption`` member of result v2: the group, the joint key, the trustees."""
+    return {
+        "group": "secp256k1",
+        "joint_key": meeting.joint_key,
+        "trustees": [{"number": t.number, "kind": t.kind, "name": t.name}
+                     for t in meeting.trustees],
+    }  # fmt: skip
 
 
 def _roster(meeting: Meeting) -> dict:
@@ -71,6 +126,14 @@ def build_document(
 ) -> dict:
     """Assemble DOC (FORMATS.md §4) with Gongyi's extensions; ids are strings."""
     office = community.office
+    secret = {}
+    if meeting.secret:
+        secret = {
+            "format": SECRET_RESULT_FORMAT,
+            "board": {"format": "gongyi-board/2", "entries": len(board.entries),
+                      "merkle_root": board.merkle_root},
+            "encryption": encryption_member(meeting),
+        }  # fmt: skip
     return {
         "format": RESULT_FORMAT,
         "community": {"id": str(community.id), "name": community.name},
@@ -90,6 +153,7 @@ def build_document(
         "issued_at": rfc3339(issued_at),
         # Every signature must then sign its role and time too (voting/crypto/statement.py).
         "signature_scheme": SCHEME,
+        **secret,
         **extensions,
     }
 

@@ -13,6 +13,7 @@ from voting.db import db, utcnow
 from voting.meetings import services as meetings
 from voting.meetings.common import STATE_LABELS
 from voting.meetings.errors import MeetingError
+from voting.meetings.key_cards import key_cards_page
 from voting.meetings.models import Meeting
 from voting.rosters.models import Community, Office
 from voting.supervision import labels
@@ -145,11 +146,14 @@ def approve(meeting_id: int):
     meeting, office = _office_meeting(meeting_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    cards: list = []
     try:
-        meetings.approve_meeting(meeting)
+        meetings.approve_meeting(meeting, cards=cards)
     except MeetingError as error:
         db.session.rollback()
         return _dashboard_page(office, 409, error.text(current_lang()))
+    if cards:  # a secret plan: its key cards, shown to this user once
+        return key_cards_page(meeting, cards)
     flash(_("已批准「%(title)s」的会议方案。", title=meeting.title), "success")
     return redirect(url_for("supervision.dashboard", office_id=office.id, _anchor="plans"))
 

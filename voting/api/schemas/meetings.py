@@ -100,6 +100,49 @@ MEETING = record(
             "type": ["object", "null"],
             "description": "the rules of procedure, frozen at announcement",
         },
+        "secret": {"type": "boolean", "description": "a secret ballot (FORMATS §9)"},
+        "trustee_threshold": {
+            "type": ["integer", "null"],
+            "description": "k of the n trustees needed to decrypt (secret meetings)",
+        },
+        "scrutineers": {"type": "array", "items": {"type": "string"}},
+        "trustees": {
+            "type": "array",
+            "description": "trustee 1 the street office, then the scrutineers; public parts only",
+            "items": {
+                "type": "object",
+                "required": ["number", "kind", "name"],
+                "properties": {
+                    "number": {"type": "integer"},
+                    "kind": {"enum": ["office", "scrutineer"]},
+                    "name": {"type": "string"},
+                    "public_share": {"type": ["string", "null"]},
+                    "submitted": {"type": "boolean"},
+                },
+            },
+        },
+        "joint_key": {
+            "type": ["object", "null"],
+            "description": "JOINT_KEY of FORMATS §9.6, once the office approved a secret plan",
+        },
+        "key_cards": {
+            "type": "array",
+            "description": (
+                "only in the answer to approving a secret plan, and never again: each "
+                "trustee's passphrase and sealed key-share file (FORMATS §9.9)"
+            ),
+            "items": {
+                "type": "object",
+                "required": ["number", "kind", "name", "passphrase", "key_share"],
+                "properties": {
+                    "number": {"type": "integer"},
+                    "kind": {"enum": ["office", "scrutineer"]},
+                    "name": {"type": "string"},
+                    "passphrase": {"type": "string"},
+                    "key_share": {"type": "object"},
+                },
+            },
+        },
         "matters": {
             "type": "array",
             "items": record(
@@ -186,6 +229,27 @@ PATHS = {
                         "description": {"type": "string", "maxLength": 20000},
                         "place": {"type": "string", "maxLength": 300},
                         "is_first_meeting": {"type": "boolean"},
+                        "secret": {
+                            "type": "boolean",
+                            "description": (
+                                "secret ballot (FORMATS §9): choices stored only encrypted, "
+                                "totals decrypted by k trustees; default false here (the "
+                                "page's form defaults to secret)"
+                            ),
+                        },
+                        "scrutineers": {
+                            "type": "array",
+                            "maxItems": 10,
+                            "items": {"type": "string", "maxLength": 200},
+                            "description": (
+                                "a secret plan's scrutineers (监票人), 2-5 names; trustee 1 is "
+                                "always the street office, the scrutineers are 2..n"
+                            ),
+                        },
+                        "trustee_threshold": {
+                            "type": "integer",
+                            "description": "k, the trustees needed to decrypt: 2 ≤ k ≤ n",
+                        },
                         "matters": {
                             "type": "array",
                             "minItems": 1,
@@ -219,6 +283,40 @@ PATHS = {
             required=False,
         ),
     ),
+    "/meetings/{meeting_id}/decryptions": {
+        "post": {
+            "summary": "A trustee's decryption of a closed secret meeting's totals",
+            "description": (
+                "A TRUSTEE_DECRYPTION (FORMATS §4.3), as `voting trustee decrypt` writes it, "
+                "of the board's current aggregates. The first accepted freezes the board; "
+                "once k are stored the meeting is counted (tallied). 422 when it does not "
+                "check against the board, 409 when the meeting is not a closed secret meeting "
+                "awaiting decryption."
+            ),
+            "security": BEARER,
+            "parameters": [id_param("meeting_id")],
+            "requestBody": json_body(
+                {
+                    "type": "object",
+                    "required": [
+                        "format",
+                        "meeting_id",
+                        "trustee",
+                        "aggregates_sha256",
+                        "partials",
+                    ],
+                    "properties": {
+                        "format": {"const": "gongyi-decryption/1"},
+                        "meeting_id": {"type": "string"},
+                        "trustee": {"type": "integer", "minimum": 1},
+                        "aggregates_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                        "partials": {"type": "object"},
+                    },
+                }
+            ),  # fmt: skip
+            "responses": {**ok("the meeting, counted once k are in", MEETING), "409": ERROR},
+        }
+    },
     "/meetings/{meeting_id}/announce": step(
         "Publish the notice (公告) (committee)",
         "Freezes the rules of procedure. 409 when the parking policy is not chosen or the "
