@@ -4,6 +4,7 @@ gongyi-board/2, the receipt shows a fingerprint and never the choices, and the t
 decryption of the board's totals gives the counts the ballots made."""
 
 import hashlib
+import json
 import re
 from datetime import timedelta
 
@@ -295,3 +296,27 @@ def test_turnout_counts_who_took_part_in_each_matter(app, make, kit, secret, inv
     expected = (5, 58000) if invalid_counts else (4, 45000)
     assert (selection_line["owners"]["value"], selection_line["area"]["value"]) == expected
     assert election_line["owners"]["value"] == 4  # o1, o2, o3 (abstaining) and o4
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"MATTER": ["agree"]},  # a choice in clear
+        {"MATTER": []},  # an abstention in clear
+        {"MATTER": {"ciphertexts": ["选"], "proofs": [], "abstain": {}, "sum_proof": {}}},
+        {"MATTER": {"ciphertexts": []}},
+        ["agree"],
+    ],
+)
+def test_a_secret_board_refuses_a_ballot_not_encrypted(app, make, kit, secret, answers):
+    from sqlalchemy import update
+
+    from voting.ballots.models import Ballot
+    from voting.results.board import BoardEntryError, read_board
+
+    DRIVERS["api"](app, make, kit, secret).online("o1", secret.answers({0: ["同意"]}))
+    text = json.dumps(answers).replace("MATTER", secret.matter_ids[0])
+    with app.app_context():
+        db.session.execute(update(Ballot).values(answers=json.loads(text)))
+        with pytest.raises(BoardEntryError, match="encrypted answers"):
+            read_board(meeting_of(app, secret))
