@@ -179,6 +179,7 @@ def test_k_trustees_decrypt_the_count_and_the_result_verifies(run, app, client, 
     # Trustee 2 (a scrutineer) on the page: wrong passphrase first, then the right one.
     wrong = run.decrypt_on_page(2, run.passphrases[0])
     assert wrong.status_code == 422 and "口令不正确" in wrong.get_data(as_text=True)
+    assert run.passphrases[0] not in wrong.get_data(as_text=True)  # the form is not refilled
     done = run.decrypt_on_page(2, run.passphrases[1].lower().replace("-", " "))
     assert done.status_code == 302, done.get_data(as_text=True)
     with app.app_context():

@@ -223,3 +223,41 @@ def test_a_plan_returned_after_approval_forgets_its_ceremony(app, community, mee
         meeting = db.session.get(Meeting, mid)
         assert meeting.joint_key is None and meeting.key_ceremony_at is None
         assert all(t.key_share is None and t.public_share is None for t in meeting.trustees)
+
+
+def test_approving_on_the_meeting_page_shows_the_key_cards_too(app, client, auth, community,
+                                                               staff, meetings):  # fmt: skip
+    mid = plan_secret(meetings, community)
+    meetings.advance(mid, "submitted")
+    auth.login(staff["office"])
+    page = client.post(f"/meetings/{mid}/approve")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert len(PASSPHRASE.findall(page.get_data(as_text=True))) == 4
+    assert meetings.state(mid) == "approved"
+
+
+def test_the_edit_page_changes_the_secrecy_of_a_draft(app, client, auth, community, staff,
+                                                      meetings):  # fmt: skip
+    from tests.meetings.test_pages import local
+
+    mid = plan_secret(meetings, community)
+    auth.login(staff["committee"])
+    form = client.get(f"/meetings/{mid}/edit").get_data(as_text=True)
+    assert "张监票\n李监票\n王监票" in form
+    with app.app_context():
+        meeting = db.session.get(Meeting, mid)
+        base = {"title": meeting.title, "opens_at": local(meeting.opens_at),
+                "closes_at": local(meeting.closes_at), "place": meeting.place}  # fmt: skip
+    bad = client.post(f"/meetings/{mid}/edit", data={**base, **SECRET_FORM,
+                                                     "trustee_threshold": "7"})  # fmt: skip
+    assert bad.status_code == 422 and "解密所需人数须在 2 至 4 之间" in bad.get_data(as_text=True)
+    two = {**SECRET_FORM, "scrutineers": "赵监票\n钱监票", "trustee_threshold": "3"}
+    assert client.post(f"/meetings/{mid}/edit", data={**base, **two}).status_code == 302
+    with app.app_context():
+        meeting = db.session.get(Meeting, mid)
+        assert [t.name for t in meeting.trustees][1:] == ["赵监票", "钱监票"]
+        assert meeting.trustee_threshold == 3
+    assert client.post(f"/meetings/{mid}/edit", data=base).status_code == 302
+    with app.app_context():
+        meeting = db.session.get(Meeting, mid)
+        assert not meeting.secret and meeting.trustees == [] and meeting.trustee_threshold is None

@@ -19,8 +19,10 @@ anyone until the last ballot is in (it is written in each election's ``outcome.l
 
 import hashlib
 from datetime import datetime
+from typing import Any
 
 from voting.crypto import canonical
+from voting.crypto.ballot2 import aggregate, decrypt
 from voting.crypto.statement import SCHEME
 from voting.errors import Refused
 from voting.meetings.models import Meeting
@@ -76,8 +78,6 @@ def count_secret(meeting: Meeting, board: Board, aggregates, totals: bool) -> li
     board's aggregates (voting.crypto.ballot2.decrypt, then the rules' matters_from_totals);
     with ``totals`` each MATTER carries its ciphertexts, counts and partials (result v2).
     Raises ValueError when fewer than k valid decryptions are stored."""
-    from voting.crypto.ballot2 import decrypt
-
     procedure = meeting_procedure(meeting)
     decrypted = decrypt(
         meeting.joint_key, str(meeting.id), aggregates, trustee_decryptions(meeting, aggregates)
@@ -90,12 +90,27 @@ def count_secret(meeting: Meeting, board: Board, aggregates, totals: bool) -> li
     )  # fmt: skip
 
 
+#: Aggregates of recent boards in this process, by meeting, board root and joint key: a
+#: closed board's sums are asked for by every look at the decryption page, each submission
+#: and the publication, and adding up a large board takes seconds.
+_AGGREGATES: dict[tuple[int, str, str, str], Any] = {}
+_KEPT = 8
+
+
 def board_aggregates(meeting: Meeting, board: Board):
     """The homomorphic totals of a secret meeting's board (voting.crypto.ballot2.aggregate);
-    the proofs were checked when each ballot was cast."""
-    from voting.crypto.ballot2 import aggregate
-
-    return aggregate(str(meeting.id), secret_definitions(meeting), board.entries, meeting.joint_key)
+    the proofs were checked when each ballot was cast. The Merkle root fixes the entries and
+    the matters are frozen at the notice, so a board's sums are worked out once."""
+    definitions = secret_definitions(meeting)
+    key = (meeting.id, board.merkle_root, meeting.joint_key["public_key"],
+           hashlib.sha256(canonical(definitions)).hexdigest())  # fmt: skip
+    found = _AGGREGATES.get(key)
+    if found is None:
+        found = aggregate(str(meeting.id), definitions, board.entries, meeting.joint_key)
+        while len(_AGGREGATES) >= _KEPT:
+            _AGGREGATES.pop(next(iter(_AGGREGATES)))
+        _AGGREGATES[key] = found
+    return found
 
 
 def encryption_member(meeting: Meeting) -> dict:
