@@ -172,13 +172,20 @@ def add_question(community_id: int, consultation_id: int):
 @bp.post("/consultations/<int:consultation_id>/questions/<int:question_id>/delete")
 def remove_question(community_id: int, consultation_id: int, question_id: int):
     """Remove a question from a draft."""
+    return _remove(community_id, consultation_id, ConsultationQuestion, question_id,
+                   services.remove_question, _("问题已删除。"))  # fmt: skip
+
+
+def _remove(community_id: int, consultation_id: int, model, item_id: int, remove, done: str):
+    """Take a question or a document off a draft; refused (409, with the reason) once the
+    topic has opened."""
     community, consultation = load(community_id, consultation_id, "run")
-    question = child(consultation, ConsultationQuestion, question_id)
+    item = child(consultation, model, item_id)
     try:
-        services.remove_question(consultation, question)
+        remove(consultation, item)
     except services.ConsultationError as error:
         return refuse(community, consultation, error, 409)
-    return back(community, consultation, _("问题已删除。"))
+    return back(community, consultation, done)
 
 
 @bp.post("/consultations/<int:consultation_id>/documents")
@@ -216,13 +223,8 @@ def send_document(item: ConsultationDocument) -> Response:
 @bp.post("/consultations/<int:consultation_id>/documents/<int:document_id>/delete")
 def remove_document(community_id: int, consultation_id: int, document_id: int):
     """Detach a document from a draft."""
-    community, consultation = load(community_id, consultation_id, "run")
-    item = child(consultation, ConsultationDocument, document_id)
-    try:
-        services.remove_document(consultation, item)
-    except services.ConsultationError as error:
-        return refuse(community, consultation, error, 409)
-    return back(community, consultation, _("文件已删除。"))
+    return _remove(community_id, consultation_id, ConsultationDocument, document_id,
+                   services.remove_document, _("文件已删除。"))  # fmt: skip
 
 
 @bp.post("/consultations/<int:consultation_id>/open")
