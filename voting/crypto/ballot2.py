@@ -14,9 +14,10 @@ if asked, and returns its partial sums, which are then added together.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,7 @@ from voting.crypto.secret_ballot import (
     verify_matter,
 )
 from voting.crypto.secret_json import (
+    answer_ciphertexts,
     joint_key_from_json,
     matter_from_json,
     matter_to_json,
@@ -76,7 +78,7 @@ INVALID = "invalid"
 #: Boards with at least this many entries are added up in worker processes by default.
 PARALLEL_ENTRIES = 2000
 #: Entries per worker task.
-CHUNK = 500
+CHUNK = 250
 
 #: {matter id: {slot: {dimension: ciphertext}}}
 Sums = dict[str, dict[str, dict[str, Ciphertext]]]
@@ -267,12 +269,17 @@ def _chunk(
                 continue
             ids, seats = shape
             try:
-                encrypted = matter_from_json(answer)
+                if public_key is None:
+                    options, abstain, proofs = answer_ciphertexts(answer)
+                else:
+                    encrypted = matter_from_json(answer)
+                    options, abstain = list(encrypted.ciphertexts), encrypted.abstain
+                    proofs = len(encrypted.option_proofs)
             except ValueError as exc:
                 raise BoardError(f"entry {receipt}: matter {matter_id}: {exc}") from None
-            if len(encrypted.ciphertexts) != len(ids) or len(encrypted.option_proofs) != len(ids):
+            if len(options) != len(ids) or proofs != len(ids):
                 raise BoardError(
-                    f"entry {receipt}: matter {matter_id}: {len(encrypted.ciphertexts)} "
+                    f"entry {receipt}: matter {matter_id}: {len(options)} "
                     f"ciphertexts, {len(ids)} options"
                 )
             if public_key is not None and not verify_matter(
@@ -290,9 +297,9 @@ def _chunk(
             counts["valid_owners"] += 1
             counts["valid_area"] += area
             column = columns[matter_id]
-            for index, ct in enumerate(encrypted.ciphertexts):
+            for index, ct in enumerate(options):
                 column[index].append(ct)
-            column[-1].append(encrypted.abstain)
+            column[-1].append(abstain)
             weights[matter_id].append(area)
     sums: dict[str, dict[str, dict[str, str]]] = {}
     for matter_id, (ids, _) in shapes.items():
@@ -330,6 +337,11 @@ def failed_proof(
     return f"the sum proof (1 to {seats} choices or an abstention)"
 
 
+#: The board a pool's forked workers read (set just before they are forked): meeting id,
+#: matter shapes, entries and the public key in hex (None: no proofs to check).
+_SHARED: tuple[str, dict[str, tuple[list[str], int]], Sequence[Any], str | None] | None = None
+
+
 def _chunk_job(
     args: tuple[str, dict[str, tuple[list[str], int]], list[Any], str | None, int],
 ) -> _Partial:
@@ -338,12 +350,87 @@ def _chunk_job(
     return _chunk(meeting_id, shapes, entries, key, start)
 
 
+def _shared_job(span: tuple[int, int]) -> _Partial:
+    """A forked worker's chunk: entries[start:stop] of the board it inherited."""
+    assert _SHARED is not None
+    meeting_id, shapes, entries, key_hex = _SHARED
+    key = None if key_hex is None else Point.from_hex(key_hex)
+    return _chunk(meeting_id, shapes, entries[span[0] : span[1]], key, span[0])
+
+
 def default_workers() -> int:
     """Every core this process may use."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
         return os.cpu_count() or 1
+
+
+class Adding:
+    """An aggregation under way in worker processes (:func:`start_aggregate`)."""
+
+    def __init__(
+        self,
+        meeting_id: str,
+        shapes: dict[str, tuple[list[str], int]],
+        parts: list[_Partial] | None = None,
+        pool: ProcessPoolExecutor | None = None,
+        futures: list[Future[_Partial]] | None = None,
+    ) -> None:
+        self._meeting_id, self._shapes = meeting_id, shapes
+        self._parts, self._pool, self._futures = parts, pool, futures or []
+
+    def result(self) -> Aggregates:
+        """Wait for the workers and return the aggregates (BoardError for a bad entry)."""
+        try:
+            if self._parts is None:
+                self._parts = [future.result() for future in self._futures]
+        finally:
+            self.close()
+        return _combine(self._meeting_id, self._shapes, self._parts)
+
+    def close(self) -> None:
+        """Stop the workers (and drop the work not yet started)."""
+        global _SHARED
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+            _SHARED = None
+
+
+def start_aggregate(
+    meeting_id: str,
+    matters: Sequence[Mapping[str, Any]],
+    entries: Sequence[Any],
+    joint_key: Mapping[str, Any] | JointKey,
+    check_proofs: bool = False,
+    workers: int | None = None,
+) -> Adding:
+    """Start :func:`aggregate` in worker processes; this process is free until ``result()``.
+
+    Where processes can be forked, the workers inherit the board instead of receiving it.
+    """
+    global _SHARED
+    key = _key(joint_key)
+    shapes = _matter_shapes(matters)
+    if workers is None:
+        workers = default_workers() if len(entries) >= PARALLEL_ENTRIES else 1
+    key_hex = key.public_key.hex() if check_proofs else None
+    if workers <= 1 or len(entries) <= CHUNK:
+        part = _chunk(meeting_id, shapes, entries, key.public_key if check_proofs else None, 0)
+        return Adding(meeting_id, shapes, parts=[part])
+    spans = [(start, min(start + CHUNK, len(entries))) for start in range(0, len(entries), CHUNK)]
+    if "fork" in multiprocessing.get_all_start_methods():
+        _SHARED = (meeting_id, shapes, entries, key_hex)
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        futures = [pool.submit(_shared_job, span) for span in spans]
+    else:  # pragma: no cover - no fork: each chunk is sent to its worker
+        pool = ProcessPoolExecutor(workers)
+        futures = [
+            pool.submit(_chunk_job, (meeting_id, shapes, list(entries[a:b]), key_hex, a))
+            for a, b in spans
+        ]
+    return Adding(meeting_id, shapes, pool=pool, futures=futures)
 
 
 def aggregate(
@@ -360,21 +447,7 @@ def aggregate(
     entry that fails). ``workers`` processes share the work (default: every core when the
     board has at least PARALLEL_ENTRIES entries, else this process alone).
     """
-    key = _key(joint_key)
-    shapes = _matter_shapes(matters)
-    if workers is None:
-        workers = default_workers() if len(entries) >= PARALLEL_ENTRIES else 1
-    key_hex = key.public_key.hex() if check_proofs else None
-    if workers <= 1 or len(entries) <= CHUNK:
-        parts = [_chunk(meeting_id, shapes, entries, key.public_key if check_proofs else None, 0)]
-    else:
-        jobs = [
-            (meeting_id, shapes, list(entries[start : start + CHUNK]), key_hex, start)
-            for start in range(0, len(entries), CHUNK)
-        ]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            parts = list(pool.map(_chunk_job, jobs))
-    return _combine(meeting_id, shapes, parts)
+    return start_aggregate(meeting_id, matters, entries, joint_key, check_proofs, workers).result()
 
 
 def _combine(

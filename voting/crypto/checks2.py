@@ -16,10 +16,11 @@ from voting.crypto.ballot2 import (
     BOARD_FORMAT,
     DIMENSIONS,
     PARALLEL_ENTRIES,
+    Adding,
     BoardError,
-    aggregate,
     default_workers,
     slots_of,
+    start_aggregate,
     total_context,
 )
 from voting.crypto.elgamal import Ciphertext
@@ -202,21 +203,33 @@ def check_board2(lines: list[str], doc: dict[str, Any], board: Any, encode: Any)
     _check_entries(entries)
     if len(entries) != count:
         raise Mismatch(f"board has {len(entries)} entries, but document.board.entries says {count}")
-    computed_root = _board_root(entries, encode)
+    matters = member(doc, "matters", list, "document")
+    key = joint_key_from_json(doc["encryption"]["joint_key"])  # checked by check_encryption
+    workers = default_workers() if len(entries) >= PARALLEL_ENTRIES else 1
+    # Workers check the proofs while this process computes the Merkle root; alone, this
+    # process computes the root first, so that a board whose root is wrong says so first.
+    adding = None
+    if workers > 1:
+        adding = _start(meeting_id, matters, entries, key, workers)
+    try:
+        computed_root = _board_root(entries, encode)
+    except BaseException:
+        if adding is not None:
+            adding.close()
+        raise
     if computed_root != root:
+        if adding is not None:
+            adding.close()
         raise Mismatch(
             f"board Merkle root is {computed_root}, but document.board.merkle_root is {root}"
         )
     lines.append(
         f"ok  board: {count} entries sorted by receipt, Merkle root {root} as the result says"
     )
-    matters = member(doc, "matters", list, "document")
-    key = joint_key_from_json(doc["encryption"]["joint_key"])  # checked by check_encryption
-    workers = default_workers() if len(entries) >= PARALLEL_ENTRIES else 1
+    if adding is None:
+        adding = _start(meeting_id, matters, entries, key, workers)
     try:
-        aggregates = aggregate(
-            meeting_id, matters, entries, key, check_proofs=True, workers=workers
-        )
+        aggregates = adding.result()
     except (BoardError, GroupError, ValueError) as exc:
         raise Mismatch(f"board: {exc}") from None
     answers = sum(p["valid_owners"] for p in aggregates.participation.values())
@@ -252,6 +265,18 @@ def check_board2(lines: list[str], doc: dict[str, Any], board: Any, encode: Any)
         "board equal the totals' ciphertexts"
     )
     _check_figures(lines, doc, matters, aggregates.participation, counts, totals, root)
+
+
+def _start(
+    meeting_id: str, matters: list[Any], entries: list[Any], key: JointKey, workers: int
+) -> Adding:
+    """Start adding the board up with every proof checked; a bad entry is a Mismatch."""
+    try:
+        return start_aggregate(
+            meeting_id, matters, entries, key, check_proofs=True, workers=workers
+        )
+    except (BoardError, GroupError, ValueError) as exc:
+        raise Mismatch(f"board: {exc}") from None
 
 
 def _check_figures(

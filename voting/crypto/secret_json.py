@@ -100,6 +100,21 @@ def matter_from_json(data: Any) -> EncryptedMatter:
     )
 
 
+def answer_ciphertexts(data: Any) -> tuple[list[Ciphertext], Ciphertext, int]:
+    """Parse only an ENC_ANSWER's ciphertexts (options, abstention) and count its proofs.
+
+    For adding up answers whose proofs were already checked: the shape is checked, the
+    proofs are not read.
+    """
+    data = _object(data, "an encrypted answer", _ANSWER_KEYS)
+    abstain = _object(data["abstain"], "an answer's abstain", _ABSTAIN_KEYS)
+    return (
+        [Ciphertext.from_hex(c) for c in _list(data["ciphertexts"], "ciphertexts")],
+        Ciphertext.from_hex(abstain["ciphertext"]),
+        len(_list(data["proofs"], "proofs")),
+    )
+
+
 def dealing_to_json(dealing: Dealing) -> dict[str, Any]:
     """Return a dealing's public part (never its shares)."""
     return {

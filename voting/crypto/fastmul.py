@@ -1,0 +1,77 @@
+"""Quick linear combinations of public points, for verifiers: a·P + b·G (+ c·Q) as bytes.
+
+A proof's verifier rebuilds commitments such as v·G − c·α and v·H − c·(β − j·G) from public
+values only, so it may use variable-time arithmetic. libsecp256k1 exposes its fast
+variable-time double multiplication (Strauss with the precomputed tables of G) only inside
+ECDSA public key recovery, which computes Q = r⁻¹·(s·R − e·G) for the point R whose x is r.
+Asking it to "recover" with R = P, s = a·r and e = −b·r gives exactly a·P + b·G in one call
+instead of a multiplication and an addition. Nothing here is a signature: the ECDSA
+function is used only as that arithmetic. Whenever it cannot serve (P is the identity, its x
+is not below the group order, a is 0, or the result is the identity) the ordinary
+arithmetic of :mod:`voting.crypto.group` gives the same bytes.
+
+Never use this with secret scalars: its time depends on them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from voting.crypto.group import IDENTITY, ORDER, POINT_BYTES, Point, base_mult
+
+try:  # coincurve's own cffi binding of libsecp256k1 and its context
+    from coincurve._libsecp256k1 import ffi as _ffi  # type: ignore[import-not-found]
+    from coincurve._libsecp256k1 import lib as _lib
+    from coincurve.context import GLOBAL_CONTEXT
+
+    _CTX: Any = GLOBAL_CONTEXT.ctx
+    _COMPRESSED: int = _lib.SECP256K1_EC_COMPRESSED
+except (ImportError, AttributeError):  # pragma: no cover - another build of coincurve
+    _lib = None
+
+_IDENTITY = bytes(POINT_BYTES)
+
+
+def _slow(p: Point, a: int, b: int, q: Point | None, c: int) -> bytes:
+    """a·P + b·G + c·Q with the group's ordinary arithmetic."""
+    total = p * a if q is None else p * a + q * c
+    return (total + base_mult(b)).to_bytes()
+
+
+def combination(p: Point, a: int, b: int, q: Point | None = None, c: int = 0) -> bytes:
+    """Return the 33-byte encoding of a·P + b·G (+ c·Q), in variable time."""
+    a, b, c = a % ORDER, b % ORDER, c % ORDER
+    if _lib is None or p.is_identity or a == 0:
+        return _slow(p, a, b, q, c)
+    encoded = p.to_bytes()
+    r = int.from_bytes(encoded[1:], "big")
+    if r >= ORDER:
+        return _slow(p, a, b, q, c)
+    sig = _ffi.new("secp256k1_ecdsa_recoverable_signature *")
+    s = (a * r % ORDER).to_bytes(32, "big")
+    if not _lib.secp256k1_ecdsa_recoverable_signature_parse_compact(
+        _CTX, sig, encoded[1:] + s, encoded[0] - 2
+    ):
+        return _slow(p, a, b, q, c)
+    out = _ffi.new("secp256k1_pubkey *")
+    if not _lib.secp256k1_ecdsa_recover(_CTX, out, sig, (-b * r % ORDER).to_bytes(32, "big")):
+        return _slow(p, a, b, q, c)  # the identity
+    if q is not None and c and not q.is_identity:
+        term = _ffi.new("secp256k1_pubkey *")
+        _ffi.memmove(term, q._key.public_key, 64)  # type: ignore[union-attr]
+        if not _lib.secp256k1_ec_pubkey_tweak_mul(_CTX, term, c.to_bytes(32, "big")):
+            return _slow(p, a, b, q, c)
+        terms = [out, term]
+        both = _ffi.new("secp256k1_pubkey *")
+        if not _lib.secp256k1_ec_pubkey_combine(
+            _CTX, both, _ffi.new("secp256k1_pubkey *[]", terms), len(terms)
+        ):
+            return _IDENTITY
+        out = both
+    data = _ffi.new("unsigned char[33]")
+    size = _ffi.new("size_t *", POINT_BYTES)
+    _lib.secp256k1_ec_pubkey_serialize(_CTX, data, size, out, _COMPRESSED)
+    return bytes(_ffi.buffer(data, POINT_BYTES))
+
+
+__all__ = ["IDENTITY", "combination"]
