@@ -135,8 +135,9 @@ def test_a_fixed_nonce_gives_a_fixed_ciphertext():
     )
 
 
-def test_discrete_log_is_bounded():
-    log = DiscreteLog(1000)
+@pytest.mark.parametrize("searches", [1, 50, 10**6])
+def test_discrete_log_is_bounded(searches):
+    log = DiscreteLog(1000, searches)
     assert [log.solve(base_mult(m)) for m in (0, 1, 31, 32, 999, 1000)] == [
         0,
         1,
@@ -148,4 +149,4 @@ def test_discrete_log_is_bounded():
     for outside in (1001, 5000, ORDER - 1):
         with pytest.raises(ValueError):
             log.solve(base_mult(outside))
-    assert DiscreteLog(0).solve(IDENTITY) == 0
+    assert DiscreteLog(0, searches).solve(IDENTITY) == 0

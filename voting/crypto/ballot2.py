@@ -43,7 +43,6 @@ from voting.crypto.trustees import (
     DecryptionError,
     JointKey,
     PartialDecryption,
-    combine_partials,
     lagrange_at_zero,
     partial_decrypt,
     verify_partial,
@@ -595,10 +594,10 @@ class Decrypted:
 
 
 class _Logs:
-    """Discrete-log tables shared by every total (one, for the largest bound)."""
+    """One discrete-log table shared by every total (sized for the largest bound)."""
 
-    def __init__(self, bound: int) -> None:
-        self.table = DiscreteLog(bound)
+    def __init__(self, bound: int, searches: int) -> None:
+        self.table = DiscreteLog(bound, searches)
 
     def solve(self, point: Point, bound: int, where: str) -> int:
         try:
@@ -640,7 +639,7 @@ def decrypt(
         )
     present = sorted(by_trustee)
     top = max((bounds(aggregates, m, d) for m in aggregates.sums for d in DIMENSIONS), default=0)
-    logs = _Logs(top)
+    logs = _Logs(top, sum(1 for total in _totals(aggregates) if total[2] == "area"))
     counts: dict[str, dict[str, dict[str, int]]] = {}
     partials: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for matter, slot, dim, ct in _totals(aggregates):
@@ -658,21 +657,3 @@ def _combine_checked(key: JointKey, ct: Ciphertext, partials: Sequence[PartialDe
     present = [p.trustee for p in partials]
     shared = sum_points(p.point * lagrange_at_zero(p.trustee, present) for p in partials)
     return ct.beta - shared
-
-
-def combine_total(
-    joint_key: Mapping[str, Any] | JointKey,
-    meeting_id: str,
-    matter: str,
-    slot: str,
-    dimension: str,
-    ciphertext: Ciphertext,
-    partials: Sequence[PartialDecryption],
-) -> Point:
-    """Verify ≥ k partials of one total by distinct trustees and return m·G."""
-    return combine_partials(
-        _key(joint_key),
-        ciphertext,
-        partials,
-        total_context(meeting_id, matter, slot, dimension),
-    )

@@ -93,14 +93,17 @@ class DiscreteLog:
     """Baby-step giant-step for m·G with 0 ≤ m ≤ bound, its table built once for many totals.
 
     The table holds ⌈√(bound+1)⌉ baby steps j·G; a search takes at most as many giant
-    steps. For a total area of 10⁹ (0.01 m²) that is about 32,000 entries.
+    steps. For a total area of 10⁹ (0.01 m²) that is about 32,000 entries. For many
+    searches with one table, ``searches`` makes it √searches times larger (at most 2²⁰
+    entries), so that building it and the searches cost about the same.
     """
 
-    def __init__(self, bound: int) -> None:
+    def __init__(self, bound: int, searches: int = 1) -> None:
         if bound < 0:
             raise ValueError("the bound is not negative")
         self.bound = bound
-        self.step = math.isqrt(bound) + 1
+        least = math.isqrt(bound)
+        self.step = max(least, min(math.isqrt(bound * max(searches, 1)), 1 << 20)) + 1
         table: dict[bytes, int] = {}
         point = IDENTITY
         for j in range(self.step):
@@ -112,7 +115,7 @@ class DiscreteLog:
     def solve(self, target: Point) -> int:
         """Return m with m·G = target and 0 ≤ m ≤ bound, or raise ValueError."""
         point = target
-        for i in range(self.step + 1):
+        for i in range(self.bound // self.step + 1):
             j = self._table.get(point.to_bytes())
             if j is not None:
                 m = i * self.step + j
