@@ -100,16 +100,21 @@ def entries_of(meeting: Meeting, voter: Voter) -> list[PaperEntry]:
     )
 
 
-def conflicts(meeting: Meeting) -> list[tuple[BallotConflict, Voter]]:
-    """Refused second ballots, newest first."""
+def _with_voters(model, meeting: Meeting, *order) -> list[tuple]:
+    """The meeting's rows of ``model`` in that ``order``, each with its voter."""
     return list(
         db.session.execute(
-            select(BallotConflict, Voter)
-            .join(Voter, Voter.id == BallotConflict.voter_id)
-            .where(BallotConflict.meeting_id == meeting.id)
-            .order_by(BallotConflict.id.desc())
+            select(model, Voter)
+            .join(Voter, Voter.id == model.voter_id)
+            .where(model.meeting_id == meeting.id)
+            .order_by(*order)
         ).tuples()
     )
+
+
+def conflicts(meeting: Meeting) -> list[tuple[BallotConflict, Voter]]:
+    """Refused second ballots, newest first."""
+    return _with_voters(BallotConflict, meeting, BallotConflict.id.desc())
 
 
 def proxies_of(meeting: Meeting, voter: Voter) -> list[ProxyAuthorisation]:
@@ -128,14 +133,8 @@ def proxies_of(meeting: Meeting, voter: Voter) -> list[ProxyAuthorisation]:
 
 def roster_reports(meeting: Meeting) -> list[tuple[RosterErrorReport, Voter]]:
     """Owners' notes about the roster, open ones first."""
-    return list(
-        db.session.execute(
-            select(RosterErrorReport, Voter)
-            .join(Voter, Voter.id == RosterErrorReport.voter_id)
-            .where(RosterErrorReport.meeting_id == meeting.id)
-            .order_by(RosterErrorReport.resolved_at.is_not(None), RosterErrorReport.id)
-        ).tuples()
-    )
+    order = (RosterErrorReport.resolved_at.is_not(None), RosterErrorReport.id)
+    return _with_voters(RosterErrorReport, meeting, *order)
 
 
 def ballots_by_channel(meeting: Meeting) -> dict[str, int]:

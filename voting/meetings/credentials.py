@@ -131,6 +131,18 @@ def _reason(reason: object) -> str:
     return reason.strip()
 
 
+def _log_change(type: str, meeting: Meeting, reason: str, **data: int) -> None:
+    """Log a link's revocation or reissue. The reason may name a person and the log becomes
+    public: only its hash is kept; the text stays on the credential row for staff."""
+    record_event(
+        type,
+        {"meeting_id": meeting.id, **data,
+         "reason_sha256": hashlib.sha256(reason.encode()).hexdigest()},
+        community_id=meeting.community_id,
+        actor=current_actor(),
+    )  # fmt: skip
+
+
 def revoke_credential(credential: Credential, reason: str, now: datetime | None = None) -> None:
     """Revoke a link (lost letter, wrong person); logged with the reason."""
     meeting = db.session.get(Meeting, credential.meeting_id)
@@ -142,19 +154,8 @@ def revoke_credential(credential: Credential, reason: str, now: datetime | None 
         )
     credential.revoked_at, credential.revoked_reason = now or utcnow(), reason
     db.session.flush()
-    record_event(
-        "credential.revoked",
-        {
-            "meeting_id": meeting.id,
-            "credential_id": credential.id,
-            "voter_id": credential.voter_id,
-            # The reason may name a person and the log becomes public: keep only its hash;
-            # the text stays on the credential row for staff.
-            "reason_sha256": hashlib.sha256(reason.encode()).hexdigest(),
-        },
-        community_id=meeting.community_id,
-        actor=current_actor(),
-    )
+    _log_change("credential.revoked", meeting, reason, credential_id=credential.id,
+                voter_id=credential.voter_id)  # fmt: skip
 
 
 def reissue_credential(
@@ -206,17 +207,7 @@ def reissue_credential(
     db.session.flush()
     new.token_hash = token_hash(_token_for(_key(), meeting.id, new.voter_id, new.id))
     db.session.flush()
-    record_event(
-        "credential.reissued",
-        {
-            "meeting_id": meeting.id,
-            "voter_id": credential.voter_id,
-            "revoked_credential_id": credential.id,
-            "credential_id": new.id,
-            "reason_sha256": hashlib.sha256(reason.encode()).hexdigest(),
-        },
-        community_id=meeting.community_id,
-        actor=current_actor(),
-    )
+    _log_change("credential.reissued", meeting, reason, voter_id=credential.voter_id,
+                revoked_credential_id=credential.id, credential_id=new.id)  # fmt: skip
     link_reissued.send(new, meeting=meeting, now=now)
     return new
