@@ -88,27 +88,30 @@ def _closed_secret_board(meeting_id: int) -> str | None:
     return read_board(meeting).text
 
 
+def _result_step(meeting_id: int, action: str, reason_key: str, step, with_reason):
+    """``step`` on the meeting's result, or ``with_reason`` when the body gives a reason under
+    ``reason_key``; the result and whether a reason was given."""
+    user, meeting = _staff_meeting(meeting_id, action)
+    reason = json_body(optional=True).get(reason_key)
+    if reason is None:
+        return step(meeting, user), False
+    return with_reason(meeting, user, reason), True
+
+
 @bp.post("/meetings/<int:meeting_id>/publish")
 def publish(meeting_id: int):
     """Sign and publish the result (committee); ``{"correction": "reason"}`` supersedes it."""
-    user, meeting = _staff_meeting(meeting_id, "publish")
-    correction = json_body(optional=True).get("correction")
-    if correction is None:
-        result = services.publish_result(meeting, user)
-    else:
-        result = services.correct_result(meeting, user, correction)
+    steps = services.publish_result, services.correct_result
+    result, _corrected = _result_step(meeting_id, "publish", "correction", *steps)
     return _result_json(result, 201)
 
 
 @bp.post("/meetings/<int:meeting_id>/countersign")
 def countersign(meeting_id: int):
     """Countersign the result (office); ``{"return": "reason"}`` returns it for correction."""
-    user, meeting = _staff_meeting(meeting_id, "countersign")
-    reason = json_body(optional=True).get("return")
-    if reason is None:
-        result = services.countersign_result(meeting, user)
-    else:
-        result = services.return_result(meeting, user, reason)
+    steps = services.countersign_result, services.return_result
+    result, returned = _result_step(meeting_id, "countersign", "return", *steps)
+    if returned:
         return jsonify({"returned": True, "version": result.version,
                         "reason": result.returned_reason})  # fmt: skip
     return _result_json(result)
