@@ -15,11 +15,12 @@ from voting.ballots.answers import INVALID, ballot_form, check_answers
 from voting.ballots.errors import BallotError
 from voting.ballots.lists import entries_of
 from voting.ballots.models import Ballot, BallotConflict, PaperEntry, ProxyAuthorisation
-from voting.ballots.secret import board_frozen, encrypt_answers, is_secret
+from voting.ballots.secret import encrypt_answers, is_secret
 from voting.ballots.services import insert_ballot, new_receipt
 from voting.db import db, utcnow
 from voting.i18n import N_
 from voting.meetings.models import Meeting, Voter
+from voting.meetings.secrecy import board_frozen
 from voting.timeutil import to_local
 
 PAPER_CHANNELS = ("paper", "proxy")

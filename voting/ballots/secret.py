@@ -11,18 +11,14 @@ entries until the two match (then both are emptied).
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
-
-from sqlalchemy import select
 
 from voting.ballots.answers import INVALID, MatterForm
 from voting.ballots.errors import BallotError
 from voting.crypto import ballot2
 from voting.crypto.secret_json import joint_key_from_json
 from voting.crypto.trustees import JointKey
-from voting.db import db
-from voting.meetings.models import Meeting, Trustee
+from voting.meetings.models import Meeting
 
 
 def is_secret(meeting: Meeting) -> bool:
@@ -80,27 +76,3 @@ def encrypt_answers(
             key, meeting_id, matter_definition(form[matter_id]), receipt, list(answer)
         )
     return encrypted
-
-
-def board_frozen(meeting: Meeting) -> bool:
-    """Whether the meeting's board is frozen: a trustee's decryption has been accepted.
-
-    The trustees' side says it (``board_frozen`` of ``voting.meetings``) when it has one;
-    otherwise a trustee's submitted decryption is what freezes the board.
-    """
-    for name in ("services", "tally", "trustees", "decryption"):
-        try:
-            module = importlib.import_module(f"voting.meetings.{name}")
-        except ImportError:
-            continue
-        frozen = getattr(module, "board_frozen", None)
-        if frozen is not None:
-            return bool(frozen(meeting))
-    return (
-        db.session.scalar(
-            select(Trustee.id)
-            .where(Trustee.meeting_id == meeting.id, Trustee.submitted_at.is_not(None))
-            .limit(1)
-        )
-        is not None
-    )
