@@ -376,3 +376,17 @@ def test_the_api_takes_offline_decryptions_and_counts_at_k(run, app, client, aut
         assert second["state"] == "tallied" and second["tally"] == run.plaintext_count()
     again = client.post(path, json=docs[3], headers=headers)
     assert again.status_code == 409
+
+
+def test_only_the_sealed_file_of_the_ceremony_is_opened(run, app, client, auth):
+    auth.login(run.committee)
+    share = run.share_file(2)
+    costly = {**share, "kdf": {**share["kdf"], "n": 2**20, "r": 32}}
+    refused = client.post(
+        f"/meetings/{run.meeting_id}/decryption/share",
+        data={"share_text": json.dumps(costly), "passphrase": run.passphrases[1]},
+    )
+    assert refused.status_code == 422
+    assert "不是本次会议密钥仪式为该监票人生成的密钥文件" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert not any(t.submitted_at for t in run.meeting().trustees)

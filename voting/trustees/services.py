@@ -124,6 +124,10 @@ def submit_share(meeting: Meeting, user: User, share_file: Any, passphrase: str)
         )
     number = share_file.get("trustee")
     trustee = _trustee(meeting, number)
+    if share_file != trustee.key_share:
+        # Only the file sealed at this meeting's ceremony is opened (its scrypt cost is ours,
+        # not one an uploaded file could set).
+        raise DecryptionRefused(_l("这不是本次会议密钥仪式为该监票人生成的密钥文件。"), 422)
     if wrong_passphrases(meeting, trustee.number) >= MAX_WRONG_PASSPHRASES:
         raise DecryptionRefused(
             _l("该监票人的口令已输错 %(n)s 次，网页解密已停用。请在自己的电脑上用 voting "
