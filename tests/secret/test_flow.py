@@ -390,3 +390,47 @@ def test_only_the_sealed_file_of_the_ceremony_is_opened(run, app, client, auth):
     assert "不是本次会议密钥仪式为该监票人生成的密钥文件" in refused.get_data(as_text=True)
     with app.app_context():
         assert not any(t.submitted_at for t in run.meeting().trustees)
+
+
+def test_voting_trustee_decrypt_says_what_is_wrong(run, app, client, auth, tmp_path, capsys):
+    from voting.entry import main as voting_main
+    from voting.results.board import read_board
+
+    auth.login(run.committee)
+    (tmp_path / "share.json").write_text(json.dumps(run.share_file(3)))
+    kit = json.loads(client.get(f"/meetings/{run.meeting_id}/decryption/board.json").data)
+    plain = {k: kit[k] for k in ("format", "meeting_id", "entries")}
+    with app.app_context():
+        assert plain["entries"] == read_board(run.meeting()).entries
+    (tmp_path / "board.json").write_text(json.dumps(plain))
+    meeting = client.get(
+        f"/api/v1/meetings/{run.meeting_id}",
+        headers={"Authorization": f"Bearer {run.make.token(run.committee)}"},
+    ).get_json()
+    (tmp_path / "meeting.json").write_text(json.dumps(meeting))
+    (tmp_path / "wrong.txt").write_text(run.passphrases[0])
+    (tmp_path / "right.txt").write_text(run.passphrases[2])
+
+    def command(*extra: str) -> int:
+        argv = ["trustee", "decrypt", "--share", str(tmp_path / "share.json"),
+                "--board", str(tmp_path / "board.json"), "--out", str(tmp_path / "out.json"),
+                *extra]  # fmt: skip
+        with pytest.raises(SystemExit) as exit_:
+            voting_main(argv)
+        return exit_.value.code
+
+    assert command("--passphrase-file", str(tmp_path / "right.txt")) == 1
+    assert "--meeting" in capsys.readouterr().err
+    assert command("--meeting", str(tmp_path / "meeting.json"),
+                   "--passphrase-file", str(tmp_path / "wrong.txt")) == 1  # fmt: skip
+    assert "does not open" in capsys.readouterr().err
+    assert not (tmp_path / "out.json").exists()
+    assert command("--meeting", str(tmp_path / "meeting.json"),
+                   "--passphrase-file", str(tmp_path / "right.txt")) == 0  # fmt: skip
+    doc = json.loads((tmp_path / "out.json").read_text())
+    assert doc["trustee"] == 3 and doc["format"] == "gongyi-decryption/1"
+    uploaded = client.post(
+        f"/meetings/{run.meeting_id}/decryption/upload",
+        data={"decryption_text": json.dumps(doc)},
+    )
+    assert uploaded.status_code == 302
