@@ -2,7 +2,7 @@
 
 import random
 
-from voting.crypto.fastmul import combination
+from voting.crypto.fastmul import branch, combination
 from voting.crypto.group import GENERATOR, IDENTITY, ORDER, base_mult
 
 
@@ -36,3 +36,19 @@ def test_the_edge_cases_fall_back_to_the_same_bytes():
     for p_, a, b, q, c in cases:
         assert combination(p_, a, b, q, c) == plain(p_, a, b, q, c), (a, b, c)
     assert combination(p, 1, -k) == bytes(33)
+
+
+def test_a_branch_gives_the_commitments_of_the_plain_arithmetic():
+    rng = random.Random(17)
+    h = base_mult(rng.randrange(1, ORDER))
+    for j in (0, 1, 2, 7):
+        for _ in range(15):
+            alpha, beta = base_mult(rng.randrange(1, ORDER)), base_mult(rng.randrange(1, ORDER))
+            c, v = rng.randrange(ORDER), rng.randrange(ORDER)
+            expected = (plain(alpha, -c, v), (h * v + (beta - base_mult(j)) * -c).to_bytes())
+            assert branch(h, alpha, beta, j, c, v) == expected
+    # Zero scalars and the identity take the plain path and agree.
+    alpha = base_mult(5)
+    for c, v, beta in ((0, 3, alpha), (3, 0, alpha), (3, 4, IDENTITY), (1, 5, base_mult(1))):
+        expected = (plain(alpha, -c, v), (h * v + (beta - base_mult(1)) * -c).to_bytes())
+        assert branch(h, alpha, beta, 1, c, v) == expected

@@ -74,4 +74,73 @@ def combination(p: Point, a: int, b: int, q: Point | None = None, c: int = 0) ->
     return bytes(_ffi.buffer(data, POINT_BYTES))
 
 
-__all__ = ["IDENTITY", "combination"]
+class _Buffers:
+    """Reused libsecp256k1 structures of :func:`branch` (one process, one thread at a time)."""
+
+    def __init__(self) -> None:
+        self.sig = _ffi.new("secp256k1_ecdsa_recoverable_signature *")
+        self.a = _ffi.new("secp256k1_pubkey *")
+        self.b = _ffi.new("secp256k1_pubkey *")
+        self.term = _ffi.new("secp256k1_pubkey *")
+        self.both = _ffi.new("secp256k1_pubkey *")
+        self.pair = _ffi.new("secp256k1_pubkey *[2]", [self.b, self.term])
+        self.data = _ffi.new("unsigned char[33]")
+        self.size = _ffi.new("size_t *", POINT_BYTES)
+
+
+_buffers: _Buffers | None = None
+
+
+def _serialized(key: Any, buffers: _Buffers) -> bytes:
+    buffers.size[0] = POINT_BYTES
+    _lib.secp256k1_ec_pubkey_serialize(_CTX, buffers.data, buffers.size, key, _COMPRESSED)
+    return bytes(_ffi.buffer(buffers.data, POINT_BYTES))
+
+
+def branch(h: Point, alpha: Point, beta: Point, j: int, c: int, v: int) -> tuple[bytes, bytes]:
+    """A range proof branch's commitments for a verifier, in variable time:
+    a = v·G − c·α and b = v·H − c·(β − j·G) = −c·β + c·j·G + v·H."""
+    global _buffers
+    c, v = c % ORDER, v % ORDER
+    if _lib is None or not c or not v or alpha.is_identity or beta.is_identity or h.is_identity:
+        return combination(alpha, -c, v), combination(beta, -c, c * j, h, v)
+    x_alpha, x_beta = alpha.to_bytes(), beta.to_bytes()
+    r_alpha, r_beta = int.from_bytes(x_alpha[1:], "big"), int.from_bytes(x_beta[1:], "big")
+    if r_alpha >= ORDER or r_beta >= ORDER:
+        return combination(alpha, -c, v), combination(beta, -c, c * j, h, v)
+    buffers = _buffers = _buffers or _Buffers()
+    minus_c = ORDER - c
+    # a = (−c)·α + v·G: s = −c·r, e = −v·r
+    if not (
+        _lib.secp256k1_ecdsa_recoverable_signature_parse_compact(
+            _CTX,
+            buffers.sig,
+            x_alpha[1:] + (minus_c * r_alpha % ORDER).to_bytes(32, "big"),
+            x_alpha[0] - 2,
+        )
+        and _lib.secp256k1_ecdsa_recover(
+            _CTX, buffers.a, buffers.sig, (-v * r_alpha % ORDER).to_bytes(32, "big")
+        )
+    ):
+        return combination(alpha, -c, v), combination(beta, -c, c * j, h, v)
+    a = _serialized(buffers.a, buffers)
+    # b = (−c)·β + (c·j)·G + v·H
+    _ffi.memmove(buffers.term, h._key.public_key, 64)  # type: ignore[union-attr]
+    if not (
+        _lib.secp256k1_ecdsa_recoverable_signature_parse_compact(
+            _CTX,
+            buffers.sig,
+            x_beta[1:] + (minus_c * r_beta % ORDER).to_bytes(32, "big"),
+            x_beta[0] - 2,
+        )
+        and _lib.secp256k1_ecdsa_recover(
+            _CTX, buffers.b, buffers.sig, (-c * j * r_beta % ORDER).to_bytes(32, "big")
+        )
+        and _lib.secp256k1_ec_pubkey_tweak_mul(_CTX, buffers.term, v.to_bytes(32, "big"))
+        and _lib.secp256k1_ec_pubkey_combine(_CTX, buffers.both, buffers.pair, 2)
+    ):
+        return a, combination(beta, -c, c * j, h, v)
+    return a, _serialized(buffers.both, buffers)
+
+
+__all__ = ["IDENTITY", "branch", "combination"]

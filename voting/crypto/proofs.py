@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from voting.crypto.elgamal import Ciphertext
-from voting.crypto.fastmul import combination
+from voting.crypto.fastmul import branch
 from voting.crypto.group import (
     ORDER,
     Point,
@@ -67,10 +67,7 @@ def _branch(public_key: Point, ct: Ciphertext, j: int, c: int, v: int) -> list[b
 
 def _branch_public(public_key: Point, ct: Ciphertext, j: int, c: int, v: int) -> list[bytes]:
     """:func:`_branch` for a verifier, in variable time (every input is public)."""
-    return [
-        combination(ct.alpha, -c, v),
-        combination(ct.beta, -c, c * j, public_key, v),
-    ]
+    return list(branch(public_key, ct.alpha, ct.beta, j, c, v))
 
 
 def _range_challenge(
