@@ -276,3 +276,45 @@ def test_contexts_are_the_documented_bytes():
     assert answer_context("7", "12", "ab" * 16) == ("gongyi-v2\n7\n12\n" + "ab" * 16).encode()
     assert total_context("7", "12", "abstain", "area") == b"gongyi-v2\n7\n12\nabstain\narea"
     assert ceremony_context("7") == b"gongyi-v2\n7\nceremony"
+
+
+def test_two_boards_that_differ_in_one_choice_differ_only_in_that_answer(ceremony):
+    key, shares = ceremony
+    rng = random.Random(7)
+    plain = _plain_board(rng, 12)
+    changed = copy.deepcopy(plain)
+    voter = next(i for i, e in enumerate(changed) if e["answers"].get("m1") == ["agree"])
+    changed[voter]["answers"]["m1"] = ["disagree"]
+    one, other = _encrypted(key, plain), _encrypted(key, changed)
+    for a, b in zip(one, other, strict=True):
+        # Receipts, channels, weights and which matters were answered are the same; an
+        # encrypted answer is fresh randomness either way, so nothing tells the two apart
+        # but the ciphertexts and proofs, which only k trustees together could open.
+        assert {k: v for k, v in a.items() if k != "answers"} == {
+            k: v for k, v in b.items() if k != "answers"
+        }
+        assert a["answers"].keys() == b["answers"].keys()
+        for matter_id, answer in a["answers"].items():
+            if answer == "invalid":
+                assert b["answers"][matter_id] == "invalid"
+            else:
+                assert set(answer) == set(b["answers"][matter_id])
+                assert answer["ciphertexts"] != b["answers"][matter_id]["ciphertexts"]
+    # The totals differ by exactly that vote: one head and its area move from agree to
+    # disagree, everything else is equal.
+    counts = []
+    for entries in (one, other):
+        aggregates = aggregate(MEETING, MATTERS, entries, key, check_proofs=True)
+        decryptions = [trustee_decryption(key, i, shares[i], MEETING, aggregates) for i in (1, 2)]
+        counts.append(decrypt(key, MEETING, aggregates, decryptions).counts)
+    area = int(plain[voter]["area"].replace(".", ""))
+    expected = copy.deepcopy(counts[0])
+    expected["m1"]["agree"] = {
+        "owners": expected["m1"]["agree"]["owners"] - 1,
+        "area": expected["m1"]["agree"]["area"] - area,
+    }
+    expected["m1"]["disagree"] = {
+        "owners": expected["m1"]["disagree"]["owners"] + 1,
+        "area": expected["m1"]["disagree"]["area"] + area,
+    }
+    assert counts[1] == expected
