@@ -277,6 +277,15 @@ def test_published_receipt_gives_the_inclusion_proof_and_no_choice(app, make, ki
     assert verify_inclusion(
         bytes.fromhex(leaf), index, size, [bytes.fromhex(p) for p in path], bytes.fromhex(root)
     )
+    # The same through the API: the entry (ciphertexts only) and its proof.
+    api = f"/api/v1/meetings/{secret.meeting_id}/receipts"
+    answer = app.test_client().get(f"{api}/{receipts['o1']}").get_json()
+    assert (answer["index"], answer["size"], answer["leaf"]) == (index, size, leaf)
+    assert answer["proof"] == path and answer["merkle_root"] == root
+    assert hashlib.sha256(b"\x00" + canonical(answer["entry"])).hexdigest() == leaf
+    assert all(isinstance(a, dict | str) for a in answer["entry"]["answers"].values())
+    assert app.test_client().get(f"{api}/{'0' * 32}").status_code == 404
+    assert app.test_client().get(f"{api}/not-a-receipt").status_code == 404
 
 
 @pytest.mark.parametrize("secret", [False, True], ids=["open", "secret"])

@@ -7,12 +7,15 @@ from voting.auth.models import User
 from voting.auth.permissions import PERMISSIONS, in_scope, may, meeting_for
 from voting.crypto import canonical
 from voting.db import db
+from voting.limits import receipt_budget
 from voting.meetings.models import Meeting
 from voting.results import revocation as revocations
 from voting.results import services
 from voting.results.board import read_board
 from voting.results.keys import public_keys
 from voting.results.models import Result
+from voting.results.objections import RECEIPT_RE
+from voting.results.public import check_receipt
 
 
 def _meeting(meeting_id: int) -> Meeting:
@@ -96,6 +99,30 @@ def _result_step(meeting_id: int, action: str, reason_key: str, step, with_reaso
     if reason is None:
         return step(meeting, user), False
     return with_reason(meeting, user, reason), True
+
+
+@bp.get("/meetings/<int:meeting_id>/receipts/<receipt>")
+@receipt_budget
+def get_receipt(meeting_id: int, receipt: str):
+    """A receipt's entry on the published board with its Merkle inclusion proof (FORMATS §3):
+    anyone, once published. A secret meeting's entry holds only ciphertexts."""
+    result = _published(meeting_id)
+    found = None
+    if RECEIPT_RE.fullmatch(receipt):
+        found = check_receipt(result, receipt, with_proof=True)
+    if found is None:
+        raise ApiError(404, "not_on_board", "no entry of the published board has this receipt")
+    return jsonify(
+        {
+            "receipt": receipt,
+            "entry": found.entry,
+            "index": found.index,
+            "size": found.size,
+            "leaf": found.leaf,
+            "proof": found.proof,
+            "merkle_root": found.root,
+        }
+    )
 
 
 @bp.post("/meetings/<int:meeting_id>/publish")

@@ -95,6 +95,58 @@ PATHS = {
             "responses": ok("the board", BOARD),
         }
     },
+    "/meetings/{meeting_id}/receipts/{receipt}": {
+        "get": {
+            "summary": "A receipt's entry and Merkle inclusion proof (anyone, once published)",
+            "description": (
+                "The entry of the published board with this receipt, its index (from 0), the "
+                "board's size, the entry's leaf hash (SHA-256 of 0x00 and its canonical bytes, "
+                "a secret meeting's fingerprint) and the RFC 6962 audit path to the published "
+                "Merkle root, nearest the leaf first. A secret meeting's entry carries only "
+                "ciphertexts: no choice. 404 not_on_board when no entry has the receipt."
+            ),
+            "security": [],
+            "parameters": [
+                id_param("meeting_id"),
+                {
+                    "name": "receipt",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "maxLength": 64},
+                },
+            ],
+            "responses": {
+                **ok(
+                    "the entry and its inclusion proof",
+                    {
+                        "type": "object",
+                        "required": [
+                            "receipt",
+                            "entry",
+                            "index",
+                            "size",
+                            "leaf",
+                            "proof",
+                            "merkle_root",
+                        ],
+                        "properties": {
+                            "receipt": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+                            "entry": OBJECT,
+                            "index": {"type": "integer", "minimum": 0},
+                            "size": {"type": "integer", "minimum": 1},
+                            "leaf": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                            "proof": {
+                                "type": "array",
+                                "items": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                            },
+                            "merkle_root": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                        },
+                    },
+                ),
+                "429": ERROR,
+            },
+        }
+    },
     "/meetings/{meeting_id}/publish": {
         "post": {
             "summary": "Sign and publish the result (committee)",
