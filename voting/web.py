@@ -91,6 +91,14 @@ def community_nav_extra(community) -> list[dict]:
     ]
 
 
+def page_of(items: list, per_page: int) -> tuple[list, int, int]:
+    """The page of ``items`` the request asks for (``?page=``, from 1): its items, its number
+    and how many pages there are (at least one)."""
+    page = max(request.args.get("page", 1, type=int), 1)
+    pages = max(1, -(-len(items) // per_page))
+    return items[(page - 1) * per_page : page * per_page], page, pages
+
+
 def wants_json() -> bool:
     """API paths answer in JSON, everything else in HTML."""
     return request.path.startswith("/api/")

@@ -16,9 +16,10 @@ from voting.ballots.paper_codes import paper_code, voter_by_code
 from voting.ballots.staff import _voter_or_404, bp
 from voting.db import db
 from voting.links import qr_svg
-from voting.meetings.common import log_meeting
+from voting.meetings.common import log_meeting, log_printed
 from voting.meetings.models import Meeting, Voter
 from voting.rosters.models import Community
+from voting.web import page_of
 
 BALLOTS_PER_PAGE = 40
 
@@ -47,19 +48,14 @@ def ballots(meeting_id: int):
             return redirect(url_for("ballots.paper.meeting", meeting_id=meeting.id))
         voter_id = voter.id
     building = request.args.get("building", "")[:64]
-    page = max(request.args.get("page", 1, type=int), 1)
-    voters = _voters(meeting, voter_id, building)
-    pages = max(1, -(-len(voters) // BALLOTS_PER_PAGE))
-    shown = voters[(page - 1) * BALLOTS_PER_PAGE : page * BALLOTS_PER_PAGE]
+    shown, page, pages = page_of(_voters(meeting, voter_id, building), BALLOTS_PER_PAGE)
     sheets = []
     for voter in shown:
         code = paper_code(voter)
         sheets.append({"voter": voter, "units": "、".join(voter.units), "code": code,
                        "qr": qr_svg(code, code)})  # fmt: skip
-    printed = [sheet["voter"].id for sheet in sheets]  # the service record lists each owner's
-    log_meeting(meeting, "paper_ballots_printed", {"ballots": len(sheets), "building": building,
-                                                   "voter_id": voter_id, "page": page,
-                                                   "voters": printed})  # fmt: skip
+    printed = [sheet["voter"].id for sheet in sheets]
+    log_printed(meeting, "paper_ballots_printed", "ballots", printed, building, voter_id, page)
     return render_template(
         "ballots/paper_ballots.html",
         meeting=meeting,

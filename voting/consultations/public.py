@@ -35,9 +35,9 @@ from voting.consultations.participation import (
 )
 from voting.consultations.resident import owner_links
 from voting.consultations.results import consultation_results
-from voting.consultations.services import STATE_LABELS, ConsultationError, known_id
+from voting.consultations.services import STATE_LABELS, ConsultationError
 from voting.consultations.tokens import participant_token
-from voting.consultations.views import send_document
+from voting.consultations.views import child, send_document
 from voting.db import db
 from voting.limits import entry_budget, link_budget, note_failure
 
@@ -64,6 +64,15 @@ def _load(token: str):
 
 def _verified(participant) -> bool:
     return not participant.needs_check or participant.id in session.get(SESSION_KEY, [])
+
+
+def _load_verified(token: str):
+    """The token's participant and topic, once the owner has passed the identity check on
+    this browser (else 403)."""
+    participant, consultation = _load(token)
+    if not _verified(participant):
+        abort(403)
+    return participant, consultation
 
 
 def _remember(participant) -> None:
@@ -146,9 +155,7 @@ def verify(token: str):
 @link_budget
 def comment(token: str):
     """Post a comment, or a reply under another comment."""
-    participant, consultation = _load(token)
-    if not _verified(participant):
-        abort(403)
+    participant, consultation = _load_verified(token)
     form = CommentForm()
     parent = form.parent_id.data
     try:
@@ -166,9 +173,7 @@ def comment(token: str):
 @link_budget
 def answers(token: str):
     """Submit or change this owner's answers (until the deadline)."""
-    participant, consultation = _load(token)
-    if not _verified(participant):
-        abort(403)
+    participant, consultation = _load_verified(token)
     given = {q.code: request.form.getlist(f"q_{q.code}") for q in consultation.questions}
     try:
         submit_answers(consultation, participant, given)
@@ -182,13 +187,8 @@ def answers(token: str):
 @link_budget
 def document(token: str, document_id: int):
     """A document of this owner's topic."""
-    participant, consultation = _load(token)
-    if not _verified(participant):
-        abort(403)
-    item = db.session.get(ConsultationDocument, document_id) if known_id(document_id) else None
-    if item is None or item.consultation_id != consultation.id:
-        abort(404)
-    return send_document(item)
+    participant, consultation = _load_verified(token)
+    return send_document(child(consultation, ConsultationDocument, document_id))
 
 
 @bp.route("/t/<key>", methods=["GET", "POST"])

@@ -47,6 +47,15 @@ def log_meeting(meeting: Meeting, type: str, data: dict | None = None) -> None:
     )
 
 
+def log_printed(meeting: Meeting, type: str, count: str, voter_ids: list[int],
+                building: str, voter_id: int | None, page: int) -> None:  # fmt: skip
+    """Log a printed page of letters or paper ballots: how many (under ``count``), which
+    building or owner was asked for, the page, and each owner's id (the service record lists
+    what each owner was given)."""
+    data = {count: len(voter_ids), "building": building, "voter_id": voter_id, "page": page}
+    log_meeting(meeting, type, {**data, "voters": voter_ids})
+
+
 def reason_text(reason: Any, limit: int = 1000) -> str:
     """A required reason, stripped; MeetingError when empty or too long."""
     if (

@@ -10,7 +10,7 @@ from voting.auth.permissions import meeting_for, part_of
 from voting.ballots.models import Ballot
 from voting.db import db
 from voting.meetings import letters as letter_service
-from voting.meetings.common import log_meeting
+from voting.meetings.common import log_meeting, log_printed
 from voting.meetings.credentials import reissue_credential, revoke_credential
 from voting.meetings.errors import MeetingError
 from voting.meetings.forms import ReasonForm
@@ -20,14 +20,17 @@ from voting.meetings.services import STATE_LABELS
 from voting.meetings.views import bp, meeting_community
 from voting.rules.procedure import Procedure
 from voting.typed import plain
-from voting.web import current_lang
+from voting.web import current_lang, page_of
 
 LETTERS_PER_PAGE = 40
 
 
-def _require_credentials(meeting: Meeting) -> None:
+def _opened(meeting_id: int) -> Meeting:
+    """The meeting in scope, once voting has opened (its links exist); else 404."""
+    meeting = meeting_for(meeting_id)
     if meeting.opened_at is None:
         abort(404)
+    return meeting
 
 
 @bp.get("/meetings/<int:meeting_id>/notice")
@@ -56,20 +59,14 @@ def notice(meeting_id: int):
 @require_role("committee")
 def letters(meeting_id: int):
     """Printable A4 letters, two per sheet: unit, masked name, instructions, QR code."""
-    meeting = meeting_for(meeting_id)
-    _require_credentials(meeting)
+    meeting = _opened(meeting_id)
     voter_id = request.args.get("voter", type=int)
     building = request.args.get("building", "")[:64]
-    page = max(request.args.get("page", 1, type=int), 1)
     everything = letter_service.letters(meeting, voter_id, building)
-    pages = max(1, -(-len(everything) // LETTERS_PER_PAGE))
-    shown = letter_service.with_qr(
-        everything[(page - 1) * LETTERS_PER_PAGE : page * LETTERS_PER_PAGE]
-    )
-    printed = [item["voter"].id for item in shown]  # the service record lists each owner's
-    log_meeting(meeting, "letters_printed", {"letters": len(shown), "building": building,
-                                             "voter_id": voter_id, "page": page,
-                                             "voters": printed})  # fmt: skip
+    shown, page, pages = page_of(everything, LETTERS_PER_PAGE)
+    shown = letter_service.with_qr(shown)
+    printed = [item["voter"].id for item in shown]
+    log_printed(meeting, "letters_printed", "letters", printed, building, voter_id, page)
     return render_template(
         "meetings/letters.html",
         meeting=meeting,
@@ -87,8 +84,7 @@ def letters(meeting_id: int):
 @require_role("committee")
 def credentials_csv(meeting_id: int):
     """The links of every voter who can vote, for an SMS or WeChat mail merge."""
-    meeting = meeting_for(meeting_id)
-    _require_credentials(meeting)
+    meeting = _opened(meeting_id)
     body = letter_service.credentials_csv(meeting)
     log_meeting(meeting, "credentials_exported", {"rows": body.count("\r\n") - 1})
     return Response(
@@ -105,8 +101,7 @@ def credentials_csv(meeting_id: int):
 @require_role("committee")
 def credentials(meeting_id: int):
     """Find a voter's link to revoke or reissue it (lost letter, wrong person)."""
-    meeting = meeting_for(meeting_id)
-    _require_credentials(meeting)
+    meeting = _opened(meeting_id)
     query = (plain(request.args.get("q", "")) or "")[:64]
     rows = []
     if query:
