@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import operator
-import re
 from collections.abc import Callable
 from typing import Any
 
 from voting.crypto.audit import verify_chain
+from voting.crypto.board_shape import board_root_of, check_entries, check_format
 from voting.crypto.canonical import canonical
 from voting.crypto.keys import key_id, load_public_key, public_key_b64, verify_signature
-from voting.crypto.merkle import leaf_hashes, merkle_root
 from voting.crypto.shape import Mismatch, first_difference, hex64, kind_name, member, show
 from voting.crypto.statement import SCHEME, check_signed, statement
 from voting.rules.document import BoardError, matters_from_board
@@ -19,15 +17,8 @@ RESULT_FORMAT, BOARD_FORMAT, AUDIT_FORMAT = "gongyi-result/1", "gongyi-board/1",
 #: A secret ballot's result (FORMATS §4.3), checked by voting.crypto.checks2.
 SECRET_RESULT_FORMAT = "gongyi-result/2"
 ROLES = ("committee", "office")
-_RECEIPT = re.compile(r"[0-9a-f]{32}")
 
 Encode = Callable[[Any], bytes]
-
-
-def _format(obj: Any, expected: str, where: str) -> None:
-    """Check the format member of a document."""
-    if member(obj, "format", str, where) != expected:
-        raise Mismatch(f"{where}.format is {show(obj['format'])}, expected {show(expected)}")
 
 
 def _check_signature(sig: Any, where: str, doc: dict[str, Any]) -> str:
@@ -137,7 +128,7 @@ def check_result(lines: list[str], result: Any, key: str | None) -> dict[str, An
     doc = member(result, "document", dict, "result")
     secret = member(doc, "format", str, "document") == SECRET_RESULT_FORMAT
     if not secret:
-        _format(doc, RESULT_FORMAT, "document")
+        check_format(doc, RESULT_FORMAT, "document")
     meeting = member(doc, "meeting", dict, "document")
     lines.append(
         f"ok  result format {doc['format']}, meeting "
@@ -193,53 +184,6 @@ def _check_signed_result(
     lines.append(f"ok  signed by the key given with --key: {signers[wanted]}")
 
 
-def _check_entries(entries: list[Any]) -> None:
-    """Check that entries are objects with receipts in strictly increasing order."""
-    try:  # the common case in C loops; the loops below find and name a problem
-        receipts = [entry["receipt"] for entry in entries]
-        if all(map(_RECEIPT.fullmatch, receipts)) and all(map(operator.lt, receipts, receipts[1:])):
-            return
-    except (KeyError, TypeError):
-        pass
-    for index, entry in enumerate(entries):
-        if type(entry) is not dict:
-            raise Mismatch(f"board entries[{index}] is {kind_name(entry)}, expected an object")
-    receipts = [entry.get("receipt") for entry in entries]
-    for index, receipt in enumerate(receipts):
-        if type(receipt) is not str or not _RECEIPT.fullmatch(receipt):
-            raise Mismatch(
-                f"board entries[{index}].receipt is {show(receipt)}, "
-                "expected 32 lowercase hex characters"
-            )
-    for index in range(1, len(receipts)):
-        if receipts[index - 1] >= receipts[index]:
-            same = receipts[index - 1] == receipts[index]
-            raise Mismatch(
-                f"board entries[{index}].receipt {receipts[index]} "
-                + (
-                    "repeats the one before it"
-                    if same
-                    else f"comes before {receipts[index - 1]} of entries[{index - 1}]"
-                )
-                + ": entries must be sorted by receipt, each once"
-            )
-
-
-def _board_root(entries: list[Any], encode: Encode) -> str:
-    """Return the board's Merkle root in hex, naming an entry that cannot be hashed."""
-    try:
-        return merkle_root(leaf_hashes(entries, encode)).hex()
-    except (TypeError, ValueError, RecursionError):
-        for index, entry in enumerate(entries):
-            try:
-                encode(entry)
-            except (TypeError, ValueError, RecursionError) as exc:
-                raise Mismatch(
-                    f"board entries[{index}] cannot be put in canonical form: {exc}"
-                ) from None
-        raise
-
-
 def _check_tally(lines: list[str], doc: dict[str, Any], entries: list[Any]) -> None:
     """Re-tally the board and compare every matter, figure and outcome with the document."""
     stated = member(doc, "matters", list, "document")
@@ -275,7 +219,7 @@ def check_board(lines: list[str], doc: dict[str, Any], board: Any, encode: Encod
 
         check_board2(lines, doc, board, encode)
         return
-    _format(board, BOARD_FORMAT, "board")
+    check_format(board, BOARD_FORMAT, "board")
     meeting_id = member(member(doc, "meeting", dict, "document"), "id", str, "document.meeting")
     if member(board, "meeting_id", str, "board") != meeting_id:
         raise Mismatch(
@@ -286,10 +230,10 @@ def check_board(lines: list[str], doc: dict[str, Any], board: Any, encode: Encod
     stated = member(doc, "board", dict, "document")
     count = member(stated, "entries", int, "document.board")
     root = hex64(stated, "merkle_root", "document.board")
-    _check_entries(entries)
+    check_entries(entries)
     if len(entries) != count:
         raise Mismatch(f"board has {len(entries)} entries, but document.board.entries says {count}")
-    computed = _board_root(entries, encode)
+    computed = board_root_of(entries, encode)
     if computed != root:
         raise Mismatch(f"board Merkle root is {computed}, but document.board.merkle_root is {root}")
     lines.append(
@@ -300,7 +244,7 @@ def check_board(lines: list[str], doc: dict[str, Any], board: Any, encode: Encod
 
 def check_audit(lines: list[str], doc: dict[str, Any], audit: Any, encode: Encode) -> None:
     """Check the audit chain up to the event the document names."""
-    _format(audit, AUDIT_FORMAT, "audit")
+    check_format(audit, AUDIT_FORMAT, "audit")
     events = member(audit, "events", list, "audit")
     stated = member(doc, "audit", dict, "document")
     seq = member(stated, "seq", int, "document.audit")

@@ -23,6 +23,7 @@ from voting.crypto.ballot2 import (
     start_aggregate,
     total_context,
 )
+from voting.crypto.board_shape import board_root_of, check_entries, check_format
 from voting.crypto.elgamal import Ciphertext
 from voting.crypto.group import GroupError, base_mult, sum_points
 from voting.crypto.secret_json import joint_key_from_json, partial_from_json
@@ -186,9 +187,7 @@ def _check_total(where: str, total: dict[str, Any], key: JointKey, context: byte
 
 def check_board2(lines: list[str], doc: dict[str, Any], board: Any, encode: Any) -> None:
     """Check a gongyi-board/2 against a gongyi-result/2 and recount it under encryption."""
-    from voting.crypto.checks import _board_root, _check_entries, _format
-
-    _format(board, BOARD_FORMAT, "board")
+    check_format(board, BOARD_FORMAT, "board")
     meeting_id = _meeting_id(doc)
     if member(board, "meeting_id", str, "board") != meeting_id:
         raise Mismatch(
@@ -197,10 +196,10 @@ def check_board2(lines: list[str], doc: dict[str, Any], board: Any, encode: Any)
         )
     entries = member(board, "entries", list, "board")
     stated = member(doc, "board", dict, "document")
-    _format(stated, BOARD_FORMAT, "document.board")
+    check_format(stated, BOARD_FORMAT, "document.board")
     count = member(stated, "entries", int, "document.board")
     root = hex64(stated, "merkle_root", "document.board")
-    _check_entries(entries)
+    check_entries(entries)
     if len(entries) != count:
         raise Mismatch(f"board has {len(entries)} entries, but document.board.entries says {count}")
     matters = member(doc, "matters", list, "document")
@@ -212,7 +211,7 @@ def check_board2(lines: list[str], doc: dict[str, Any], board: Any, encode: Any)
     if workers > 1:
         adding = _start(meeting_id, matters, entries, key, workers)
     try:
-        computed_root = _board_root(entries, encode)
+        computed_root = board_root_of(entries, encode)
     except BaseException:
         if adding is not None:
             adding.close()
