@@ -15,11 +15,14 @@ class DomainError(Exception):
     ``code`` is the first reason's stable code; ``status`` the HTTP status to answer with;
     ``keep`` says that what the service flushed before refusing (a counted wrong try, a
     listed conflict) is committed, not rolled back. ``api_code`` names the refusal in the
-    API's error object when it is not ``code`` in lower case.
+    API's error object when it is not ``code`` in lower case. ``failure`` says that the
+    refusal counts against the failure budgets of the client's address and link (a wrong
+    token, a failed identity check).
     """
 
     status: int = 422
     keep: bool = False
+    failure: bool = False
     api_code: str | None = None
 
     def __init__(

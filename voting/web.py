@@ -222,10 +222,15 @@ def error_response(status: int, code: str, message: str, details: list | None = 
 
 def handle_domain_error(error: DomainError):
     """A refusal no view had to react to: the error page, or FORMATS.md's error object on the
-    API; what the service kept (``keep``) is committed first.
+    API; what the service kept (``keep``) is committed first, and a refusal that is a
+    ``failure`` spends the failure budgets.
 
     Every detail carries a ``code`` and a ``message`` (the error's own where the detail has
     none), and no member is null: a client can show each detail without checking."""
+    from voting.limits import note_failure
+
+    if error.failure:
+        note_failure()
     if error.keep:
         db.session.commit()
     lang = current_lang()

@@ -109,3 +109,19 @@ def test_a_body_too_deep_to_read_the_link_from_is_a_clear_400(make_app, kit):
     response = app.test_client().post("/api/v1/ballots", data=body, content_type="application/json")
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "json_too_deep"
+
+
+def test_the_api_s_refusals_of_a_link_spend_the_address_budget(make_app, kit):
+    opened = kit.open(kit.community(owners(2, with_ids=True)), [motion("续聘物业")])
+    app = limited_app(make_app, LINK_RATE_LIMIT="50 per day", TOKEN_RATE_LIMIT="3 per day")
+    client = app.test_client()
+    unknown = "A" * len(opened.tokens["p1"])
+    statuses = [
+        client.post("/api/v1/ballots", json={"token": unknown, "answers": {}}).status_code,
+        client.post("/api/v1/ballots/code", json={"token": unknown}).status_code,
+        client.post("/api/v1/ballots", json={"token": unknown, "answers": {}}).status_code,
+    ]
+    assert statuses == [404, 404, 404]
+    # The budget is spent: even a good link is refused from this address now.
+    good = client.post("/api/v1/ballots/code", json={"token": opened.tokens["p2"]})
+    assert good.status_code == 429

@@ -8,7 +8,6 @@ from voting.api import ApiError, as_id, bp, json_body, public_id, require_user
 from voting.api.validation import parse_time
 from voting.auth.permissions import meeting_for
 from voting.ballots.codes import CODE_LIFETIME, send_code
-from voting.ballots.errors import BallotError
 from voting.ballots.models import Ballot
 from voting.ballots.paper import enter_paper_ballot, voter_by_key
 from voting.ballots.proxies import record_proxy
@@ -20,18 +19,9 @@ from voting.ballots.services import (
     refusal,
 )
 from voting.db import db, utcnow
-from voting.limits import client_address, link_budget, note_failure
+from voting.limits import client_address, link_budget
 from voting.typed import plain_code
 from voting.web import current_lang
-
-#: Refusals that count against the link budgets (voting.limits).
-FAILURES = ("unknown_token", "verification_failed", "locked")
-
-
-def _count_failure(error: BallotError) -> None:
-    """A refusal that spends the link budgets (the app's handler answers it)."""
-    if error.code in FAILURES:
-        note_failure()
 
 
 @bp.post("/ballots")
@@ -41,12 +31,8 @@ def cast():
     data = json_body()
     typed = data.get("verification")
     verification = None if typed is None else plain_code(typed)
-    try:
-        with durable_ballot():  # committed and on disk before the receipt is sent
-            ballot = cast_ballot(data["token"], data.get("answers"), verification, client_address())
-    except BallotError as error:
-        _count_failure(error)
-        raise
+    with durable_ballot():  # committed and on disk before the receipt is sent
+        ballot = cast_ballot(data["token"], data.get("answers"), verification, client_address())
     body = {"receipt": ballot.receipt}
     if ballot.fingerprint:  # a secret meeting: what the voter checks on the board
         body["fingerprint"] = ballot.fingerprint
@@ -60,14 +46,8 @@ def code():
     the phone only, never into the answer)."""
     link = open_link(json_body()["token"])
     if link.error is not None or link.state == "voted":
-        refused = link.error or refusal("already_voted")
-        _count_failure(refused)
-        raise refused
-    try:
-        send_code(link.credential, link.voter, link.meeting, utcnow(), current_lang())
-    except BallotError as error:
-        _count_failure(error)
-        raise
+        raise link.error or refusal("already_voted")  # a failure spends the link budgets
+    send_code(link.credential, link.voter, link.meeting, utcnow(), current_lang())
     return jsonify({"status": "queued", "expires_in": int(CODE_LIFETIME.total_seconds())}), 202
 
 
@@ -102,28 +82,24 @@ def paper_ballot(meeting_id: int):
     channel = data.get("channel", "paper")
     reasons = data.get("invalid_reasons")
     received_at = parse_time(data["received_at"]) if "received_at" in data else None
-    try:
-        voter = voter_by_key(meeting, data.get("owner_key"))
-        proxy_id = None
-        if channel == "proxy":
-            proxy_id = _proxy_id(meeting, voter, user, data.get("proxy"))
-        elif data.get("proxy") is not None:
-            raise ApiError(
-                422, "proxy_on_paper", "only a proxy ballot takes a proxy", [{"field": "proxy"}]
-            )
-        entry = enter_paper_ballot(
-            meeting,
-            voter,
-            user,
-            answers=data.get("answers"),
-            invalid_reasons=reasons,
-            channel=channel,
-            proxy_id=proxy_id,
-            received_at=received_at,
+    voter = voter_by_key(meeting, data.get("owner_key"))
+    proxy_id = None
+    if channel == "proxy":
+        proxy_id = _proxy_id(meeting, voter, user, data.get("proxy"))
+    elif data.get("proxy") is not None:
+        raise ApiError(
+            422, "proxy_on_paper", "only a proxy ballot takes a proxy", [{"field": "proxy"}]
         )
-    except BallotError as error:
-        _count_failure(error)
-        raise
+    entry = enter_paper_ballot(
+        meeting,
+        voter,
+        user,
+        answers=data.get("answers"),
+        invalid_reasons=reasons,
+        channel=channel,
+        proxy_id=proxy_id,
+        received_at=received_at,
+    )
     if entry.status == "matched":
         ballot = db.session.get(Ballot, entry.ballot_id)
         body = {"status": "counted", "entry_id": public_id(entry.id), "receipt": ballot.receipt}

@@ -3,6 +3,9 @@
 from voting.errors import DomainError
 from voting.rules.problems import Problem
 
+#: Refusals that count against the failure budgets of the address and the link.
+FAILURES = ("unknown_token", "verification_failed", "locked")
+
 
 class BallotError(DomainError, ValueError):
     """A ballot or an entry refused.
@@ -24,6 +27,7 @@ class BallotError(DomainError, ValueError):
     ) -> None:
         super().__init__(Problem(code, zh, en), status, keep=keep)
         self.zh, self.en, self.details = zh, en, details or []
+        self.failure = code in FAILURES
 
     def error_code(self) -> str:
         """The code as the service gave it."""

@@ -55,7 +55,6 @@ bp.record_once(
 )
 
 #: What a request that failed on a link costs (voting.limits): guessing, not voting.
-FAILURES = ("unknown_token", "verification_failed", "locked")
 READABLE = ("ready", "voted", "locked", "not_open", "closed", "voided", "cannot_vote")
 VERIFIED_KEY = "verified_credentials"
 CAST_KEY = "cast_credential"  # the link this browser has just cast with: its receipt is shown
@@ -82,7 +81,7 @@ def _render(template: str, link: Link, **context) -> str:
 
 def _refused(link: Link, error: BallotError):
     """The page for a link that cannot do what was asked: what happened, whom to contact."""
-    if error.code in FAILURES:
+    if error.failure:
         note_failure()
     if error.keep:
         db.session.commit()
