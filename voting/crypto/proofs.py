@@ -96,7 +96,12 @@ def prove_range(
     hi: int,
     rng: Callable[[], int] = random_scalar,
 ) -> RangeProof:
-    """Prove that ``ct`` = (r·G, r·H + count·G) with lo ≤ count ≤ hi, knowing r = ``nonce``."""
+    """Prove that ``ct`` = (r·G, r·H + count·G) with lo ≤ count ≤ hi, knowing r = ``nonce``.
+
+    A simulated branch j's commitments are a_j = v_j·G − c_j·α and b_j = v_j·H − c_j·(β − j·G);
+    knowing r, the prover computes them as w·G and w·H + c_j·(j − count)·G with
+    w = v_j − c_j·r: the same points, without multiplying α or β.
+    """
     if not 0 <= lo <= count <= hi:
         raise ValueError("the count is outside the range it is proved in")
     size = hi - lo + 1
@@ -109,9 +114,10 @@ def prove_range(
         if offset == real:
             commitments += [base_mult(u).to_bytes(), (public_key * u).to_bytes()]
         else:
-            commitments += _branch(
-                public_key, ct, lo + offset, challenges[offset], responses[offset]
-            )
+            c = challenges[offset]
+            w = (responses[offset] - c * nonce) % ORDER
+            b = (public_key * w).plus_base(c * (lo + offset - count))
+            commitments += [base_mult(w).to_bytes(), b.to_bytes()]
     total = _range_challenge(tag, context, public_key, ct, lo, hi, commitments)
     challenges[real] = (total - sum(challenges) + challenges[real]) % ORDER
     responses[real] = (u + challenges[real] * nonce) % ORDER
