@@ -129,6 +129,22 @@ def parse_options(text: str) -> list[dict]:
     return options
 
 
+def plan_from_form(form: MeetingForm) -> dict:
+    """The plan's own fields as the services take them (the window in UTC), its secrecy
+    included: the same for a new plan and a changed one."""
+    from voting.timeutil import to_utc
+
+    return {
+        "title": form.title.data,
+        "description": form.description.data or "",
+        "place": form.place.data or "",
+        "opens_at": to_utc(form.opens_at.data),
+        "closes_at": to_utc(form.closes_at.data),
+        "is_first_meeting": form.is_first_meeting.data,
+        **secrecy_from_form(form),
+    }
+
+
 def secrecy_from_form(form: MeetingForm) -> dict:
     """The plan's secrecy as the services take it: open, or secret with names and k."""
     from voting.meetings.secrecy import parse_scrutineers

@@ -22,14 +22,14 @@ from voting.meetings.forms import (
     MeetingForm,
     ReasonForm,
     matter_from_form,
-    secrecy_from_form,
+    plan_from_form,
 )
 from voting.meetings.key_cards import key_cards_page
 from voting.meetings.matters import CATEGORY_LABELS, KIND_LABELS
 from voting.meetings.models import Matter, Meeting, MeetingDocument
 from voting.meetings.secrecy import scrutineer_names
 from voting.rules.wording import HINTS
-from voting.timeutil import to_local, to_utc
+from voting.timeutil import to_local
 from voting.web import add_community_nav, current_lang
 
 bp = Blueprint("meetings", __name__)
@@ -110,15 +110,7 @@ def new(community_id: int):
     if request.method == "POST" and form.validate() & matter_form.validate():
         try:
             meeting = services.create_meeting(
-                community,
-                form.title.data,
-                to_utc(form.opens_at.data),
-                to_utc(form.closes_at.data),
-                [matter_from_form(matter_form)],
-                description=form.description.data or "",
-                place=form.place.data or "",
-                is_first_meeting=form.is_first_meeting.data,
-                **secrecy_from_form(form),
+                community, matters=[matter_from_form(matter_form)], **plan_from_form(form)
             )
         except MeetingError as caught:
             db.session.rollback()
@@ -156,16 +148,7 @@ def edit(meeting_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            services.update_meeting(
-                meeting,
-                title=form.title.data,
-                description=form.description.data or "",
-                place=form.place.data or "",
-                opens_at=to_utc(form.opens_at.data),
-                closes_at=to_utc(form.closes_at.data),
-                is_first_meeting=form.is_first_meeting.data,
-                **secrecy_from_form(form),
-            )
+            services.update_meeting(meeting, **plan_from_form(form))
         except MeetingError as caught:
             db.session.rollback()
             error = _error_text(caught)
