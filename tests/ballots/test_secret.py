@@ -329,3 +329,26 @@ def test_a_secret_board_refuses_a_ballot_not_encrypted(app, make, kit, secret, a
         db.session.execute(update(Ballot).values(answers=json.loads(text)))
         with pytest.raises(BoardEntryError, match="encrypted answers"):
             read_board(meeting_of(app, secret))
+
+
+def test_a_secret_ballot_changed_behind_the_log_is_an_anomaly(app, make, kit, secret):
+    from sqlalchemy import update
+
+    from voting.ballots.models import Ballot
+    from voting.supervision.ballot_checks import changed_ballot_anomalies
+
+    cast_all(DRIVERS["api"](app, make, kit, secret), secret)
+    with app.app_context():
+        assert changed_ballot_anomalies(meeting_of(app, secret)) == []
+        # Another ballot's encrypted answer put in o2's place: well formed, but not what
+        # the log sealed when o2 voted.
+        other = db.session.scalar(
+            select(Ballot.answers).where(Ballot.voter_id == secret.voter_ids["o1"])
+        )
+        db.session.execute(
+            update(Ballot).where(Ballot.voter_id == secret.voter_ids["o2"]).values(answers=other)
+        )
+        db.session.commit()
+        [anomaly] = changed_ballot_anomalies(meeting_of(app, secret))
+    assert anomaly.code == "ballots_changed" and anomaly.counts["ballots"] == 1
+    assert "answers" not in anomaly.evidence[0].detail
