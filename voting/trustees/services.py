@@ -212,8 +212,17 @@ def count_if_ready(meeting: Meeting, board: Board, aggregates: Any, actor: str) 
     docs = trustee_decryptions(meeting, aggregates)
     if len(docs) < (meeting.trustee_threshold or 0):
         return False
-    meeting.tally = count_secret(meeting, board, aggregates, totals=False)
-    meeting.tallied_at = utcnow()
+    try:
+        tally = count_secret(meeting, board, aggregates, totals=False)
+    except ValueError as error:
+        # Counts no valid board gives (never expected): the meeting stays closed, logged.
+        record_event(
+            "meeting.tally_failed",
+            {"meeting_id": meeting.id, "problem": str(error)},
+            community_id=meeting.community_id, actor=actor,
+        )  # fmt: skip
+        return False
+    meeting.tally, meeting.tallied_at = tally, utcnow()
     record_event(
         "meeting.tallied",
         {"meeting_id": meeting.id, "ballots": len(board.entries),
