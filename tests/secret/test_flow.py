@@ -5,6 +5,7 @@ clear; the published gongyi-result/2 passes ``voting verify`` with its board."""
 
 import json
 import logging
+import os
 import re
 from datetime import timedelta
 
@@ -434,3 +435,24 @@ def test_voting_trustee_decrypt_says_what_is_wrong(run, app, client, auth, tmp_p
         data={"decryption_text": json.dumps(doc)},
     )
     assert uploaded.status_code == 302
+
+
+@pytest.mark.skipif(
+    not os.environ.get("VOTING_TEST_DATABASE_URL"), reason="concurrency is tested on PostgreSQL"
+)
+def test_trustees_submitting_at_once_count_the_meeting_once(run, app, client, auth):
+    from tests.concurrency import post_at_once
+    from voting.trustees.offline import decrypt_offline
+
+    auth.login(run.office)
+    board = json.loads(client.get(f"/meetings/{run.meeting_id}/decryption/board.json").data)
+    docs = [decrypt_offline(run.share_file(n), run.passphrases[n - 1], board) for n in (1, 2, 3)]
+    headers = {"Authorization": f"Bearer {run.make.token(run.office)}"}
+    statuses = post_at_once(app, f"/api/v1/meetings/{run.meeting_id}/decryptions", docs, headers)
+    assert sorted(statuses) == [200, 200, 409]
+    with app.app_context():
+        tallied = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.type == "meeting.tallied")
+        ).all()
+        assert len(tallied) == 1 and len(tallied[0].data["trustees"]) == 2
+        assert run.meeting().tally == run.plaintext_count()
