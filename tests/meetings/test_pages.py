@@ -289,3 +289,25 @@ def test_missing_csrf_token_is_refused(
     token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
     assert client.post(f"/meetings/{mid}/submit", data={"csrf_token": token}).status_code == 302
     assert meetings.state(mid) == "submitted"
+
+
+def test_a_matter_comes_off_a_draft_but_not_off_a_submitted_plan(app, client, auth, community,
+                                                                 staff, meetings):  # fmt: skip
+    from voting.meetings.models import Matter
+
+    mid = meetings.plan(community)
+    with app.app_context():
+        first, second = db.session.scalars(
+            select(Matter.id).where(Matter.meeting_id == mid).order_by(Matter.position).limit(2)
+        )
+    auth.login(staff["committee"])
+    removed = client.post(f"/meetings/{mid}/matters/{first}/delete")
+    assert removed.status_code == 302
+    assert client.get(removed.headers["Location"]).status_code == 200
+    meetings.advance(mid, "submitted")
+    refused = client.post(f"/meetings/{mid}/matters/{second}/delete")
+    assert refused.status_code == 409
+    assert "不能修改" in refused.get_data(as_text=True)
+    with app.app_context():
+        left = list(db.session.scalars(select(Matter.id).where(Matter.meeting_id == mid)))
+    assert first not in left and second in left

@@ -185,15 +185,22 @@ def remove_matter(meeting_id: int, matter_id: int):
     """Take a matter out of a draft plan."""
     meeting = meeting_for(meeting_id)
     matter = part_of(meeting, Matter, matter_id)
+    return _take_off(meeting, services.remove_matter, matter, _("已删除表决事项。"))
+
+
+def _take_off(meeting: Meeting, remove, item, done: str):
+    """Take a matter or a document off a draft plan; once the plan has left the draft, the
+    meeting page says why (409)."""
     if not ActionForm().validate():
         abort(400)
+    meeting_id = meeting.id
     try:
-        services.remove_matter(meeting, matter)
+        remove(meeting, item)
     except MeetingError as caught:
         db.session.rollback()
         return _show(meeting_for(meeting_id), 409, _error_text(caught))
-    flash(_("已删除表决事项。"), "success")
-    return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    flash(done, "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting_id))
 
 
 @bp.post("/meetings/<int:meeting_id>/documents")
@@ -236,15 +243,7 @@ def remove_document(meeting_id: int, document_id: int):
     """Detach a document from a draft plan."""
     meeting = meeting_for(meeting_id)
     document = _document_or_404(meeting, document_id)
-    if not ActionForm().validate():
-        abort(400)
-    try:
-        services.remove_document(meeting, document)
-    except MeetingError as caught:
-        db.session.rollback()
-        return _show(meeting_for(meeting_id), 409, _error_text(caught))
-    flash(_("文件已删除。"), "success")
-    return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return _take_off(meeting, services.remove_document, document, _("文件已删除。"))
 
 
 TRANSITIONS = {
