@@ -14,6 +14,7 @@ from voting.supervision.evidence import (
     Evidence,
     grouped,
     make_anomaly,
+    row_evidence,
     short_source,
     voter_label,
     voters_by_id,
@@ -60,11 +61,7 @@ def burst_anomalies(meeting: Meeting, limits: dict[str, int]) -> list[Anomaly]:
         burst = ballots[best[0] : best[1]]
         if len(burst) < size:
             continue
-        voters = voters_by_id(meeting, {b.voter_id for b in burst})
-        evidence = [
-            Evidence(b.cast_at, voter_label(voters.get(b.voter_id)), {"channel": b.channel})
-            for b in burst
-        ]
+        evidence = row_evidence(meeting, burst, "cast_at", lambda b: {"channel": b.channel})
         counts = {
             "ballots": len(burst),
             "minutes": window,
@@ -85,11 +82,8 @@ def assisted_anomalies(meeting: Meeting) -> list[Anomaly]:
     found = []
     for desk_id, ballots in sorted(grouped(rows, lambda row: row.desk_id).items()):
         desk = db.session.get(HelpDesk, desk_id)
-        voters = voters_by_id(meeting, {b.voter_id for b in ballots})
-        evidence = [
-            Evidence(b.cast_at, voter_label(voters.get(b.voter_id)), {"actor": desk.opened_by})
-            for b in ballots
-        ]
+        by = desk.opened_by
+        evidence = row_evidence(meeting, ballots, "cast_at", lambda _b, by=by: {"actor": by})
         counts = {"ballots": len(ballots)}
         found.append(make_anomaly("assisted_ballots", desk.label, counts, evidence))
     return found
@@ -109,15 +103,9 @@ def proxy_anomalies(meeting: Meeting, limits: dict[str, int]) -> list[Anomaly]:
         principals = {p.voter_id for p in rows}
         if len(principals) <= limit:
             continue
-        voters = voters_by_id(meeting, principals)
-        evidence = [
-            Evidence(
-                p.recorded_at,
-                voter_label(voters.get(p.voter_id)),
-                {"proxy_id": p.id, "recorded_by": p.recorded_by},
-            )
-            for p in rows
-        ]
+        evidence = row_evidence(
+            meeting, rows, "recorded_at", lambda p: {"proxy_id": p.id, "recorded_by": p.recorded_by}
+        )
         counts = {"principals": len(principals), "threshold": limit}
         found.append(
             make_anomaly("proxy_holder", mask_name(rows[0].agent_name.strip()), counts, evidence)
@@ -158,15 +146,12 @@ def late_anomalies(meeting: Meeting) -> list[Anomaly]:
         outside = outside | (Ballot.cast_at >= meeting.closed_at)
     ballots = db.session.scalars(late.where(outside).order_by(Ballot.cast_at)).all()
     if ballots:
-        voters = voters_by_id(meeting, {b.voter_id for b in ballots})
-        evidence = [
-            Evidence(
-                b.cast_at,
-                voter_label(voters.get(b.voter_id)),
-                {"channel": b.channel, "entered_by": b.entered_by},
-            )
-            for b in ballots
-        ]
+        evidence = row_evidence(
+            meeting,
+            ballots,
+            "cast_at",
+            lambda b: {"channel": b.channel, "entered_by": b.entered_by},
+        )
         found.append(
             make_anomaly(
                 "ballots_outside_window", meeting.title, {"ballots": len(ballots)}, evidence
@@ -260,12 +245,9 @@ def keyed_after_close_anomalies(meeting: Meeting) -> list[Anomaly]:
     ).all()
     if not ballots:
         return []
-    voters = voters_by_id(meeting, {b.voter_id for b in ballots})
-    evidence = [
-        Evidence(b.cast_at, voter_label(voters.get(b.voter_id)),
-                 {"channel": b.channel, "received_at": rfc3339(b.received_at),
-                  "keyed_at": rfc3339(b.cast_at), "entered_by": b.entered_by})
-        for b in ballots
-    ]  # fmt: skip
+    evidence = row_evidence(meeting, ballots, "cast_at",
+                            lambda b: {"channel": b.channel, "received_at": rfc3339(b.received_at),
+                                       "keyed_at": rfc3339(b.cast_at),
+                                       "entered_by": b.entered_by})  # fmt: skip
     counts = {"ballots": len(ballots)}
     return [make_anomaly("paper_keyed_after_close", meeting.title, counts, evidence)]

@@ -77,3 +77,13 @@ def grouped(items, key) -> dict:
     for item in items:
         groups[key(item)].append(item)
     return groups
+
+
+def row_evidence(meeting: Meeting, rows, at: str, details) -> list[Evidence]:
+    """One line of evidence a row (a ballot, a proxy): its time (attribute ``at``), its voter
+    as the office may see them, and ``details(row)``."""
+    voters = voters_by_id(meeting, {row.voter_id for row in rows})
+    return [
+        Evidence(getattr(row, at), voter_label(voters.get(row.voter_id)), details(row))
+        for row in rows
+    ]
