@@ -2,8 +2,10 @@
 once and a published, countersigned result that ``voting verify`` accepts; run again, it adds
 nothing but what is missing."""
 
+import json
 import re
 import shlex
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -65,10 +67,21 @@ def test_demo_prints_a_ballot_and_a_result_that_verifies(app, client, runner):
     assert "续聘北京安居物业服务有限公司" in announcement.get_data(as_text=True)
     args = shlex.split(printed["verify"])[2:]
     assert verify_main(args) == 0
+    # Both meetings are secret ballots: the published files are version 2, decrypted by two of
+    # the three trustees, and the board holds no choice in the clear.
+    result_doc = json.loads(Path(args[0]).read_text())["document"]
+    board_doc = json.loads(Path(args[args.index("--board") + 1]).read_text())
+    assert (result_doc["format"], board_doc["format"]) == ("gongyi-result/2", "gongyi-board/2")
+    assert result_doc["encryption"]["joint_key"]["threshold"] == 2
+    assert len(result_doc["encryption"]["trustees"]) == 3
+    answers = [a for e in board_doc["entries"] for a in e["answers"].values()]
+    assert answers and all(isinstance(a, dict) and "ciphertexts" in a for a in answers)
     with app.app_context():
         (closed,) = db.session.scalars(select(Meeting).where(Meeting.countersigned_at.isnot(None)))
         (opened,) = db.session.scalars(select(Meeting).where(Meeting.closed_at.is_(None)))
         assert opened.state == "open"
+        assert closed.secret and opened.secret
+        assert sum(t.submitted_at is not None for t in closed.trustees) == 2
         # Noticed honestly before opening: the 15 clear days of the notice rule hold.
         assert (opened.opens_at - opened.announced_at).days >= 16
         assert (closed.opens_at - closed.announced_at).days >= 16

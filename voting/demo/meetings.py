@@ -1,5 +1,6 @@
 """The demo's two meetings, run through the same services as the pages with honest past
-times: one closed two days ago, its result published and countersigned now; one open since
+times, both by secret ballot (FORMATS §9): one closed two days ago, decrypted by two of its
+three trustees, its result published and countersigned now; one open since
 yesterday, with a link to vote.
 
 Each step is given the time it happened (noticed 18 days ago, opened yesterday...), so the
@@ -22,11 +23,13 @@ from voting.ballots.models import Ballot
 from voting.ballots.services import cast_ballot
 from voting.db import db
 from voting.meetings import services as meetings
+from voting.meetings.ceremony import KeyCard
 from voting.meetings.credentials import credential_token, live_credentials
 from voting.meetings.models import Credential, Meeting, Voter
 from voting.results.services import countersign_result, current_result, publish_result
 from voting.rosters.identity import check_last4
 from voting.rosters.models import Community
+from voting.trustees.services import submit_share
 
 CLOSED_TITLE = "观澜苑业主大会会议（续聘物业、电梯更新）"
 OPEN_TITLE = "观澜苑业主大会会议（电动自行车充电设施）"
@@ -44,6 +47,9 @@ OPEN_MATTERS = [
      "options": [{"label": "3号楼北侧空地", "statement": "约 40 个车位，距住宅 15 米"},
                  {"label": "地下车库入口东侧", "statement": "约 30 个车位，有顶棚"}]},
 ]  # fmt: skip
+#: The scrutineers (监票人) the owners chose for both meetings; with the street office, any two
+#: of the three trustees decrypt the totals.
+SCRUTINEERS, THRESHOLD = ["陈淑芬（3号楼业主）", "刘建国（7号楼业主）"], 2
 #: Share of the owners who voted in the closed meeting, and so far in the open one.
 CLOSED_TURNOUT, OPEN_TURNOUT = 0.85, 0.4
 
@@ -60,14 +66,16 @@ def _steps(opens_at: datetime) -> dict[str, datetime]:
 
 
 def _plan_and_open(community: Community, title: str, matters: list[dict], opens_at: datetime,
-                   closes_at: datetime) -> Meeting:  # fmt: skip
-    """Plan a meeting and take it through approval, notice and opening at past times."""
+                   closes_at: datetime, cards: list[KeyCard]) -> Meeting:  # fmt: skip
+    """Plan a secret-ballot meeting and take it through approval (its key ceremony, whose
+    cards are added to ``cards``), notice and opening at past times."""
     steps = _steps(opens_at)
     meeting = meetings.create_meeting(
-        community, title, opens_at, closes_at, matters, place="观澜苑会所一层活动室"
-    )
+        community, title, opens_at, closes_at, matters, place="观澜苑会所一层活动室",
+        secret=True, scrutineers=SCRUTINEERS, trustee_threshold=THRESHOLD,
+    )  # fmt: skip
     meetings.submit_meeting(meeting, now=steps["submitted"])
-    meetings.approve_meeting(meeting, now=steps["approved"])
+    meetings.approve_meeting(meeting, now=steps["approved"], cards=cards)
     meetings.announce_meeting(meeting, now=steps["announced"])
     meetings.open_meeting(meeting, now=opens_at)
     return meeting
@@ -156,9 +164,16 @@ def seed_closed_meeting(community: Community, committee: User, office: User,
     if meeting is None:
         closes_at = _hour(now - timedelta(days=2))
         opens_at = closes_at - timedelta(days=7)
-        meeting = _plan_and_open(community, CLOSED_TITLE, CLOSED_MATTERS, opens_at, closes_at)
+        cards: list[KeyCard] = []
+        meeting = _plan_and_open(
+            community, CLOSED_TITLE, CLOSED_MATTERS, opens_at, closes_at, cards
+        )
         _cast(meeting, CLOSED_TURNOUT, opens_at, closes_at, seed=278)
         meetings.close_meeting(meeting, now=closes_at)
+        # Two of the three trustees (the office and the first scrutineer) decrypt the totals
+        # with their key cards, as they would on the decryption page; the third stays home.
+        for card in cards[:THRESHOLD]:
+            submit_share(meeting, office, card.key_share, card.passphrase)
     if meeting.state == "tallied":
         publish_result(meeting, committee)
     result = current_result(meeting)
@@ -176,8 +191,9 @@ def seed_open_meeting(community: Community, now: datetime) -> Meeting:
     if meeting is not None and meeting.state == "open":
         meetings.close_meeting(meeting, now=now)
     opens_at = _hour(now - timedelta(days=1))
+    # Its key cards were handed to the trustees: the demo does not need them again.
     meeting = _plan_and_open(community, OPEN_TITLE, OPEN_MATTERS, opens_at,
-                             opens_at + timedelta(days=14))  # fmt: skip
+                             opens_at + timedelta(days=14), [])  # fmt: skip
     _cast(meeting, OPEN_TURNOUT, opens_at, now - timedelta(minutes=1), seed=279, spare=5)
     return meeting
 
