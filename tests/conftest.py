@@ -195,6 +195,11 @@ class Factory:
         return token
 
 
+def bearer(make, user) -> dict:
+    """The ``Authorization`` header of a new API token of ``user``."""
+    return {"Authorization": f"Bearer {make.token(user)}"}
+
+
 @pytest.fixture(autouse=True)
 def cheap_password_hashing(monkeypatch):
     """Staff users are made in many tests; Argon2's real cost is not what any of them tests."""

@@ -3,9 +3,7 @@ counts are numbers; every error detail has a code and a message; 405 names what 
 
 import pytest
 
-
-def bearer(make, user) -> dict:
-    return {"Authorization": f"Bearer {make.token(user)}"}
+from tests.conftest import bearer
 
 
 def test_ids_are_strings_in_answers_and_accepted_as_strings_in_requests(client, make):

@@ -1,11 +1,8 @@
 """Request bodies are checked against the schemas the OpenAPI document publishes: one source,
 so the document and the behaviour cannot drift; a refusal names each field, Chinese first."""
 
+from tests.conftest import bearer
 from voting.api.validation import openapi_path, parse_time, request_schemas
-
-
-def bearer(make, user) -> dict:
-    return {"Authorization": f"Bearer {make.token(user)}"}
 
 
 def test_every_api_route_taking_a_json_body_is_checked_by_its_documented_schema(app, client):

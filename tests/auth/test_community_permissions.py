@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import bearer as _bearer
 from voting.consultations.models import Consultation
 from voting.db import db
 from voting.rosters.models import Community, Office
@@ -40,10 +41,6 @@ def _user(make, role, community):
     if role == "office":
         return make.user("office", office=community.office)
     return make.user(role)
-
-
-def _bearer(make, user) -> dict:
-    return {"Authorization": f"Bearer {make.token(user)}"}
 
 
 def _count(app, model) -> int:

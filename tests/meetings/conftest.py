@@ -171,10 +171,6 @@ def shift_clock(app, meeting_id: int, opens_in: timedelta, length: timedelta = t
         db.session.commit()
 
 
-def api_headers(make, user) -> dict:
-    return {"Authorization": f"Bearer {make.token(user)}"}
-
-
 class Staff:
     """Users made on first use (password hashing is slow): ``staff["committee"]`` etc."""
 

@@ -4,10 +4,11 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from tests.conftest import bearer as api_headers
 from voting.db import db, utcnow
 from voting.meetings.models import Credential, Matter, Meeting, Voter
 
-from .conftest import COMMITTEE, FEE, FIRMS, api_headers, cast, shift_clock
+from .conftest import COMMITTEE, FEE, FIRMS, cast, shift_clock
 
 
 def iso(moment) -> str:

@@ -5,14 +5,11 @@ import json
 
 from sqlalchemy import func, select
 
+from tests.conftest import bearer as _bearer
 from voting.audit.models import AuditEvent
 from voting.crypto.verify import verify
 from voting.db import db
 from voting.results.models import Result
-
-
-def _bearer(make, user):
-    return {"Authorization": f"Bearer {make.token(user)}"}
 
 
 def test_result_and_board_are_404_until_published_then_public(client, make, cast):

@@ -4,6 +4,7 @@ seats = the vacant seats with candidates to name, or the tied candidates for the
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import bearer as _bearer
 from tests.results.test_verify_offline import TIE_VOTERS
 from voting.audit.models import AuditEvent
 from voting.db import db
@@ -150,10 +151,6 @@ def test_the_results_page_drafts_it_in_one_step(app, client, auth, vacant):
     auth.login(vacant.officer)
     page = client.get(f"/communities/{vacant.community.id}/results").get_data(as_text=True)
     assert "一键起草补选或决选会议" not in page
-
-
-def _bearer(make, user):
-    return {"Authorization": f"Bearer {make.token(user)}"}
 
 
 def test_api_drafts_and_names_candidates(app, client, make, vacant):

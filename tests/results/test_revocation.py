@@ -9,6 +9,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import bearer as _bearer
 from voting.audit.models import AuditEvent
 from voting.crypto.canonical import canonical
 from voting.crypto.revocation import check_revocation
@@ -249,10 +250,6 @@ def test_the_staff_form_refuses_a_non_pdf_and_changes_nothing(app, client, auth,
     auth.login(cast.committee)
     page = client.get(f"/communities/{cast.community.id}/results").get_data(as_text=True)
     assert "撤销本决定" not in page
-
-
-def _bearer(make, user):
-    return {"Authorization": f"Bearer {make.token(user)}"}
 
 
 def test_api_revokes_and_serves_the_revocation(app, client, make, results, countersigned):
