@@ -5,6 +5,7 @@ no units) is in receipt order; the participant list (units, no choices) is in bu
 unit order, and shows no areas unless the rules of procedure say ``publish_unit_areas``.
 """
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from voting.audit.models import AuditEvent
 from voting.audit.services import chain_name
 from voting.ballots.models import Ballot
-from voting.crypto import inclusion_proof, leaf_hashes
+from voting.crypto import canonical, inclusion_proof
 from voting.db import db
 from voting.i18n import N_
 from voting.meetings.models import Voter
@@ -30,22 +31,42 @@ CATEGORY_ZH = {"ordinary": N_("一般事项"), "special": N_("重大事项")}
 
 @dataclass(frozen=True)
 class ParsedBoard:
-    """A published board, parsed once: its entries and the position of each receipt."""
+    """A published board, read once: each entry's place in the board's canonical text (an
+    entry is parsed again from it when asked for), each receipt's position and the leaf
+    hashes. The parsed entries are not kept: a secret meeting's take kilobytes each."""
 
-    entries: list[dict]
+    text: str
+    spans: list[tuple[int, int]]
     index: dict[str, int]
+    leaves: list[bytes]
+    #: The entries themselves, for a board whose text is not canonical (never expected).
+    parsed: list[dict] | None = None
+
+    def entry(self, position: int) -> dict:
+        """The entry at ``position``."""
+        if self.parsed is not None:
+            return self.parsed[position]
+        start, end = self.spans[position]
+        return json.loads(self.text[start:end])
 
 
 @lru_cache(maxsize=8)
 def _parse_board(result_id: int, document_hash: str, text: str) -> ParsedBoard:
     entries = json.loads(text)["entries"]
-    return ParsedBoard(entries, {entry["receipt"]: i for i, entry in enumerate(entries)})
-
-
-@lru_cache(maxsize=8)
-def _board_leaves(result_id: int, document_hash: str, text: str) -> tuple[bytes, ...]:
-    """The leaf hashes of a published board, computed once (a proof needs them all)."""
-    return tuple(leaf_hashes(_parse_board(result_id, document_hash, text).entries))
+    index = {entry["receipt"]: i for i, entry in enumerate(entries)}
+    # The board's text is canonical, {"entries":[E0,E1,...],...}: entry i is its own
+    # canonical bytes at a place that follows from the lengths before it (checked).
+    start, spans, leaves, canonical_text = len('{"entries":['), [], [], text.isascii()
+    for entry in entries:
+        encoded = canonical(entry)
+        end = start + len(encoded)
+        canonical_text = canonical_text and text[start:end] == encoded.decode("ascii")
+        spans.append((start, end))
+        leaves.append(hashlib.sha256(b"\x00" + encoded).digest())
+        start = end + 1
+    if not canonical_text or not text.startswith('{"entries":['):
+        return ParsedBoard(text, spans, index, leaves, parsed=entries)
+    return ParsedBoard(text, spans, index, leaves)
 
 
 def parsed_board(result: Result) -> ParsedBoard:
@@ -76,13 +97,11 @@ def check_receipt(result: Result, receipt: str, with_proof: bool = False) -> Rec
     index = board.index.get(receipt)
     if index is None:
         return None
-    entry = board.entries[index]
-    leaves = leaf_hashes([entry])
+    entry = board.entry(index)
     proof: list[str] = []
     if with_proof:
-        all_leaves = _board_leaves(result.id, result.document_hash, result.board_json)
-        proof = [node.hex() for node in inclusion_proof(all_leaves, index)]
-    return ReceiptCheck(entry, index, len(board.entries), leaves[0].hex(), proof,
+        proof = [node.hex() for node in inclusion_proof(board.leaves, index)]
+    return ReceiptCheck(entry, index, len(board.leaves), board.leaves[index].hex(), proof,
                         result.merkle_root)  # fmt: skip
 
 
