@@ -168,7 +168,7 @@ def run(app, make, client, auth, caplog):
 
 
 def test_k_trustees_decrypt_the_count_and_the_result_verifies(run, app, client, auth, tmp_path,
-                                                               caplog):  # fmt: skip
+                                                               caplog, capsys):  # fmt: skip
     with app.app_context():
         meeting = run.meeting()
         assert meeting.state == "closed" and meeting.tally is None
@@ -202,6 +202,13 @@ def test_k_trustees_decrypt_the_count_and_the_result_verifies(run, app, client, 
     argv = ["--share", str(share), "--board", str(board), "--passphrase-file", str(secret_file),
             "--out", str(out)]  # fmt: skip
     assert trustee_main(argv) == 0
+    # The command shows the totals' digest the page shows, for the trustee to compare.
+    printed = capsys.readouterr().out
+    shown = client.get(f"/meetings/{run.meeting_id}/decryption").get_data(as_text=True)
+    digest = json.loads(out.read_text())["aggregates_sha256"]
+    entries = len(json.loads(board.read_text())["entries"])
+    assert f"totals' digest (SHA-256): {digest}" in printed and f"of {entries} ballots" in printed
+    assert f"{entries} 张选票" in shown and digest in shown
     uploaded = client.post(
         f"/meetings/{run.meeting_id}/decryption/upload",
         data={"decryption_text": out.read_text()},

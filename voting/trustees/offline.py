@@ -113,7 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     totals = sum(len(slots) * 2 for slots in doc["partials"].values())
     print(
         f"trustee {doc['trustee']}: {totals} totals of {len(board['entries'])} ballots "
-        f"decrypted partially, every proof on the board checked; wrote {args.out}"
+        f"decrypted partially, every proof on the board checked; wrote {args.out}\n"
+        f"totals' digest (SHA-256): {doc['aggregates_sha256']}\n"
+        "Before uploading, check that the meeting's decryption page shows the same number of "
+        "ballots and the same digest: the totals of any other board (a few ballots picked "
+        "out, say) could tell how those owners voted."
     )
     return 0
 

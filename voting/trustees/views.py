@@ -29,10 +29,11 @@ def _secret_meeting(meeting_id: int) -> Meeting:
 
 
 def _page(meeting: Meeting, status: int = 200, error: str | None = None, **forms):
-    digest = None
+    digest, entries = None, 0
     if meeting.closed_at and not meeting.tallied_at and meeting.voided_at is None:
         try:
-            digest = services.frozen_board(meeting)[1].digest()
+            board, aggregates = services.frozen_board(meeting)
+            digest, entries = aggregates.digest(), len(board.entries)
         except ValueError:
             digest = None
     counted = [t for t in meeting.trustees if t.partials and t.partials_for == digest]
@@ -43,6 +44,7 @@ def _page(meeting: Meeting, status: int = 200, error: str | None = None, **forms
         labels=STATE_LABELS,
         error=error,
         digest=digest,
+        entries=entries,
         counted={t.number for t in counted},
         share_form=forms.get("share_form") or ShareForm(formdata=None),
         decryption_form=forms.get("decryption_form") or DecryptionForm(formdata=None),
