@@ -213,6 +213,14 @@ def make(app):
     return Factory(app)
 
 
+@pytest.fixture
+def kit(app):
+    """Meetings made and advanced in a few lines (tests/ballots/support.py)."""
+    from tests.ballots.support import MeetingKit
+
+    return MeetingKit(app)
+
+
 class AuthActions:
     """Log a staff user in and out through the real login page."""
 

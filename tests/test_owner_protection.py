@@ -5,16 +5,10 @@ the office's timeline."""
 import io
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
-from tests.ballots.support import MeetingKit, motion, roster_csv, six_owners
+from tests.ballots.support import motion, roster_csv, six_owners
 from voting.db import db, utcnow
-
-
-@pytest.fixture
-def kit(app):
-    return MeetingKit(app)
 
 
 def _announced(app, kit, community_id):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.ballots.support import MeetingKit, Unit, motion
+from tests.ballots.support import Unit, motion
 
 
 def two_buildings() -> list[Unit]:
@@ -14,11 +14,6 @@ def two_buildings() -> list[Unit]:
         Unit("103", "60.00", "o4"),
         Unit("202", "50.00", "o4", building="2号楼"),
     ]
-
-
-@pytest.fixture
-def kit(app):
-    return MeetingKit(app)
 
 
 @pytest.fixture

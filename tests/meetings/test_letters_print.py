@@ -35,11 +35,6 @@ def long_roster() -> bytes:
     return ("\n".join([lines[0], *(",".join(row) for row in rows)]) + "\n").encode()
 
 
-@pytest.fixture
-def kit(app):
-    return MeetingKit(app)
-
-
 def seed(app) -> tuple:
     from voting.auth.services import add_user
     from voting.rosters.models import Community

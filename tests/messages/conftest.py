@@ -4,8 +4,6 @@ import json
 
 import pytest
 
-from tests.ballots.support import MeetingKit
-
 
 @pytest.fixture
 def phone_file(tmp_path):
@@ -17,11 +15,6 @@ def app_config(app_config, phone_file):
     # Quiet hours off unless a test sets them: what the worker sends must not depend on
     # the hour the tests run at.
     return {**app_config, "VOTING_SMS_PROVIDER": f"file:{phone_file}", "VOTING_QUIET_HOURS": ""}
-
-
-@pytest.fixture
-def kit(app):
-    return MeetingKit(app)
 
 
 def received(phone_file, to: str | None = None) -> list[dict]:
