@@ -195,6 +195,14 @@ class Factory:
         return token
 
 
+def row_count(app, model) -> int:
+    """How many rows ``model``'s table holds."""
+    from sqlalchemy import func, select
+
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
 def bearer(make, user) -> dict:
     """The ``Authorization`` header of a new API token of ``user``."""
     return {"Authorization": f"Bearer {make.token(user)}"}

@@ -5,9 +5,9 @@ role's 403, and the roles the table names succeed."""
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
 
 from tests.conftest import bearer as _bearer
+from tests.conftest import row_count as _count
 from voting.consultations.models import Consultation
 from voting.db import db
 from voting.rosters.models import Community, Office
@@ -41,11 +41,6 @@ def _user(make, role, community):
     if role == "office":
         return make.user("office", office=community.office)
     return make.user(role)
-
-
-def _count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 @pytest.mark.parametrize("role", ["committee", "office"])

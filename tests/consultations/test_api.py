@@ -2,14 +2,13 @@
 token with the identity check; every role on every call; the OpenAPI document lists them."""
 
 import pytest
-from sqlalchemy import func, select
 
+from tests.conftest import row_count as _count
 from voting.consultations.models import (
     Consultation,
     ConsultationAnswerSet,
     ConsultationComment,
 )
-from voting.db import db
 
 NEW = {
     "title": "楼道灯改造",
@@ -24,11 +23,6 @@ NEW = {
 
 def _bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
-
-
-def _count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 @pytest.mark.parametrize("role", ["committee", "office"])
