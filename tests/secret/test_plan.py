@@ -123,6 +123,7 @@ def test_approval_runs_the_ceremony_and_shows_the_key_cards_once(app, client, au
     passphrases = PASSPHRASE.findall(html)
     assert len(passphrases) == 4 and len(set(passphrases)) == 4
     assert html.count("<svg") >= 4 and "只显示这一次" in html
+    assert 'data-testid="key-cards-witnesses"' in html and "可以单独解密每一张选票" in html
     with app.app_context():
         meeting = db.session.get(Meeting, mid)
         assert meeting.state == "approved" and meeting.key_ceremony_at is not None
