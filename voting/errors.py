@@ -6,6 +6,8 @@ error object on the API, as the error page elsewhere. A view catches it only to 
 differently (show the form again with the reason, count a failed try).
 """
 
+from typing import Any
+
 from voting.rules.problems import Problem
 
 
@@ -68,6 +70,21 @@ class Refused(DomainError, ValueError):
     def error_details(self, lang: str = "zh") -> list[dict]:
         """None: the message says it all."""
         return []
+
+
+class Said(Refused):
+    """A refusal whose message may be a lazy translation, said in the language of the answer
+    (the API answers it as ``refused``); ``status`` is 409 unless given."""
+
+    api_code = "refused"
+
+    def __init__(self, message: Any, status: int = 409) -> None:
+        super().__init__(str(message), status)
+        self.message = message
+
+    def text(self, lang: str = "zh") -> str:
+        """The message, translated when the answer is made."""
+        return str(self.message)
 
 
 def problem(code: str, zh: str, en: str) -> Problem:

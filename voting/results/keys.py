@@ -5,8 +5,6 @@ The private key is stored only as PKCS#8 encrypted under a passphrase: the opera
 It is never logged, shown or exported; only public keys and their ids leave the server.
 """
 
-from typing import Any
-
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
@@ -23,7 +21,7 @@ from voting.crypto import (
 )
 from voting.crypto.statement import sign
 from voting.db import db, utcnow
-from voting.errors import Refused
+from voting.errors import Said
 from voting.results.models import SigningKey
 from voting.rosters.models import Community, Office
 from voting.timeutil import rfc3339
@@ -31,18 +29,8 @@ from voting.timeutil import rfc3339
 _HKDF_INFO = b"gongyi signing keys at rest v1"
 
 
-class SigningKeyError(Refused):
+class SigningKeyError(Said):
     """A key cannot be made or used; the message says why in the user's language."""
-
-    api_code = "refused"
-
-    def __init__(self, message: Any, status: int = 409) -> None:
-        super().__init__(str(message), status)
-        self.message = message
-
-    def text(self, lang: str = "zh") -> str:
-        """The message, translated when the answer is made."""
-        return str(self.message)
 
 
 def key_passphrase() -> bytes:

@@ -17,7 +17,7 @@ from voting.auth.models import User
 from voting.crypto.inputs import collector_paused
 from voting.crypto.statement import countersigned
 from voting.db import db, utcnow
-from voting.errors import Refused
+from voting.errors import Said
 from voting.meetings.models import Meeting, StateError
 from voting.results import document as docs
 from voting.results.board import read_board
@@ -29,19 +29,9 @@ from voting.timeutil import SHANGHAI, rfc3339
 MAX_REASON = 1000
 
 
-class ResultError(Refused):
+class ResultError(Said):
     """A publication step that is refused; ``status`` is the HTTP status to answer with. The
     message may be a lazy translation, said in the language of the answer."""
-
-    api_code = "refused"
-
-    def __init__(self, message: Any, status: int = 409) -> None:
-        super().__init__(str(message), status)
-        self.message = message
-
-    def text(self, lang: str = "zh") -> str:
-        """The message, translated when the answer is made."""
-        return str(self.message)
 
 
 def _user_label(user: User) -> str:

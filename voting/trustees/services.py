@@ -22,7 +22,7 @@ from voting.crypto.ballot2 import check_decryption, trustee_decryption
 from voting.crypto.key_share import KeyShareError, open_share
 from voting.crypto.secret_json import joint_key_from_json
 from voting.db import db, utcnow
-from voting.errors import Refused
+from voting.errors import Said
 from voting.meetings.models import Meeting, Trustee
 from voting.meetings.passphrase import normal_passphrase
 from voting.meetings.secrecy import board_frozen
@@ -40,18 +40,8 @@ MAX_WRONG_PASSPHRASES = 5
 REFUSED_EVENT = "meeting.key_share_refused"
 
 
-class DecryptionRefused(Refused):
+class DecryptionRefused(Said):
     """A decryption step refused, with the message to show and the HTTP status."""
-
-    api_code = "refused"
-
-    def __init__(self, message: Any, status: int = 409) -> None:
-        super().__init__(str(message), status)
-        self.message = message
-
-    def text(self, lang: str = "zh") -> str:
-        """The message, translated when the answer is made."""
-        return str(self.message)
 
 
 class WrongPassphrase(DecryptionRefused):
