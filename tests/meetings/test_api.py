@@ -179,6 +179,8 @@ def test_refused_transitions_change_nothing(app, client, make, community, staff)
     ).json["id"]
     assert client.post(f"/api/v1/meetings/{mid}/announce", headers=committee).status_code == 409
     client.post(f"/api/v1/meetings/{mid}/submit", headers=committee)
+    again = client.post(f"/api/v1/meetings/{mid}/submit", headers=committee)
+    assert again.status_code == 409 and again.json["error"]["code"] == "wrong_state"
     response = client.post(f"/api/v1/meetings/{mid}/approve", json={"return": " "}, headers=office)
     assert response.status_code == 422
     assert (

@@ -96,16 +96,17 @@ def test_nothing_is_drafted_without_vacancies_or_by_others(app, make, results, v
     preliminary.run(publish_result)
     admin = make.user("admin", "root")
     before = (_meetings(app), _events(app))
-    for cast, user, code in (
-        (full, None, "NO_FOLLOW_UP"),
-        (preliminary, None, "NO_FOLLOW_UP"),
-        (vacant, vacant.officer, "COMMITTEE_ONLY"),
-        (vacant, full.committee, "COMMITTEE_ONLY"),
-        (vacant, admin, "COMMITTEE_ONLY"),
+    for cast, user, code, status in (
+        (full, None, "NO_FOLLOW_UP", 409),
+        (preliminary, None, "NO_FOLLOW_UP", 409),
+        (vacant, vacant.officer, "COMMITTEE_ONLY", 403),
+        (vacant, full.committee, "COMMITTEE_ONLY", 403),
+        (vacant, admin, "COMMITTEE_ONLY", 403),
     ):
         with pytest.raises(MeetingError) as refused:
             cast.run(draft_follow_up, user=user)
         assert refused.value.code == code
+        assert refused.value.status == status
     assert (_meetings(app), _events(app)) == before
 
 
@@ -169,6 +170,11 @@ def test_api_drafts_and_names_candidates(app, client, make, vacant):
     named = client.put(path, headers=committee, json={"candidates": [{"label": "候选人F"}]})
     assert named.status_code == 200
     assert [o["label"] for o in named.get_json()["matters"][0]["options"]] == ["候选人F"]
+    voided = client.post(f"/api/v1/meetings/{body['id']}/void", headers=committee,
+                         json={"reason": "改期"})  # fmt: skip
+    assert voided.status_code == 200
+    late = client.put(path, headers=committee, json={"candidates": [{"label": "候选人G"}]})
+    assert late.status_code == 409 and late.get_json()["error"]["code"] == "wrong_state"
     spec = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert "post" in spec["/meetings/{meeting_id}/follow-up"]
     assert "put" in spec["/meetings/{meeting_id}/matters/{matter_id}/candidates"]

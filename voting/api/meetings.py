@@ -13,7 +13,6 @@ from voting.auth.permissions import in_scope, load_meeting, meeting_for
 from voting.db import db
 from voting.meetings import services
 from voting.meetings.common import log_meeting
-from voting.meetings.errors import MeetingError
 from voting.meetings.letters import credentials_csv
 from voting.meetings.models import Meeting
 from voting.meetings.readiness import next_issues
@@ -21,15 +20,6 @@ from voting.meetings.secrecy import secrecy_json
 from voting.meetings.turnout import turnout
 from voting.timeutil import rfc3339
 from voting.web import current_lang
-
-#: Refusals that concern the meeting's state or the clock, not the request's content.
-_INPUT_CODES = {"REASON_REQUIRED"}
-
-
-def _refused(error: MeetingError, status: int = 409) -> MeetingError:
-    """The refusal with the status this action answers it with (the app's handler answers)."""
-    error.status = 422 if error.code in _INPUT_CODES else status
-    return error
 
 
 def _staff_meeting(meeting_id: int, action: str = "see") -> Meeting:
@@ -138,10 +128,7 @@ def get_meeting(meeting_id: int):
 
 
 def _step(meeting: Meeting, step, *args):
-    try:
-        step(meeting, *args)
-    except MeetingError as error:
-        raise _refused(error) from None
+    step(meeting, *args)
     return jsonify(meeting_json(meeting, staff=True))
 
 
@@ -159,10 +146,7 @@ def approve_meeting(meeting_id: int):
     if "return" in body:
         return _step(meeting, services.return_meeting, body["return"])
     cards: list = []
-    try:
-        services.approve_meeting(meeting, cards=cards)
-    except MeetingError as error:
-        raise _refused(error) from None
+    services.approve_meeting(meeting, cards=cards)
     answer = meeting_json(meeting, staff=True)
     if cards:  # a secret plan's key cards, in this answer only: never stored, never again
         answer["key_cards"] = [
@@ -259,10 +243,7 @@ def draft_follow_up(meeting_id: int):
     from voting.results import follow_up
 
     meeting = _staff_meeting(meeting_id, "run")
-    try:
-        draft = follow_up.draft_follow_up(meeting, require_user())
-    except MeetingError as error:
-        raise _refused(error, 403 if error.code == "COMMITTEE_ONLY" else 409) from None
+    draft = follow_up.draft_follow_up(meeting, require_user())
     return jsonify(meeting_json(draft, staff=True)), 201
 
 
@@ -277,10 +258,7 @@ def put_candidates(meeting_id: int, matter_id: int):
     if matter is None or matter.meeting_id != meeting.id or not matter.follows:
         raise ApiError(404, "not_found", "no such by-election or runoff matter")
     candidates = json_body()["candidates"]
-    try:
-        follow_up.set_candidates(meeting, matter, candidates)
-    except MeetingError as error:
-        raise _refused(error, 409 if error.code == "WRONG_STATE" else 422) from None
+    follow_up.set_candidates(meeting, matter, candidates)
     return jsonify(meeting_json(meeting, staff=True))
 
 

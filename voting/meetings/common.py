@@ -23,8 +23,11 @@ STATE_LABELS = {
 }
 
 
-def require_state(meeting: Meeting, action_zh: str, action_en: str, *states: str) -> None:
-    """Raise MeetingError (WRONG_STATE) unless the meeting is in one of ``states``."""
+def require_state(
+    meeting: Meeting, action_zh: str, action_en: str, *states: str, status: int = 409
+) -> None:
+    """Raise MeetingError (WRONG_STATE) unless the meeting is in one of ``states``: 409 for a
+    state change; the plan's editing passes 422."""
     try:
         meeting.require(*states)
     except StateError:
@@ -33,7 +36,8 @@ def require_state(meeting: Meeting, action_zh: str, action_en: str, *states: str
                 "WRONG_STATE",
                 f"会议当前状态为「{STATE_LABELS[meeting.state]}」，不能{action_zh}",
                 f"The meeting is {meeting.state}: it cannot be {action_en}",
-            )
+            ),
+            status,
         ) from None
 
 

@@ -328,8 +328,9 @@ def check_meeting_fields(title: Any, description: Any, place: Any) -> list[Probl
     return out
 
 
-def raise_if(problems: list[Problem]) -> None:
-    """Raise MeetingError when any problem blocks."""
+def raise_if(problems: list[Problem], status: int = 422) -> None:
+    """Raise MeetingError when any problem blocks: 422 for what a plan says, 409 where a state
+    change is not possible yet."""
     blocking = [p for p in problems if p.severity == ERROR]
     if blocking:
-        raise MeetingError(blocking)
+        raise MeetingError(blocking, status)

@@ -91,7 +91,7 @@ def create_meeting(
 
 def update_meeting(meeting: Meeting, **changes: Any) -> Meeting:
     """Change a draft plan (title, description, place, window, first meeting, matters)."""
-    require_state(meeting, "修改", "edited", "draft")
+    require_state(meeting, "修改", "edited", "draft", status=422)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise MeetingError(
@@ -136,7 +136,7 @@ def update_meeting(meeting: Meeting, **changes: Any) -> Meeting:
 
 def add_matter(meeting: Meeting, matter: dict) -> Matter:
     """Append one matter to a draft plan."""
-    require_state(meeting, "修改", "edited", "draft")
+    require_state(meeting, "修改", "edited", "draft", status=422)
     problems = check_matters([matter], households(meeting.community_id))
     raise_if(problems)
     add_matters(meeting, [matter], start=len(meeting.matters) + 1)
@@ -151,7 +151,7 @@ def add_matter(meeting: Meeting, matter: dict) -> Matter:
 
 def remove_matter(meeting: Meeting, matter: Matter) -> None:
     """Take one matter out of a draft plan."""
-    require_state(meeting, "修改", "edited", "draft")
+    require_state(meeting, "修改", "edited", "draft", status=422)
     if matter.meeting_id != meeting.id:
         raise MeetingError(problem("NO_SUCH_MATTER", "没有这项表决事项", "No such matter"))
     meeting.matters.remove(matter)
@@ -163,7 +163,7 @@ def remove_matter(meeting: Meeting, matter: Matter) -> None:
 
 def add_document(meeting: Meeting, file_name: str, data: bytes) -> MeetingDocument:
     """Attach a PDF, PNG or JPEG (by its bytes, not its name) of at most 10 MB to a draft."""
-    require_state(meeting, "添加文件", "given documents", "draft")
+    require_state(meeting, "添加文件", "given documents", "draft", status=422)
     refusal = document_refusal(data, MAX_DOCUMENT_BYTES)
     if refusal == "size":
         raise MeetingError(
@@ -192,7 +192,7 @@ def add_document(meeting: Meeting, file_name: str, data: bytes) -> MeetingDocume
 
 def remove_document(meeting: Meeting, document: MeetingDocument) -> None:
     """Detach a document from a draft plan."""
-    require_state(meeting, "删除文件", "changed", "draft")
+    require_state(meeting, "删除文件", "changed", "draft", status=422)
     if document.meeting_id != meeting.id:
         raise MeetingError(problem("NO_SUCH_DOCUMENT", "没有这份文件", "No such document"))
     meeting.documents.remove(document)

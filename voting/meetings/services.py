@@ -80,7 +80,7 @@ VOIDABLE = tuple(
 def submit_meeting(meeting: Meeting, now: datetime | None = None) -> Meeting:
     """The committee sends the plan to the street office for approval."""
     require_state(meeting, "报街道审核", "submitted", "draft")
-    raise_if(issues_before_submitting(meeting))
+    raise_if(issues_before_submitting(meeting), 409)
     meeting.submitted_at, meeting.returned_reason = now or utcnow(), None
     log_meeting(meeting, "submitted")
     return meeting
@@ -117,7 +117,7 @@ def announce_meeting(meeting: Meeting, now: datetime | None = None) -> Meeting:
     """Publish the notice (公告); freezes the rules of procedure and the agenda."""
     require_state(meeting, "发布公告", "announced", "approved")
     now = now or utcnow()
-    raise_if(issues_before_announcing(meeting, now))
+    raise_if(issues_before_announcing(meeting, now), 409)
     community = db.session.get(Community, meeting.community_id)
     meeting.procedure = Procedure.from_dict(community.procedure).to_dict()
     meeting.announced_at = now
@@ -145,7 +145,7 @@ def open_meeting(meeting: Meeting, now: datetime | None = None) -> Meeting:
 
     require_state(meeting, "开始表决", "opened", "announced")
     now = now or utcnow()
-    raise_if(issues_before_opening(meeting, now))
+    raise_if(issues_before_opening(meeting, now), 409)
     snapshot, issued = freeze_roster(meeting, now)
     meeting.opened_at = now
     log_meeting(
@@ -167,7 +167,7 @@ def close_meeting(meeting: Meeting, now: datetime | None = None) -> Meeting:
     """Close voting at closes_at (or once everyone has voted) and tally."""
     require_state(meeting, "结束表决", "closed", "open")
     now = now or utcnow()
-    raise_if(issues_before_closing(meeting, now))
+    raise_if(issues_before_closing(meeting, now), 409)
     meeting.closed_at = now
     db.session.flush()
     log_meeting(meeting, "closed", {"early": now < meeting.closes_at})

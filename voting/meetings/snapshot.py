@@ -53,7 +53,8 @@ def freeze_roster(meeting: Meeting, now: datetime) -> tuple[RosterSnapshot, int]
                 "ROSTER_INVALID",
                 "花名册无法计票，请先修正花名册",
                 f"The roster cannot be counted: {error}",
-            )
+            ),
+            409,
         ) from None
     units, holders = _units_and_holders(meeting.community_id)
     snapshot = RosterSnapshot(
@@ -146,7 +147,8 @@ def _voter_row(
                 "OWNER_KEY_TOO_LONG",
                 "共有人过多，无法生成计票主体",
                 f"Person key too long: {person.key[:40]}…",
-            )
+            ),
+            409,
         )
     return {
         "meeting_id": meeting.id,

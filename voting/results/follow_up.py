@@ -31,8 +31,8 @@ TITLES = {
 }
 
 
-def _refuse(code: str, zh: str, en: str) -> MeetingError:
-    return MeetingError(problem(code, zh, en))
+def _refuse(code: str, zh: str, en: str, status: int) -> MeetingError:
+    return MeetingError(problem(code, zh, en), status)
 
 
 def _require_committee(user: User, community: Community) -> None:
@@ -42,6 +42,7 @@ def _require_committee(user: User, community: Community) -> None:
             "COMMITTEE_ONLY",
             "只有本小区现任业主委员会的成员可以起草补选或决选。",
             "Only members of this community's current committee can draft a by-election.",
+            403,
         )
 
 
@@ -113,11 +114,12 @@ def draft_follow_up(meeting: Meeting, user: User) -> Meeting:
             "NO_FOLLOW_UP",
             "该会议没有已公布的正式选举结果留下空缺席位或待决选的平票。",
             "The meeting has no final published election that left vacant seats or a tie.",
+            409,
         )
     kinds = {needed.kind for _, needed in pending}
     title = TITLES["runoff" if kinds == {"runoff"} else BY_ELECTION][0]
     opens_at, closes_at = _window(community, utcnow())
-    raise_if(window_issues(opens_at, closes_at, window_settings(community)))
+    raise_if(window_issues(opens_at, closes_at, window_settings(community)), 409)
     draft = Meeting(
         community_id=community.id, title=f"{title}（{meeting.title}）"[:200],
         description=f"根据「{meeting.title}」已公布的选举结果起草。", opens_at=opens_at,
@@ -143,7 +145,7 @@ def set_candidates(meeting: Meeting, matter: Matter, options: Any) -> Matter:
     """Name the candidates of a drafted by-election or runoff (its seats stay as drafted)."""
     require_state(meeting, "修改", "edited", "draft")
     if matter.meeting_id != meeting.id or not matter.follows:
-        raise _refuse("NO_SUCH_MATTER", "没有这项补选或决选事项", "No such by-election matter")
+        raise _refuse("NO_SUCH_MATTER", "没有这项补选或决选事项", "No such by-election matter", 422)
     n = matter.position
     problems = check_candidates(n, options)
     if isinstance(options, list) and len(options) > MAX_OPTIONS:
