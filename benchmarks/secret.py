@@ -57,8 +57,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 
+from tests.crypto.reference import plain_counts  # noqa: E402
 from voting.crypto.ballot2 import (  # noqa: E402
-    ABSTAIN,
     aggregate,
     ceremony_context,
     decrypt,
@@ -275,20 +275,7 @@ def _encrypt_chunk(job: tuple[dict[str, Any], int, int, int]) -> list[tuple[dict
 
 def _expected_counts(pairs: list[tuple[dict, dict]]) -> dict[str, dict[str, dict[str, int]]]:
     """The counts of the plaintext choices, per matter, slot and dimension."""
-    counts: dict[str, dict[str, dict[str, int]]] = {}
-    for matter in definitions():
-        slots = {o["id"]: {"owners": 0, "area": 0} for o in matter["options"]}
-        slots[ABSTAIN] = {"owners": 0, "area": 0}
-        for entry, plain in pairs:
-            answer = plain.get(matter["id"])
-            if answer is None or answer == "invalid":
-                continue
-            area = int(entry["area"].replace(".", ""))
-            for slot in answer or [ABSTAIN]:
-                slots[slot]["owners"] += 1
-                slots[slot]["area"] += area
-        counts[matter["id"]] = slots
-    return counts
+    return plain_counts(definitions(), ((entry["area"], plain) for entry, plain in pairs))
 
 
 class Steps:

@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from synthetic import answer  # noqa: E402
 
+from tests.crypto.reference import PROCEDURE  # noqa: E402
 from voting.crypto import (  # noqa: E402
     GENESIS,
     canonical,
@@ -41,13 +42,6 @@ from voting.crypto.canonical import canonical_parsed, parse_json  # noqa: E402
 from voting.crypto.verify import main  # noqa: E402
 from voting.rules.document import matters_from_board  # noqa: E402
 
-PROCEDURE = {
-    "parking_policy": "include",
-    "invalid_counts_as_participation": True,
-    "ranking_rule": "HEAD_THEN_AREA",
-    "tie_resolution": "runoff",
-    "notice_rule": "CLEAR_15",
-}
 CANDIDATES = [f"cand-{i:02d}" for i in range(1, 13)]
 MATTERS = [
     ("m1", "ordinary", "motion", ["agree", "disagree"], 1, 0, 0),

@@ -11,6 +11,7 @@ import random
 
 import pytest
 
+from tests.crypto.reference import PROCEDURE, plain_counts
 from voting.crypto import ballot2
 from voting.crypto.ballot2 import (
     ABSTAIN,
@@ -53,13 +54,6 @@ MATTERS = [
     _matter("m2", "selection", ["1", "2", "3"]),
     _matter("m3", "election", ["1", "2", "3", "4", "5"], seats=2, alternates=1, minimum=1),
 ]
-PROCEDURE = {
-    "parking_policy": "include",
-    "invalid_counts_as_participation": True,
-    "ranking_rule": "HEAD_THEN_AREA",
-    "tie_resolution": "runoff",
-    "notice_rule": "CLEAR_15",
-}
 
 
 @pytest.fixture(scope="module")
@@ -115,20 +109,7 @@ def _encrypted(key, plain):
 
 def _plain_counts(plain):
     """The counts a plaintext count gives, per matter, slot and dimension."""
-    counts = {}
-    for matter in MATTERS:
-        slots = {s: {"owners": 0, "area": 0} for s in [o["id"] for o in matter["options"]]}
-        slots[ABSTAIN] = {"owners": 0, "area": 0}
-        for entry in plain:
-            answer = entry["answers"].get(matter["id"])
-            if answer is None or answer == "invalid":
-                continue
-            area = int(entry["area"].replace(".", ""))
-            for slot in answer or [ABSTAIN]:
-                slots[slot]["owners"] += 1
-                slots[slot]["area"] += area
-        counts[matter["id"]] = slots
-    return counts
+    return plain_counts(MATTERS, ((entry["area"], entry["answers"]) for entry in plain))
 
 
 @pytest.fixture(scope="module")

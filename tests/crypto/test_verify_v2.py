@@ -19,6 +19,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.crypto.conftest import make_audit
+from tests.crypto.reference import PROCEDURE
 from voting.crypto.ballot2 import (
     aggregate,
     ceremony_context,
@@ -85,13 +86,6 @@ VOTERS = [
     ("95.50", "paper", "invalid", ["1"], ["A", "B"]),
     ("60.25", "online", ["disagree"], [], ["A"]),
 ]
-PROCEDURE = {
-    "parking_policy": "include",
-    "invalid_counts_as_participation": True,
-    "ranking_rule": "HEAD_THEN_AREA",
-    "tie_resolution": "runoff",
-    "notice_rule": "CLEAR_15",
-}
 ROSTER = {"units": 12, "owners": 12, "area": "1200.00", "snapshot_hash": "ab" * 32}
 
 

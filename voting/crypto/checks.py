@@ -9,7 +9,15 @@ from voting.crypto.audit import verify_chain
 from voting.crypto.board_shape import board_root_of, check_entries, check_format
 from voting.crypto.canonical import canonical
 from voting.crypto.keys import key_id, load_public_key, public_key_b64, verify_signature
-from voting.crypto.shape import Mismatch, first_difference, hex64, kind_name, member, show
+from voting.crypto.shape import (
+    Mismatch,
+    first_difference,
+    hex64,
+    kind_name,
+    matter_line,
+    member,
+    show,
+)
 from voting.crypto.statement import SCHEME, check_signed, statement
 from voting.rules.document import BoardError, matters_from_board
 
@@ -201,15 +209,7 @@ def _check_tally(lines: list[str], doc: dict[str, Any], entries: list[Any]) -> N
     difference = first_difference(stated, computed, "matters")
     if difference:
         raise Mismatch(difference)
-    for matter in computed:
-        outcome = matter["outcome"]
-        chosen = f", winners {show(outcome['winners'])}" if outcome["winners"] else ""
-        if outcome["alternates"]:
-            chosen += f", alternates {show(outcome['alternates'])}"
-        lines.append(
-            f"ok  matter {show(matter['id'])} {show(matter['title'])}: {outcome['status']}"
-            f"{chosen}; every figure matches the board"
-        )
+    lines.extend(matter_line(matter, "the board") for matter in computed)
 
 
 def check_board(lines: list[str], doc: dict[str, Any], board: Any, encode: Encode) -> None:

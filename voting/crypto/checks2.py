@@ -27,7 +27,7 @@ from voting.crypto.board_shape import board_root_of, check_entries, check_format
 from voting.crypto.elgamal import Ciphertext
 from voting.crypto.group import GroupError, base_mult, sum_points
 from voting.crypto.secret_json import joint_key_from_json, partial_from_json
-from voting.crypto.shape import Mismatch, first_difference, hex64, member, show
+from voting.crypto.shape import Mismatch, first_difference, hex64, matter_line, member, show
 from voting.crypto.statement import SCHEME
 from voting.crypto.trustees import JointKey, lagrange_at_zero, verify_partial
 from voting.rules.document import BoardError as RulesBoardError
@@ -309,12 +309,5 @@ def _check_figures(
     difference = first_difference(matters, computed, "matters")
     if difference:
         raise Mismatch(difference.replace("board gives", "the counts give"))
-    for matter in computed:
-        outcome = matter["outcome"]
-        chosen = f", winners {show(outcome['winners'])}" if outcome["winners"] else ""
-        if outcome["alternates"]:
-            chosen += f", alternates {show(outcome['alternates'])}"
-        lines.append(
-            f"ok  matter {show(matter['id'])} {show(matter['title'])}: {outcome['status']}"
-            f"{chosen}; every figure matches the decrypted counts ({ABSTAIN} included)"
-        )
+    matches = f"the decrypted counts ({ABSTAIN} included)"
+    lines.extend(matter_line(matter, matches) for matter in computed)

@@ -41,6 +41,19 @@ def show(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def matter_line(matter: dict[str, Any], matches: str) -> str:
+    """The "ok" line of a recomputed matter: its outcome, winners and alternates, and what
+    every figure of it was found to match."""
+    outcome = matter["outcome"]
+    chosen = f", winners {show(outcome['winners'])}" if outcome["winners"] else ""
+    if outcome["alternates"]:
+        chosen += f", alternates {show(outcome['alternates'])}"
+    return (
+        f"ok  matter {show(matter['id'])} {show(matter['title'])}: {outcome['status']}"
+        f"{chosen}; every figure matches {matches}"
+    )
+
+
 def member(obj: Any, name: str, kind: type[T], where: str) -> T:
     """Return ``obj[name]`` if ``obj`` is an object and the member has the JSON kind."""
     if not isinstance(obj, dict):
