@@ -18,14 +18,15 @@ import random
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, inspect  # noqa: E402
-from synthetic import answer  # noqa: E402
+from sqlalchemy import inspect  # noqa: E402
+from synthetic import T0, answer, ballot_row, insert_rows, voter_row  # noqa: E402
 
+from tests.rows import add_matters  # noqa: E402
 from voting import create_app  # noqa: E402
 from voting.db import db  # noqa: E402
 
@@ -37,14 +38,12 @@ MATTERS = [
     ("选举业主委员会委员", "ordinary", "election", 9, 5, CANDIDATES),
     ("调整物业服务收费标准", "ordinary", "motion", 1, 0, [("agree", "同意"), ("disagree", "反对")]),
 ]
-T0 = datetime(2024, 5, 1, tzinfo=UTC)
 
 
 def seed(n: int, rng: random.Random) -> tuple[int, int]:
     """Insert office, community, users, keys and a tallied meeting of n ballots."""
     from voting.auth.services import add_user
-    from voting.ballots.models import Ballot
-    from voting.meetings.models import Matter, Meeting, Option, RosterSnapshot, Voter
+    from voting.meetings.models import Meeting, RosterSnapshot
     from voting.results.keys import create_signing_key
     from voting.rosters.services import create_community, create_office
 
@@ -61,17 +60,7 @@ def seed(n: int, rng: random.Random) -> tuple[int, int]:
     )  # fmt: skip
     db.session.add(meeting)
     db.session.flush()
-    matters = []
-    for position, (title, category, kind, seats, alternates, options) in enumerate(MATTERS):
-        matter = Matter(
-            meeting_id=meeting.id, community_id=community.id, position=position, title=title,
-            category=category, kind=kind, seats=seats, alternates=alternates,
-            options=[Option(position=i, code=code, label=label)
-                     for i, (code, label) in enumerate(options)],
-        )  # fmt: skip
-        db.session.add(matter)
-        matters.append(matter)
-    db.session.flush()
+    matters = add_matters(meeting, MATTERS)
     areas = [rng.randint(3_000, 16_000) for _ in range(n)]
     total = sum(areas) * 5 // 4
     db.session.add(
@@ -82,29 +71,14 @@ def seed(n: int, rng: random.Random) -> tuple[int, int]:
     )  # fmt: skip
     voters, ballots = [], []
     for i, area in enumerate(areas):
-        building = f"{i // 200 + 1}号楼"
-        voters.append(
-            {"id": i + 1, "meeting_id": meeting.id, "community_id": community.id,
-             "person_key": f"o{i}", "area": area, "can_vote": True,
-             "units": [f"{building} {i % 200 + 101}"], "building": building,
-             "display_name": "王*"}
-        )  # fmt: skip
+        voters.append(voter_row(meeting, i, area))
         answers = {
             m.public_id: answer(rng, m.kind, [o.code for o in m.options], m.seats)
             for m in matters
             if rng.random() < 0.97
         }
-        ballots.append(
-            {"meeting_id": meeting.id, "community_id": community.id, "voter_id": i + 1,
-             "channel": rng.choice(("online", "online", "online", "paper", "proxy")),
-             "receipt": f"{rng.getrandbits(128):032x}", "answers": answers,
-             "invalid_reasons": {}, "cast_at": T0 + timedelta(days=17, seconds=i),
-             "entered_by": "resident"}
-        )  # fmt: skip
-    for start in range(0, n, 10_000):
-        db.session.execute(insert(Voter), voters[start : start + 10_000])
-        db.session.execute(insert(Ballot), ballots[start : start + 10_000])
-    db.session.commit()
+        ballots.append(ballot_row(meeting, i, rng, answers))
+    insert_rows(voters, ballots, 10_000)
     return meeting.id, user.id
 
 

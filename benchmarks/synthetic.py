@@ -1,6 +1,10 @@
 """Synthetic voters' answers shared by the publish and verify benchmarks."""
 
 import random
+from datetime import UTC, datetime, timedelta
+
+#: The start of every seeded meeting's calendar.
+T0 = datetime(2024, 5, 1, tzinfo=UTC)
 
 
 def answer(rng: random.Random, kind: str, codes: list[str], seats: int) -> object:
@@ -15,3 +19,36 @@ def answer(rng: random.Random, kind: str, codes: list[str], seats: int) -> objec
     if kind == "selection":
         return [codes[0] if roll < 0.7 else rng.choice(codes)]
     return sorted(rng.sample(codes[:9] if roll < 0.9 else codes, rng.randint(1, seats)))
+
+
+def voter_row(meeting, i: int, area: int) -> dict:
+    """The i-th voter (from 0) of a seeded meeting: one unit, 200 to a building."""
+    building = f"{i // 200 + 1}号楼"
+    return {"id": i + 1, "meeting_id": meeting.id, "community_id": meeting.community_id,
+            "person_key": f"o{i}", "area": area, "can_vote": True,
+            "units": [f"{building} {i % 200 + 101}"], "building": building,
+            "display_name": "王*"}  # fmt: skip
+
+
+def ballot_row(meeting, i: int, rng: random.Random, answers: dict, receipt: str = "") -> dict:
+    """The ballot of the i-th voter, cast on day 17, mostly online; a random receipt unless
+    one is given."""
+    return {"meeting_id": meeting.id, "community_id": meeting.community_id, "voter_id": i + 1,
+            "channel": rng.choice(("online", "online", "online", "paper", "proxy")),
+            "receipt": receipt or f"{rng.getrandbits(128):032x}", "answers": answers,
+            "invalid_reasons": {}, "cast_at": T0 + timedelta(days=17, seconds=i),
+            "entered_by": "resident"}  # fmt: skip
+
+
+def insert_rows(voters: list[dict], ballots: list[dict], step: int) -> None:
+    """Bulk-insert the voters and their ballots, ``step`` rows a statement, and commit."""
+    from sqlalchemy import insert
+
+    from voting.ballots.models import Ballot
+    from voting.db import db
+    from voting.meetings.models import Voter
+
+    for start in range(0, len(voters), step):
+        db.session.execute(insert(Voter), voters[start : start + step])
+        db.session.execute(insert(Ballot), ballots[start : start + step])
+    db.session.commit()

@@ -29,14 +29,15 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, inspect  # noqa: E402
-from synthetic import answer  # noqa: E402
+from sqlalchemy import inspect  # noqa: E402
+from synthetic import T0, answer, ballot_row, insert_rows, voter_row  # noqa: E402
 
+from tests.rows import add_matters  # noqa: E402
 from voting import create_app  # noqa: E402
 from voting.db import db  # noqa: E402
 
@@ -50,7 +51,6 @@ MATTERS = [
     ("调整物业服务收费标准", "ordinary", "motion", 1, 0, MOTION),
 ]
 SCRUTINEERS = ["张监票", "李监票", "王监票"]
-T0 = datetime(2024, 5, 1, tzinfo=UTC)
 
 
 def _encrypt(job: tuple) -> list[dict]:
@@ -71,9 +71,8 @@ def _encrypt(job: tuple) -> list[dict]:
 def seed(n: int, rng: random.Random, workers: int) -> tuple[int, int, list[str]]:
     """A closed secret meeting of n ballots; its id, the committee user's, the passphrases."""
     from voting.auth.services import add_user
-    from voting.ballots.models import Ballot
     from voting.meetings.ceremony import run_ceremony
-    from voting.meetings.models import Matter, Meeting, Option, RosterSnapshot, Trustee, Voter
+    from voting.meetings.models import Meeting, RosterSnapshot, Trustee
     from voting.results.keys import create_signing_key
     from voting.rosters.services import create_community, create_office
 
@@ -95,17 +94,7 @@ def seed(n: int, rng: random.Random, workers: int) -> tuple[int, int, list[str]]
             Trustee(community_id=community.id, number=number, name=name,
                     kind="office" if number == 1 else "scrutineer")
         )  # fmt: skip
-    matters = []
-    for position, (title, category, kind, seats, alternates, options) in enumerate(MATTERS):
-        matter = Matter(
-            meeting_id=meeting.id, community_id=community.id, position=position, title=title,
-            category=category, kind=kind, seats=seats, alternates=alternates,
-            options=[Option(position=i, code=code, label=label)
-                     for i, (code, label) in enumerate(options)],
-        )  # fmt: skip
-        db.session.add(matter)
-        matters.append(matter)
-    db.session.flush()
+    matters = add_matters(meeting, MATTERS)
     cards = timed("key ceremony, 4 trustees (real scrypt)", lambda: run_ceremony(meeting, T0))
     definitions = {
         m.public_id: {"id": m.public_id, "kind": m.kind, "seats": m.seats,
@@ -135,23 +124,9 @@ def seed(n: int, rng: random.Random, workers: int) -> tuple[int, int, list[str]]
           f"{time.perf_counter() - started:.1f} s, not counted)")  # fmt: skip
     voters, ballots = [], []
     for i, (area, (receipt, _), answers) in enumerate(zip(areas, plain, encrypted, strict=True)):
-        building = f"{i // 200 + 1}号楼"
-        voters.append(
-            {"id": i + 1, "meeting_id": meeting.id, "community_id": community.id,
-             "person_key": f"o{i}", "area": area, "can_vote": True,
-             "units": [f"{building} {i % 200 + 101}"], "building": building,
-             "display_name": "王*"}
-        )  # fmt: skip
-        ballots.append(
-            {"meeting_id": meeting.id, "community_id": community.id, "voter_id": i + 1,
-             "channel": rng.choice(("online", "online", "online", "paper", "proxy")),
-             "receipt": receipt, "answers": answers, "invalid_reasons": {},
-             "cast_at": T0 + timedelta(days=17, seconds=i), "entered_by": "resident"}
-        )  # fmt: skip
-    for start in range(0, n, 5_000):
-        db.session.execute(insert(Voter), voters[start : start + 5_000])
-        db.session.execute(insert(Ballot), ballots[start : start + 5_000])
-    db.session.commit()
+        voters.append(voter_row(meeting, i, area))
+        ballots.append(ballot_row(meeting, i, rng, answers, receipt))
+    insert_rows(voters, ballots, 5_000)
     return meeting.id, user.id, [card.passphrase for card in cards]
 
 

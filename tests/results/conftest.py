@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.rows import add_matters
 from voting.db import db
 
 # (building, unit, area in 0.01 m², channel, motion, selection, election) — TV-18's election.
@@ -48,7 +49,7 @@ def seed_meeting(
 ):  # fmt: skip
     """Insert a meeting of three matters with its snapshot, voters and ballots (in a context)."""
     from voting.ballots.models import Ballot
-    from voting.meetings.models import Matter, Meeting, Option, RosterSnapshot, Voter
+    from voting.meetings.models import Meeting, RosterSnapshot, Voter
 
     meeting = Meeting(
         community_id=community.id, title=title, opens_at=T0 + timedelta(days=16),
@@ -72,17 +73,7 @@ def seed_meeting(
         ("选举业主委员会委员", "ordinary", "election", seats, 3,
          [(str(i), f"候选人{c}") for i, c in enumerate("ABCDE", 1)]),
     ]  # fmt: skip
-    matters = []
-    for position, (mtitle, category, kind, seats, alternates, options) in enumerate(specs):
-        matter = Matter(
-            meeting_id=meeting.id, community_id=community.id, position=position, title=mtitle,
-            category=category, kind=kind, seats=seats, alternates=alternates,
-            options=[Option(position=i, code=code, label=label)
-                     for i, (code, label) in enumerate(options)],
-        )  # fmt: skip
-        db.session.add(matter)
-        matters.append(matter)
-    db.session.flush()
+    matters = add_matters(meeting, specs)
     ids = [m.public_id for m in matters]
     total = sum(v[2] for v in voters)
     db.session.add(
