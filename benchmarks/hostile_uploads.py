@@ -25,6 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tests.rosters.xlsx_parts import PARTS  # noqa: E402
+
 HEADER = (
     "楼栋,房号,类型,登记面积,实测面积,合同面积,业主,表决代表,业主标识,证件号码,手机号,建设单位持有"
 )
@@ -62,32 +64,11 @@ def sparse_xlsx(ref: str) -> bytes:
     return buffer.getvalue()
 
 
-_PARTS = {
-    "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-    'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
-    'openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
-    '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.'
-    'openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
-    '"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-    'spreadsheetml.worksheet+xml"/></Types>',
-    "_rels/.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-    'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-    'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-    "xl/workbook.xml": '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/'
-    'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
-    "xl/_rels/workbook.xml.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
-    'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
-    'schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-    'Target="worksheets/sheet1.xml"/></Relationships>',
-}
-
-
 def million_rows_xlsx(rows: int = 2_000_000) -> bytes:
     """2 million deflated rows of one cell each, no declared dimension: about 10 MB."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in _PARTS.items():
+        for name, text in PARTS.items():
             archive.writestr(name, text)
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             sheet.write(
@@ -110,11 +91,11 @@ def wide_xlsx(rows: int = 50_000, columns: int = 20) -> bytes:
     """As many cells as the limits allow (1 million), each a shared string: within every limit."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in _PARTS.items():
+        for name, text in PARTS.items():
             archive.writestr(name, text)
         archive.writestr(
             "xl/_rels/workbook.xml.rels",
-            _PARTS["xl/_rels/workbook.xml.rels"].replace(
+            PARTS["xl/_rels/workbook.xml.rels"].replace(
                 "</Relationships>",
                 '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/'
                 '2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',

@@ -24,7 +24,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import inspect  # noqa: E402
-from synthetic import T0, answer, ballot_row, insert_rows, voter_row  # noqa: E402
+from synthetic import (  # noqa: E402
+    T0,
+    answer,
+    ballot_row,
+    insert_rows,
+    seed_community,
+    voter_row,
+)
 
 from tests.rows import add_matters  # noqa: E402
 from voting import create_app  # noqa: E402
@@ -42,15 +49,9 @@ MATTERS = [
 
 def seed(n: int, rng: random.Random) -> tuple[int, int]:
     """Insert office, community, users, keys and a tallied meeting of n ballots."""
-    from voting.auth.services import add_user
     from voting.meetings.models import Meeting, RosterSnapshot
-    from voting.results.keys import create_signing_key
-    from voting.rosters.services import create_community, create_office
 
-    office = create_office("基准街道办事处")
-    community = create_community("基准小区", office.id, "owners_committee")
-    user = add_user("bench-committee", "bench-password-1", "committee", community_id=community.id)
-    create_signing_key(community, "bench")
+    _, community, user = seed_community()
     meeting = Meeting(
         community_id=community.id, title="基准业主大会", opens_at=T0 + timedelta(days=16),
         closes_at=T0 + timedelta(days=30), procedure={"parking_policy": "include"},

@@ -1,4 +1,5 @@
-"""Synthetic voters' answers shared by the publish and verify benchmarks."""
+"""What the benchmarks seed alike: voters' answers, an office with its community and committee
+member, and the voter and ballot rows of a meeting."""
 
 import random
 from datetime import UTC, datetime, timedelta
@@ -52,3 +53,16 @@ def insert_rows(voters: list[dict], ballots: list[dict], step: int) -> None:
         db.session.execute(insert(Voter), voters[start : start + step])
         db.session.execute(insert(Ballot), ballots[start : start + step])
     db.session.commit()
+
+
+def seed_community():
+    """A street office, a community under it with a signing key, and a committee member."""
+    from voting.auth.services import add_user
+    from voting.results.keys import create_signing_key
+    from voting.rosters.services import create_community, create_office
+
+    office = create_office("基准街道办事处")
+    community = create_community("基准小区", office.id, "owners_committee")
+    user = add_user("bench-committee", "bench-password-1", "committee", community_id=community.id)
+    create_signing_key(community, "bench")
+    return office, community, user

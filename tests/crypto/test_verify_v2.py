@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from tests.crypto.conftest import MATTERS as V1_MATTERS
 from tests.crypto.conftest import make_audit
 from tests.crypto.reference import PROCEDURE
 from voting.crypto.ballot2 import (
@@ -41,38 +42,18 @@ COMMITTEE_AT, OFFICE_AT = "2024-06-04T01:00:00Z", "2024-06-05T03:00:00Z"
 COMMITTEE = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 OFFICE = Ed25519PrivateKey.from_private_bytes(bytes(range(32, 64)))
 
-MATTERS = [
-    {
-        "id": "m1",
-        "title": "续聘物业服务企业",
-        "category": "ordinary",
-        "kind": "motion",
-        "seats": 1,
-        "alternates": 0,
-        "minimum": 0,
-        "options": [{"id": "agree", "label": "同意"}, {"id": "disagree", "label": "反对"}],
-    },
-    {
-        "id": "m2",
-        "title": "选聘物业服务企业",
-        "category": "special",
-        "kind": "selection",
-        "seats": 1,
-        "alternates": 0,
-        "minimum": 0,
-        "options": [{"id": o, "label": f"{o}号物业"} for o in ("1", "2", "3")],
-    },
-    {
-        "id": "m3",
-        "title": "选举业主委员会委员",
-        "category": "ordinary",
-        "kind": "election",
-        "seats": 2,
-        "alternates": 1,
-        "minimum": 1,
-        "options": [{"id": c, "label": f"候选人{c}"} for c in "ABCDE"],
-    },
-]
+#: The v1 board's matters, with a special selection of numbered firms and two seats to fill.
+MATTERS = copy.deepcopy(
+    [
+        V1_MATTERS[0],
+        {
+            **V1_MATTERS[1],
+            "category": "special",
+            "options": [{"id": o, "label": f"{o}号物业"} for o in ("1", "2", "3")],
+        },
+        {**V1_MATTERS[2], "seats": 2, "minimum": 1},
+    ]
+)
 # area, channel, m1, m2, m3 (None: did not answer)
 VOTERS = [
     ("100.00", "online", ["agree"], ["1"], ["A", "B"]),

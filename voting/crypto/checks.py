@@ -16,6 +16,7 @@ from voting.crypto.shape import (
     kind_name,
     matter_line,
     member,
+    same_meeting,
     show,
 )
 from voting.crypto.statement import SCHEME, check_signed, statement
@@ -221,11 +222,7 @@ def check_board(lines: list[str], doc: dict[str, Any], board: Any, encode: Encod
         return
     check_format(board, BOARD_FORMAT, "board")
     meeting_id = member(member(doc, "meeting", dict, "document"), "id", str, "document.meeting")
-    if member(board, "meeting_id", str, "board") != meeting_id:
-        raise Mismatch(
-            f"board.meeting_id is {show(board['meeting_id'])}, "
-            f"but the result is for meeting {show(meeting_id)}"
-        )
+    same_meeting(board, meeting_id)
     entries = member(board, "entries", list, "board")
     stated = member(doc, "board", dict, "document")
     count = member(stated, "entries", int, "document.board")

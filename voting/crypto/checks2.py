@@ -27,7 +27,15 @@ from voting.crypto.board_shape import board_root_of, check_entries, check_format
 from voting.crypto.elgamal import Ciphertext
 from voting.crypto.group import GroupError, base_mult, sum_points
 from voting.crypto.secret_json import joint_key_from_json, partial_from_json
-from voting.crypto.shape import Mismatch, first_difference, hex64, matter_line, member, show
+from voting.crypto.shape import (
+    Mismatch,
+    first_difference,
+    hex64,
+    matter_line,
+    member,
+    same_meeting,
+    show,
+)
 from voting.crypto.statement import SCHEME
 from voting.crypto.trustees import JointKey, lagrange_at_zero, verify_partial
 from voting.rules.document import BoardError as RulesBoardError
@@ -189,11 +197,7 @@ def check_board2(lines: list[str], doc: dict[str, Any], board: Any, encode: Any)
     """Check a gongyi-board/2 against a gongyi-result/2 and recount it under encryption."""
     check_format(board, BOARD_FORMAT, "board")
     meeting_id = _meeting_id(doc)
-    if member(board, "meeting_id", str, "board") != meeting_id:
-        raise Mismatch(
-            f"board.meeting_id is {show(board['meeting_id'])}, "
-            f"but the result is for meeting {show(meeting_id)}"
-        )
+    same_meeting(board, meeting_id)
     entries = member(board, "entries", list, "board")
     stated = member(doc, "board", dict, "document")
     check_format(stated, BOARD_FORMAT, "document.board")

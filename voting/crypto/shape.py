@@ -41,6 +41,15 @@ def show(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def same_meeting(board: Any, meeting_id: str) -> None:
+    """Refuse a board whose ``meeting_id`` is not the meeting of the result."""
+    if member(board, "meeting_id", str, "board") != meeting_id:
+        raise Mismatch(
+            f"board.meeting_id is {show(board['meeting_id'])}, "
+            f"but the result is for meeting {show(meeting_id)}"
+        )
+
+
 def matter_line(matter: dict[str, Any], matches: str) -> str:
     """The "ok" line of a recomputed matter: its outcome, winners and alternates, and what
     every figure of it was found to match."""
