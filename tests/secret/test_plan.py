@@ -105,15 +105,18 @@ def test_the_api_plans_a_secret_meeting_and_refuses_bad_secrecy(app, client, mak
     assert answer["joint_key"] is None
 
 
-def plan_secret(meetings, community, **kwargs) -> int:
-    return meetings.plan(community, [FEE, FIRMS], secret=True, scrutineers=SCRUTINEERS,
-                         trustee_threshold=2, **kwargs)  # fmt: skip
+def plan_secret(meetings, community, until: str | None = None, **kwargs) -> int:
+    """A secret plan of two matters, two scrutineers and k = 2, taken on to ``until``."""
+    mid = meetings.plan(community, [FEE, FIRMS], secret=True, scrutineers=SCRUTINEERS,
+                        trustee_threshold=2, **kwargs)  # fmt: skip
+    if until:
+        meetings.advance(mid, until)
+    return mid
 
 
 def test_approval_runs_the_ceremony_and_shows_the_key_cards_once(app, client, auth, community,
                                                                  staff, meetings):  # fmt: skip
-    mid = plan_secret(meetings, community)
-    meetings.advance(mid, "submitted")
+    mid = plan_secret(meetings, community, until="submitted")
     auth.login(staff["office"])
     page = client.post(f"/supervision/meetings/{mid}/approve")
     assert page.status_code == 200
@@ -167,8 +170,7 @@ def _all_rows_text() -> str:
 
 def test_the_api_approval_answers_the_key_cards_once(app, client, make, community, staff,
                                                      meetings):  # fmt: skip
-    mid = plan_secret(meetings, community)
-    meetings.advance(mid, "submitted")
+    mid = plan_secret(meetings, community, until="submitted")
     headers = {"Authorization": f"Bearer {make.token(staff['office'])}"}
     answer = client.post(f"/api/v1/meetings/{mid}/approve", headers=headers)
     assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
@@ -183,8 +185,7 @@ def test_the_api_approval_answers_the_key_cards_once(app, client, make, communit
 def test_sealed_files_are_downloaded_by_the_office_and_committee_only(app, client, auth,
                                                                       community, staff,
                                                                       meetings):  # fmt: skip
-    mid = plan_secret(meetings, community)
-    meetings.advance(mid, "approved")
+    mid = plan_secret(meetings, community, until="approved")
     with app.app_context():
         sealed = db.session.scalar(
             select(Trustee.key_share).where(Trustee.meeting_id == mid, Trustee.number == 3)
@@ -204,8 +205,7 @@ def test_sealed_files_are_downloaded_by_the_office_and_committee_only(app, clien
 def test_a_secret_meeting_is_not_announced_without_its_joint_key(app, community, meetings):
     from voting.meetings.readiness import issues_before_announcing
 
-    mid = plan_secret(meetings, community)
-    meetings.advance(mid, "approved")
+    mid = plan_secret(meetings, community, until="approved")
     with app.app_context():
         meeting = db.session.get(Meeting, mid)
         assert "NO_JOINT_KEY" not in [p.code for p in issues_before_announcing(meeting)]
@@ -217,8 +217,7 @@ def test_a_secret_meeting_is_not_announced_without_its_joint_key(app, community,
 def test_a_plan_returned_after_approval_forgets_its_ceremony(app, community, meetings):
     from voting.meetings.services import return_meeting
 
-    mid = plan_secret(meetings, community)
-    meetings.advance(mid, "approved")
+    mid = plan_secret(meetings, community, until="approved")
     meetings.run(return_meeting, mid, "改期")
     with app.app_context():
         meeting = db.session.get(Meeting, mid)
@@ -228,8 +227,7 @@ def test_a_plan_returned_after_approval_forgets_its_ceremony(app, community, mee
 
 def test_approving_on_the_meeting_page_shows_the_key_cards_too(app, client, auth, community,
                                                                staff, meetings):  # fmt: skip
-    mid = plan_secret(meetings, community)
-    meetings.advance(mid, "submitted")
+    mid = plan_secret(meetings, community, until="submitted")
     auth.login(staff["office"])
     page = client.post(f"/meetings/{mid}/approve")
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
