@@ -16,25 +16,24 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import inspect  # noqa: E402
 from synthetic import (  # noqa: E402
     T0,
     answer,
     ballot_row,
     insert_rows,
+    migrated_app,
     seed_community,
+    timed,
     voter_row,
 )
 
 from tests.rows import add_matters  # noqa: E402
-from voting import create_app  # noqa: E402
 from voting.db import db  # noqa: E402
 
 CANDIDATES = [(str(i), f"候选人{i}") for i in range(1, 16)]
@@ -83,32 +82,14 @@ def seed(n: int, rng: random.Random) -> tuple[int, int]:
     return meeting.id, user.id
 
 
-def timed(label: str, action):
-    """Run action once, print its wall-clock and CPU time, return its value."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    value = action()
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    print(f"  {label:<48} {wall:7.3f} s  (CPU {cpu:.3f} s)")
-    return value
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ballots", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database-url", help="an EMPTY PostgreSQL database (default: SQLite)")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="gongyi-bench-publish-"))
-    url = args.database_url or f"sqlite:///{folder / 'bench.db'}"
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "benchmark"})
+    app = migrated_app(args.database_url, "publish")
     with app.app_context():
-        if inspect(db.engine).get_table_names():
-            sys.exit(f"{url} is not empty: give an empty database")
-        from flask_migrate import upgrade
-
-        upgrade()
         print(f"{args.ballots:,} ballots, 5 matters, on {db.engine.dialect.name}")
         rng = random.Random(args.seed)
         meeting_id, user_id = timed("seed (bulk insert, not timed below)",

@@ -1,7 +1,10 @@
-"""What the benchmarks seed alike: voters' answers, an office with its community and committee
-member, and the voter and ballot rows of a meeting."""
+"""What the benchmarks share: voters' answers, an office with its community and committee
+member, the voter and ballot rows of a meeting, an empty migrated database and a timer."""
 
 import random
+import sys
+import tempfile
+import time
 from datetime import UTC, datetime, timedelta
 
 #: The start of every seeded meeting's calendar.
@@ -66,3 +69,33 @@ def seed_community():
     user = add_user("bench-committee", "bench-password-1", "committee", community_id=community.id)
     create_signing_key(community, "bench")
     return office, community, user
+
+
+def timed(label: str, action, width: int = 48, digits: int = 3):
+    """Run action once, print its wall-clock and CPU time, return its value."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    value = action()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(f"  {label:<{width}} {wall:7.{digits}f} s  (CPU {cpu:.{digits}f} s)")
+    return value
+
+
+def migrated_app(database_url: str | None, name: str):
+    """The app on an EMPTY database (a new SQLite file when none is given), migrated; exits
+    when the database holds tables."""
+    from flask_migrate import upgrade
+    from sqlalchemy import inspect
+
+    from voting import create_app
+    from voting.db import db
+
+    folder = tempfile.mkdtemp(prefix=f"gongyi-bench-{name}-")
+    url = database_url or f"sqlite:///{folder}/bench.db"
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "benchmark"})
+    with app.app_context():
+        if inspect(db.engine).get_table_names():
+            sys.exit(f"{url} is not empty: give an empty database")
+        upgrade()
+    return app
