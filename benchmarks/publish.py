@@ -22,16 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from synthetic import (  # noqa: E402
-    T0,
-    answer,
-    ballot_row,
-    insert_rows,
-    migrated_app,
-    seed_community,
-    timed,
-    voter_row,
-)
+import synthetic as bench  # noqa: E402
+from synthetic import T0  # noqa: E402
 
 from tests.rows import add_matters  # noqa: E402
 from voting.db import db  # noqa: E402
@@ -50,7 +42,7 @@ def seed(n: int, rng: random.Random) -> tuple[int, int]:
     """Insert office, community, users, keys and a tallied meeting of n ballots."""
     from voting.meetings.models import Meeting, RosterSnapshot
 
-    _, community, user = seed_community()
+    _, community, user = bench.seed_community()
     meeting = Meeting(
         community_id=community.id, title="基准业主大会", opens_at=T0 + timedelta(days=16),
         closes_at=T0 + timedelta(days=30), procedure={"parking_policy": "include"},
@@ -71,14 +63,14 @@ def seed(n: int, rng: random.Random) -> tuple[int, int]:
     )  # fmt: skip
     voters, ballots = [], []
     for i, area in enumerate(areas):
-        voters.append(voter_row(meeting, i, area))
+        voters.append(bench.voter_row(meeting, i, area))
         answers = {
-            m.public_id: answer(rng, m.kind, [o.code for o in m.options], m.seats)
+            m.public_id: bench.answer(rng, m.kind, [o.code for o in m.options], m.seats)
             for m in matters
             if rng.random() < 0.97
         }
-        ballots.append(ballot_row(meeting, i, rng, answers))
-    insert_rows(voters, ballots, 10_000)
+        ballots.append(bench.ballot_row(meeting, i, rng, answers))
+    bench.insert_rows(voters, ballots, 10_000)
     return meeting.id, user.id
 
 
@@ -88,11 +80,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database-url", help="an EMPTY PostgreSQL database (default: SQLite)")
     args = parser.parse_args()
-    app = migrated_app(args.database_url, "publish")
+    app = bench.migrated_app(args.database_url, "publish")
     with app.app_context():
         print(f"{args.ballots:,} ballots, 5 matters, on {db.engine.dialect.name}")
         rng = random.Random(args.seed)
-        meeting_id, user_id = timed("seed (bulk insert, not timed below)",
+        meeting_id, user_id = bench.timed("seed (bulk insert, not timed below)",
                                     lambda: seed(args.ballots, rng))  # fmt: skip
     with app.app_context():
         from voting.auth.models import User
@@ -105,8 +97,10 @@ def main() -> None:
         meeting = db.session.get(Meeting, meeting_id)
         print("parts (each on its own, cycle collector paused as in publish_result):")
         with collector_paused():
-            board = timed("read ballots, build board, Merkle root", lambda: read_board(meeting))
-            timed("count the board (matters_from_board)",
+            board = bench.timed(
+                "read ballots, build board, Merkle root", lambda: read_board(meeting)
+            )
+            bench.timed("count the board (matters_from_board)",
                   lambda: document.count_matters(meeting, board))  # fmt: skip
         db.session.rollback()
         meeting = db.session.get(Meeting, meeting_id)
@@ -127,7 +121,7 @@ def check(signed: dict, board_text: str) -> None:
     from voting.crypto.canonical import parse_json
     from voting.crypto.verify import verify
 
-    report = timed("offline verification of what was published",
+    report = bench.timed("offline verification of what was published",
                    lambda: verify(signed, parse_json(board_text)))  # fmt: skip
     print("verifier:", "VERIFIED" if report.verified else report.mismatch)
 
