@@ -40,6 +40,12 @@ def services():
     return mandates
 
 
+def record_elected(app, cast, member_ids: list[int]) -> int:
+    """Community a's office records an elected committee of ``member_ids`` for three years."""
+    return start(app, services().record_elected_committee, cast.a.id, cast["office_a"],
+                 member_ids, term_ends_on=term())  # fmt: skip
+
+
 def test_a_preparatory_group_acts_until_the_elected_committee_is_recorded(
     app, client, auth, make, cast, members, world
 ):
@@ -63,14 +69,7 @@ def test_a_preparatory_group_acts_until_the_elected_committee_is_recorded(
 
     # The owners elect a committee of three; m3 was in the group and is elected again.
     elected = members(2, start=4).users + [group.users[2]]
-    start(
-        app,
-        m.record_elected_committee,
-        cast.a.id,
-        cast["office_a"],
-        [u.id for u in elected],
-        term_ends_on=term(),
-    )
+    record_elected(app, cast, [u.id for u in elected])
     with app.app_context():
         group_row = db.session.get(CommitteeMandate, mid)
         assert group_row.ended_at is not None and "职权终止" in group_row.end_reason
@@ -102,14 +101,7 @@ def test_a_refused_former_member_cannot_plan_or_enter_ballots(
     paper = f"/api/v1/meetings/{opened.meeting_id}/paper-ballots"
     body = {"owner_key": "o1", "answers": {opened.matter_id: ["agree"]}}
     assert client.post(paper, json=body, headers=headers).status_code == 202
-    start(
-        app,
-        m.record_elected_committee,
-        cast.a.id,
-        cast["office_a"],
-        members(3, 4).ids,
-        term_ends_on=term(),
-    )
+    record_elected(app, cast, members(3, 4).ids)
     from voting.meetings.models import Meeting
 
     before = world.count(Meeting)
@@ -133,14 +125,7 @@ def test_accounts_named_by_no_mandate_lose_their_scope(app, client, auth, cast, 
     m = services()
     group = members(3)
     start(app, m.appoint_preparatory_group, cast.a.id, cast["office_a"], group.ids, group.ids)
-    start(
-        app,
-        m.record_elected_committee,
-        cast.a.id,
-        cast["office_a"],
-        members(3, 4).ids,
-        term_ends_on=term(),
-    )
+    record_elected(app, cast, members(3, 4).ids)
     auth.login(cast["committee_a"])
     assert client.get(f"/communities/{cast.a.id}").status_code == 404
     auth.login(cast["committee_b"])
@@ -231,14 +216,7 @@ def test_refusals_leave_nothing_behind(app, cast, members, world, make):
 
 def test_an_elected_committee_is_not_replaced_by_a_group(app, cast, members, world):
     m = services()
-    start(
-        app,
-        m.record_elected_committee,
-        cast.a.id,
-        cast["office_a"],
-        members(3).ids,
-        term_ends_on=term(),
-    )
+    record_elected(app, cast, members(3).ids)
     people = members(3, 4)
     with pytest.raises(SupervisionError) as refused:
         start(app, m.appoint_preparatory_group, cast.a.id, cast["office_a"], people.ids, people.ids)
