@@ -22,13 +22,15 @@ def _question(consultation_id: int, code: str) -> ConsultationQuestion:
     )
 
 
-def test_single_choice_becomes_a_selection_with_its_options(app, community, topics):
-    topic = topics.make(community)
+def _drafted(app, topic, code: str, category: str) -> dict:
+    """The matter that the topic's question ``code`` becomes, under ``category``."""
     with app.app_context():
         consultation = db.session.get(Consultation, topic.id)
-        matter = matter_from_consultation(
-            consultation, _question(topic.id, "q1"), category="special"
-        )
+        return matter_from_consultation(consultation, _question(topic.id, code), category=category)
+
+
+def test_single_choice_becomes_a_selection_with_its_options(app, community, topics):
+    matter = _drafted(app, topics.make(community), "q1", "special")
     assert matter["title"] == "充电桩建在哪里？"
     assert (matter["category"], matter["kind"]) == ("special", "selection")
     assert matter["options"] == [{"label": "北门"}, {"label": "南门"}, {"label": "不建"}]
@@ -37,12 +39,7 @@ def test_single_choice_becomes_a_selection_with_its_options(app, community, topi
 
 
 def test_multiple_choice_becomes_an_election_with_its_limit_as_seats(app, community, topics):
-    topic = topics.make(community)
-    with app.app_context():
-        consultation = db.session.get(Consultation, topic.id)
-        matter = matter_from_consultation(
-            consultation, _question(topic.id, "q2"), category="ordinary"
-        )
+    matter = _drafted(app, topics.make(community), "q2", "ordinary")
     assert (matter["kind"], matter["seats"], matter["alternates"]) == ("election", 2, 0)
     assert [o["label"] for o in matter["options"]] == ["按度", "按时", "包月", "免费"]
 
