@@ -19,6 +19,13 @@ def admin(make, auth):
     return user
 
 
+def _new_account(client, owner_url: str, username: str, display_name: str):
+    """Open an account on the page of its office or community, with NEW_PASSWORD."""
+    return client.post(f"{owner_url}/users/new",
+                       data={"username": username, "display_name": display_name,
+                             "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})  # fmt: skip
+
+
 def _events(app, type: str) -> list[AuditEvent]:
     with app.app_context():
         return list(db.session.scalars(select(AuditEvent).where(AuditEvent.type == type)))
@@ -59,18 +66,10 @@ def test_admin_opens_office_and_committee_accounts(app, make, client, admin):
     community = make.community()
     page = client.get("/admin/").get_data(as_text=True)
     assert community.office.name in page and "开通街道账户" in page
-    response = client.post(
-        f"/admin/offices/{community.office.id}/users/new",
-        data={"username": "zhou", "display_name": "周干事", "password": NEW_PASSWORD,
-              "confirm": NEW_PASSWORD},
-    )  # fmt: skip
+    response = _new_account(client, f"/admin/offices/{community.office.id}", "zhou", "周干事")
     assert response.status_code == 302
     assert response.location.endswith(f"/admin/users?office={community.office.id}")
-    response = client.post(
-        f"/admin/communities/{community.id}/users/new",
-        data={"username": "qian", "display_name": "钱委员", "password": NEW_PASSWORD,
-              "confirm": NEW_PASSWORD},
-    )  # fmt: skip
+    response = _new_account(client, f"/admin/communities/{community.id}", "qian", "钱委员")
     assert response.status_code == 302
     listing = client.get(f"/admin/users?community={community.id}").get_data(as_text=True)
     assert "<td>qian</td>" in listing and "钱委员" in listing and "<td>zhou</td>" not in listing
