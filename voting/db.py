@@ -146,3 +146,11 @@ def _show_count(model, row_id: int, count: int | None, values: dict) -> None:
         set_committed_value(loaded, "failed_checks", count)
         for name, value in values.items():
             set_committed_value(loaded, name, value)
+
+
+def lock_row(row) -> None:
+    """Hold ``row`` for this transaction (SELECT ... FOR UPDATE; on SQLite every writing
+    request already holds the database) and reload it. Changes this session has not yet
+    written are flushed first: a reload would otherwise drop them."""
+    db.session.flush()
+    db.session.refresh(row, with_for_update=True)

@@ -16,7 +16,7 @@ from voting.audit.services import record_event
 from voting.auth.models import User
 from voting.crypto.revocation import REVOCATION_FORMAT
 from voting.crypto.statement import SCHEME
-from voting.db import db, utcnow
+from voting.db import db, lock_row, utcnow
 from voting.meetings.models import Meeting
 from voting.results.document import document_hash
 from voting.results.keys import SigningKeyError, current_key, sign_as
@@ -143,7 +143,7 @@ def revoke_result(
 ) -> Revocation:
     """Revoke the meeting's published decision: sign the revocation as the office, store it
     with its PDF, mark the meeting revoked and log it; refused input changes nothing."""
-    db.session.refresh(meeting, with_for_update=True)
+    lock_row(meeting)
     community = db.session.get(Community, meeting.community_id)
     require_own_office(user, community)
     result = _revocable(meeting)

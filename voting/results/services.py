@@ -16,7 +16,7 @@ from voting.audit.services import record_event
 from voting.auth.models import User
 from voting.crypto.inputs import collector_paused
 from voting.crypto.statement import countersigned
-from voting.db import db, utcnow
+from voting.db import db, lock_row, utcnow
 from voting.errors import Said
 from voting.meetings.models import Meeting, StateError
 from voting.results import document as docs
@@ -85,7 +85,7 @@ def _lock(meeting: Meeting) -> None:
     """Hold the meeting's row for this transaction and reload it, so that two publications,
     countersignatures or returns of one meeting run one after the other (PostgreSQL; on
     SQLite every writing request already holds the database)."""
-    db.session.refresh(meeting, with_for_update=True)
+    lock_row(meeting)
 
 
 def _refuse_revoked(meeting: Meeting) -> None:

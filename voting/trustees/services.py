@@ -21,7 +21,7 @@ from voting.ballots.models import PaperEntry
 from voting.crypto.ballot2 import check_decryption, trustee_decryption
 from voting.crypto.key_share import KeyShareError, open_share
 from voting.crypto.secret_json import joint_key_from_json
-from voting.db import db, utcnow
+from voting.db import db, lock_row, utcnow
 from voting.errors import Said
 from voting.meetings.models import Meeting, Trustee
 from voting.meetings.passphrase import normal_passphrase
@@ -66,7 +66,7 @@ def require_decryptable(meeting: Meeting) -> None:
 
 def _lock(meeting: Meeting) -> None:
     """Hold the meeting's row so that two trustees' submissions count one after the other."""
-    db.session.refresh(meeting, with_for_update=True)
+    lock_row(meeting)
 
 
 def frozen_board(meeting: Meeting) -> tuple[Board, Any]:
