@@ -100,3 +100,54 @@ def test_a_resident_votes_on_a_phone(browser, served):
     browser.get(f"{base}/v/{'Q' * 24}")
     assert "链接无效" in browser.page_source
     shoot(browser, "ballots", "07-unknown-link")
+
+
+def test_a_resident_votes_in_a_secret_meeting_on_a_phone(browser, served):
+    """The same steps in a secret meeting: the receipt page shows the ballot's fingerprint and
+    fits the screen; what is stored is ciphertexts only."""
+    from selenium.webdriver.common.by import By
+
+    from tests.browsing import fits
+
+    app, base = served
+    kit = MeetingKit(app)
+    community_id = kit.community(six_owners())
+    opened = kit.open(community_id, [
+        motion("续聘物业服务企业"),
+        selection("选聘物业服务企业", ["甲物业", "乙物业", "丙物业"]),
+    ], title="观澜苑业主大会会议（无记名）", secret=True)  # fmt: skip
+    first, second = opened.matter_ids
+
+    browser.get(f"{base}/v/{opened.tokens['o2']}")
+    browser.find_element(By.LINK_TEXT, "开始投票").click()
+    wait_for_title(browser, "选票")
+    choose(browser, first, "反对")
+    choose(browser, second, "丙物业")
+    browser.find_element(By.CSS_SELECTOR, "form.ballot button[type=submit]").click()
+    wait_for_title(browser, "确认选择")
+    review = browser.find_element(By.CSS_SELECTOR, "ol.review").text
+    assert "反对" in review and "丙物业" in review  # from the form just posted
+    browser.find_element(By.XPATH, "//button[@value='cast']").click()
+
+    wait_for_title(browser, "投票成功")
+    shoot(browser, "ballots", "06-secret-receipt")
+    assert fits(browser)
+    fingerprint = browser.find_element(By.CSS_SELECTOR, "[data-testid=fingerprint]").text
+    groups = re.findall(r"[0-9a-f]{4}", fingerprint)
+    assert len(groups) == 16  # SHA-256 of the board entry, in groups of four
+    assert "反对" not in browser.page_source and "丙物业" not in browser.page_source
+    # The advice to keep the receipt is said once.
+    assert browser.page_source.count("核对您的选票是否被正确计入") == 1
+
+    from voting.ballots.models import Ballot
+    from voting.crypto.merkle import leaf_hash
+    from voting.meetings.models import Meeting
+    from voting.meetings.tally import board_entries
+
+    with app.app_context():
+        ballot = db.session.scalar(select(Ballot))
+        (entry,) = board_entries(db.session.get(Meeting, ballot.meeting_id))
+    assert set(ballot.answers) == {first, second}
+    assert all(set(answer) == {"ciphertexts", "proofs", "abstain", "sum_proof"}
+               for answer in ballot.answers.values())  # fmt: skip
+    assert leaf_hash(entry).hex() == "".join(groups)
