@@ -271,6 +271,9 @@ def test_published_receipt_gives_the_inclusion_proof_and_no_choice(app, make, ki
         assert f"：{word}" not in text and f"{word}</li>" not in text
     assert "已参与（选择已加密）" in text
     leaf = re.search(r"leaf  ([0-9a-f]{64})", text).group(1)
+    # The fingerprint, in groups of four as after casting, is that leaf.
+    shown = re.search(r'data-testid="fingerprint">([0-9a-f ]+)<', text).group(1)
+    assert shown.split(" ") == [leaf[i : i + 4] for i in range(0, 64, 4)]
     path = re.findall(r"path  ([0-9a-f]{64})", text)
     root = re.search(r"root  ([0-9a-f]{64})", text).group(1)
     assert root == board.merkle_root
