@@ -73,6 +73,7 @@ def add_web_handlers(app: Flask) -> None:
     app.register_error_handler(Exception, handle_unexpected)
     app.jinja_env.filters["area"] = format_area
     app.jinja_env.filters["local"] = local_time
+    app.jinja_env.filters["fours"] = in_fours
     app.jinja_env.globals["current_lang"] = current_lang
     app.jinja_env.globals["community_nav_extra"] = community_nav_extra
     app.extensions.setdefault("community_nav", [])
@@ -302,3 +303,8 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value is None:
         return "—"
     return value.astimezone(SHANGHAI).strftime(fmt)
+
+
+def in_fours(text: str) -> list[str]:
+    """A receipt, fingerprint or code in groups of four characters, as people read it out."""
+    return [text[i : i + 4] for i in range(0, len(text), 4)]

@@ -15,7 +15,7 @@ from voting.ballots.answers import INVALID, ballot_form, check_answers
 from voting.ballots.errors import BallotError
 from voting.ballots.lists import entries_of
 from voting.ballots.models import Ballot, BallotConflict, PaperEntry, ProxyAuthorisation
-from voting.ballots.secret import encrypt_answers, is_secret
+from voting.ballots.secret import encrypt_answers
 from voting.ballots.services import insert_ballot, new_receipt
 from voting.db import db, utcnow
 from voting.i18n import N_
@@ -51,7 +51,7 @@ def require_entry_open(meeting: Meeting) -> None:
     A secret meeting is not counted at its close, so keying goes on after it until the
     trustees start decrypting: their first accepted decryption freezes the board.
     """
-    if is_secret(meeting) and meeting.state in ("open", "closed") and board_frozen(meeting):
+    if meeting.secret and meeting.state in ("open", "closed") and board_frozen(meeting):
         raise BallotError(
             "board_frozen",
             "监票人已开始解密计票，表决记录已冻结，不能再录入纸质票或委托投票。",
@@ -59,7 +59,7 @@ def require_entry_open(meeting: Meeting) -> None:
             "paper or proxy ballots can be entered.",
             status=409,
         )
-    if meeting.state == "open" or (is_secret(meeting) and meeting.state == "closed"):
+    if meeting.state == "open" or (meeting.secret and meeting.state == "closed"):
         return
     if meeting.opened_at is None and meeting.voided_at is None:
         raise BallotError(
@@ -179,7 +179,7 @@ def enter_paper_ballot(
             voter_id=voter.id,
             channel=channel,
             receipt=receipt,
-            answers=encrypt_answers(meeting, form, receipt, clean) if is_secret(meeting) else clean,
+            answers=encrypt_answers(meeting, form, receipt, clean) if meeting.secret else clean,
             invalid_reasons=reasons,
             cast_at=now,
             entered_by=actor_of(user),
@@ -191,7 +191,7 @@ def enter_paper_ballot(
         insert_ballot(ballot, voter, meeting.community_id, actor_of(user))
         for other in [*entries, entry]:
             other.ballot_id = ballot.id
-            if is_secret(meeting):  # the clerks' keying is discarded once it is encrypted
+            if meeting.secret:  # the clerks' keying is discarded once it is encrypted
                 other.answers = {}
         entry.status = match.status = "matched"
     elif entries:

@@ -21,11 +21,6 @@ from voting.crypto.trustees import JointKey
 from voting.meetings.models import Meeting
 
 
-def is_secret(meeting: Meeting) -> bool:
-    """Whether the meeting's ballots are secret (encrypted under its trustees' joint key)."""
-    return bool(meeting.secret)
-
-
 def matter_definition(matter: MatterForm) -> dict[str, Any]:
     """A matter of the ballot form as ``encrypt_answer`` takes it: id, kind, seats, options."""
     return {

@@ -37,7 +37,7 @@ from voting.meetings.models import Credential, Meeting, Voter
 from voting.messages.outbox import queue_ballot_alert
 from voting.rosters.identity import check_last4
 from voting.rules.numbers import fmt_area
-from voting.web import current_lang
+from voting.web import current_lang, in_fours
 
 log = logging.getLogger(__name__)
 #: Sent with the credential after each wrong identity check; supervision keeps the address.
@@ -452,6 +452,5 @@ def entry_fingerprint(ballot: Ballot, voter: Voter) -> str:
     return leaf_hash(board_entry(ballot, voter)).hex()
 
 
-def format_receipt(receipt: str) -> list[str]:
-    """The receipt in groups of four characters, as printed for the voter."""
-    return [receipt[i : i + 4] for i in range(0, len(receipt), 4)]
+#: The receipt in groups of four characters, as printed for the voter.
+format_receipt = in_fours

@@ -28,7 +28,6 @@ from voting.ballots.desk import current_desk, desk_for_meeting
 from voting.ballots.errors import BallotError
 from voting.ballots.forms import CodeForm, ReportForm, SendCodeForm, VerifyForm
 from voting.ballots.reports import report_roster_error
-from voting.ballots.secret import is_secret
 from voting.ballots.services import (
     Link,
     cast_ballot,
@@ -316,7 +315,7 @@ def receipt(token: str):
 def _fingerprint(link: Link, receipt: list[str] | None) -> list[str] | None:
     """A secret ballot's fingerprint, with its receipt: the SHA-256 of its board entry (the
     encrypted one, read from storage), in groups of four. None for an open meeting."""
-    if receipt is None or not is_secret(link.meeting):
+    if receipt is None or not link.meeting.secret:
         return None
     return format_receipt(entry_fingerprint(link.ballot, link.voter))
 

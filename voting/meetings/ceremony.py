@@ -16,12 +16,14 @@ from typing import Any
 from flask import current_app
 
 from voting.crypto import canonical
+from voting.crypto.ballot2 import ceremony_context
 from voting.crypto.key_share import SCRYPT_N, seal_share
 from voting.crypto.secret_json import joint_key_to_json
 from voting.crypto.trustees import dealer_ceremony
 from voting.meetings.common import log_meeting
 from voting.meetings.models import Meeting
 from voting.meetings.passphrase import new_passphrase
+from voting.web import in_fours
 
 
 @dataclass(frozen=True)
@@ -35,11 +37,6 @@ class KeyCard:
     key_share: dict[str, Any]
 
 
-def ceremony_context(meeting_id: int) -> bytes:
-    """The ceremony's proof context: UTF-8 ``gongyi-v2\\n{meeting id}\\nceremony``."""
-    return f"gongyi-v2\n{meeting_id}\nceremony".encode()
-
-
 def fingerprint(joint_key: dict[str, Any]) -> str:
     """SHA-256 hex of the canonical JOINT_KEY: what the notice and key cards print."""
     return hashlib.sha256(canonical(joint_key)).hexdigest()
@@ -47,8 +44,7 @@ def fingerprint(joint_key: dict[str, Any]) -> str:
 
 def short_fingerprint(joint_key: dict[str, Any]) -> str:
     """The fingerprint's first 32 hex characters in groups of four, for people to compare."""
-    text = fingerprint(joint_key)[:32]
-    return " ".join(text[i : i + 4] for i in range(0, 32, 4))
+    return " ".join(in_fours(fingerprint(joint_key)[:32]))
 
 
 def run_ceremony(meeting: Meeting, now: datetime) -> list[KeyCard]:
@@ -57,7 +53,7 @@ def run_ceremony(meeting: Meeting, now: datetime) -> list[KeyCard]:
     threshold = meeting.trustee_threshold
     if threshold is None or not 2 <= threshold <= len(trustees):
         raise ValueError(f"meeting {meeting.id} has no valid k of n for its trustees")
-    key, shares = dealer_ceremony(threshold, len(trustees), ceremony_context(meeting.id))
+    key, shares = dealer_ceremony(threshold, len(trustees), ceremony_context(str(meeting.id)))
     cost = current_app.config.get("VOTING_KEY_SHARE_SCRYPT_N", SCRYPT_N)
     cards = []
     for trustee in trustees:
