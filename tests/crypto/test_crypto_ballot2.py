@@ -16,7 +16,7 @@ from voting.crypto import ballot2
 from voting.crypto.ballot2 import (
     ABSTAIN,
     Aggregates,
-    BoardError,
+    EncryptedEntryError,
     aggregate,
     answer_context,
     ceremony_context,
@@ -226,7 +226,7 @@ def test_the_proofs_refuse_an_answer_moved_to_another_ballot(ceremony, meeting):
     )
     moved[first]["answers"]["m1"] = entries[second]["answers"]["m1"]
     aggregate(MEETING, MATTERS, moved, key)  # without proofs it adds up
-    with pytest.raises(BoardError, match=moved[first]["receipt"]):
+    with pytest.raises(EncryptedEntryError, match=moved[first]["receipt"]):
         aggregate(MEETING, MATTERS, moved, key, check_proofs=True)
 
 

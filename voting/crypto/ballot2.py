@@ -83,7 +83,7 @@ CHUNK = 250
 Sums = dict[str, dict[str, dict[str, Ciphertext]]]
 
 
-class BoardError(ValueError):
+class EncryptedEntryError(ValueError):
     """A board entry that cannot be counted; the message names its receipt."""
 
 
@@ -238,29 +238,29 @@ def _chunk(
     for offset, entry in enumerate(entries):
         receipt = _receipt(entry, start + offset)
         if not isinstance(entry, dict):
-            raise BoardError(f"entry {receipt}: not an object")
+            raise EncryptedEntryError(f"entry {receipt}: not an object")
         if set(entry) != {"receipt", "channel", "area", "owners", "answers"}:
-            raise BoardError(
+            raise EncryptedEntryError(
                 f"entry {receipt}: members are receipt, channel, area, owners, answers"
             )
         if entry["channel"] not in CHANNELS:
-            raise BoardError(f"entry {receipt}: channel {entry['channel']!r} is not known")
+            raise EncryptedEntryError(f"entry {receipt}: channel {entry['channel']!r} is not known")
         if type(entry["owners"]) is not int or entry["owners"] != 1:
-            raise BoardError(f"entry {receipt}: owners {entry['owners']!r} is not 1")
+            raise EncryptedEntryError(f"entry {receipt}: owners {entry['owners']!r} is not 1")
         text = entry["area"]
         area = areas.get(text) if isinstance(text, str) else None
         if area is None:
             try:
                 area = areas[text] = parse_area(text)
             except ValueError as exc:
-                raise BoardError(f"entry {receipt}: {exc}") from None
+                raise EncryptedEntryError(f"entry {receipt}: {exc}") from None
         answers = entry["answers"]
         if not isinstance(answers, dict):
-            raise BoardError(f"entry {receipt}: answers is not an object")
+            raise EncryptedEntryError(f"entry {receipt}: answers is not an object")
         for matter_id, answer in answers.items():
             shape = shapes.get(matter_id)
             if shape is None:
-                raise BoardError(f"entry {receipt}: unknown matter {matter_id!r}")
+                raise EncryptedEntryError(f"entry {receipt}: unknown matter {matter_id!r}")
             counts = participation[matter_id]
             if answer == INVALID:
                 counts["invalid_owners"] += 1
@@ -275,9 +275,9 @@ def _chunk(
                     options, abstain = list(encrypted.ciphertexts), encrypted.abstain
                     proofs = len(encrypted.option_proofs)
             except ValueError as exc:
-                raise BoardError(f"entry {receipt}: matter {matter_id}: {exc}") from None
+                raise EncryptedEntryError(f"entry {receipt}: matter {matter_id}: {exc}") from None
             if len(options) != len(ids) or proofs != len(ids):
-                raise BoardError(
+                raise EncryptedEntryError(
                     f"entry {receipt}: matter {matter_id}: {len(options)} "
                     f"ciphertexts, {len(ids)} options"
                 )
@@ -289,7 +289,7 @@ def _chunk(
                 answer_context(meeting_id, matter_id, entry["receipt"]),
             ):
                 context = answer_context(meeting_id, matter_id, entry["receipt"])
-                raise BoardError(
+                raise EncryptedEntryError(
                     f"entry {receipt}: matter {matter_id}: "
                     f"{failed_proof(public_key, encrypted, ids, seats, context)} does not verify"
                 )
@@ -380,7 +380,7 @@ class Adding:
         self._parts, self._pool, self._futures = parts, pool, futures or []
 
     def result(self) -> Aggregates:
-        """Wait for the workers and return the aggregates (BoardError for a bad entry)."""
+        """Wait for the workers and return the aggregates (EncryptedEntryError for a bad entry)."""
         try:
             if self._parts is None:
                 self._parts = [future.result() for future in self._futures]
@@ -442,7 +442,7 @@ def aggregate(
 ) -> Aggregates:
     """Add up a board v2's entries under encryption, per matter, slot and dimension.
 
-    With ``check_proofs`` every answer's proofs are checked (BoardError names the first
+    With ``check_proofs`` every answer's proofs are checked (EncryptedEntryError names the first
     entry that fails). ``workers`` processes share the work (default: every core when the
     board has at least PARALLEL_ENTRIES entries, else this process alone).
     """

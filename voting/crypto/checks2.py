@@ -17,7 +17,7 @@ from voting.crypto.ballot2 import (
     DIMENSIONS,
     PARALLEL_ENTRIES,
     Adding,
-    BoardError,
+    EncryptedEntryError,
     default_workers,
     slots_of,
     start_aggregate,
@@ -38,8 +38,7 @@ from voting.crypto.shape import (
 )
 from voting.crypto.statement import SCHEME
 from voting.crypto.trustees import JointKey, lagrange_at_zero, verify_partial
-from voting.rules.document import BoardError as RulesBoardError
-from voting.rules.document import matters_from_totals
+from voting.rules.document import BoardError, matters_from_totals
 
 RESULT_FORMAT = "gongyi-result/2"
 GROUP = "secp256k1"
@@ -233,7 +232,7 @@ def check_board2(lines: list[str], doc: dict[str, Any], board: Any, encode: Any)
         adding = _start(meeting_id, matters, entries, key, workers)
     try:
         aggregates = adding.result()
-    except (BoardError, GroupError, ValueError) as exc:
+    except (EncryptedEntryError, GroupError, ValueError) as exc:
         raise Mismatch(f"board: {exc}") from None
     answers = sum(p["valid_owners"] for p in aggregates.participation.values())
     proofs = sum(
@@ -278,7 +277,7 @@ def _start(
         return start_aggregate(
             meeting_id, matters, entries, key, check_proofs=True, workers=workers
         )
-    except (BoardError, GroupError, ValueError) as exc:
+    except (EncryptedEntryError, GroupError, ValueError) as exc:
         raise Mismatch(f"board: {exc}") from None
 
 
@@ -304,7 +303,7 @@ def _check_figures(
     roster = member(doc, "roster", dict, "document")
     try:
         computed = matters_from_totals(procedure, roster, matters, participation, counts, totals)
-    except RulesBoardError as exc:
+    except BoardError as exc:
         raise Mismatch(f"the decrypted counts: {exc}") from None
     except Exception as exc:  # hostile documents must end in a MISMATCH, not a traceback
         raise Mismatch(
