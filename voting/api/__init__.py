@@ -1,6 +1,7 @@
 """JSON API v1 (FORMATS.md §7): thin views over the same services as the pages."""
 
 import re
+from importlib import import_module
 
 from flask import Blueprint, abort, g, jsonify, request
 
@@ -10,6 +11,18 @@ from voting.limits import check, client_address, spend_failure
 from voting.rules.problems import Problem
 
 bp = Blueprint("api", __name__)
+
+#: The API's features, in the order the OpenAPI document lists them: each has its endpoints in
+#: ``voting.api.<feature>`` and its part of the document in ``voting.api.schemas.<feature>``.
+FEATURES = (
+    "communities",
+    "consultations",
+    "meetings",
+    "messages",
+    "ballots",
+    "results",
+    "supervision",
+)
 
 
 class ApiError(DomainError):
@@ -115,12 +128,5 @@ def openapi():
     return jsonify(document())
 
 
-from voting.api import (  # noqa: E402,F401
-    ballots,
-    communities,
-    consultations,
-    meetings,
-    messages,
-    results,
-    supervision,
-)
+for _feature in FEATURES:  # each module adds its endpoints to bp
+    import_module(f"voting.api.{_feature}")

@@ -1,17 +1,11 @@
 """The OpenAPI 3 document of API v1, one module per feature; requests are validated against it."""
 
-from voting.api.schemas import (
-    ballots,
-    communities,
-    consultations,
-    meetings,
-    messages,
-    results,
-    supervision,
-)
+from importlib import import_module
+
+from voting.api import FEATURES as NAMES
 from voting.api.schemas.common import ERROR_RESPONSE
 
-FEATURES = (communities, consultations, meetings, messages, ballots, results, supervision)
+FEATURES = tuple(import_module(f"voting.api.schemas.{name}") for name in NAMES)
 
 
 def paths() -> dict[str, dict]:
