@@ -38,6 +38,18 @@ def _slow(p: Point, a: int, b: int, q: Point | None, c: int) -> bytes:
     return (total + base_mult(b)).to_bytes()
 
 
+def _recovered(out: Any, sig: Any, encoded: bytes, r: int, a: int, b: int) -> bool:
+    """Set ``out`` to a·P + b·G by ECDSA public key recovery, where ``encoded`` is P's
+    encoding and r < ORDER its x: the signature (r, s = a·r) and e = −b·r. False where
+    libsecp256k1 refuses (the sum is the identity); ``sig`` is scratch space."""
+    return bool(
+        _lib.secp256k1_ecdsa_recoverable_signature_parse_compact(
+            _CTX, sig, encoded[1:] + (a * r % ORDER).to_bytes(32, "big"), encoded[0] - 2
+        )
+        and _lib.secp256k1_ecdsa_recover(_CTX, out, sig, (-b * r % ORDER).to_bytes(32, "big"))
+    )
+
+
 def combination(p: Point, a: int, b: int, q: Point | None = None, c: int = 0) -> bytes:
     """Return the 33-byte encoding of a·P + b·G (+ c·Q), in variable time."""
     a, b, c = a % ORDER, b % ORDER, c % ORDER
@@ -47,14 +59,9 @@ def combination(p: Point, a: int, b: int, q: Point | None = None, c: int = 0) ->
     r = int.from_bytes(encoded[1:], "big")
     if r >= ORDER:
         return _slow(p, a, b, q, c)
-    sig = _ffi.new("secp256k1_ecdsa_recoverable_signature *")
-    s = (a * r % ORDER).to_bytes(32, "big")
-    if not _lib.secp256k1_ecdsa_recoverable_signature_parse_compact(
-        _CTX, sig, encoded[1:] + s, encoded[0] - 2
-    ):
-        return _slow(p, a, b, q, c)
     out = _ffi.new("secp256k1_pubkey *")
-    if not _lib.secp256k1_ecdsa_recover(_CTX, out, sig, (-b * r % ORDER).to_bytes(32, "big")):
+    sig = _ffi.new("secp256k1_ecdsa_recoverable_signature *")
+    if not _recovered(out, sig, encoded, r, a, b):
         return _slow(p, a, b, q, c)  # the identity
     if q is not None and c and not q.is_identity:
         term = _ffi.new("secp256k1_pubkey *")
@@ -110,32 +117,14 @@ def branch(h: Point, alpha: Point, beta: Point, j: int, c: int, v: int) -> tuple
         return combination(alpha, -c, v), combination(beta, -c, c * j, h, v)
     buffers = _buffers = _buffers or _Buffers()
     minus_c = ORDER - c
-    # a = (−c)·α + v·G: s = −c·r, e = −v·r
-    if not (
-        _lib.secp256k1_ecdsa_recoverable_signature_parse_compact(
-            _CTX,
-            buffers.sig,
-            x_alpha[1:] + (minus_c * r_alpha % ORDER).to_bytes(32, "big"),
-            x_alpha[0] - 2,
-        )
-        and _lib.secp256k1_ecdsa_recover(
-            _CTX, buffers.a, buffers.sig, (-v * r_alpha % ORDER).to_bytes(32, "big")
-        )
-    ):
+    # a = (−c)·α + v·G
+    if not _recovered(buffers.a, buffers.sig, x_alpha, r_alpha, minus_c, v):
         return combination(alpha, -c, v), combination(beta, -c, c * j, h, v)
     a = _serialized(buffers.a, buffers)
     # b = (−c)·β + (c·j)·G + v·H
     _ffi.memmove(buffers.term, h._key.public_key, 64)  # type: ignore[union-attr]
     if not (
-        _lib.secp256k1_ecdsa_recoverable_signature_parse_compact(
-            _CTX,
-            buffers.sig,
-            x_beta[1:] + (minus_c * r_beta % ORDER).to_bytes(32, "big"),
-            x_beta[0] - 2,
-        )
-        and _lib.secp256k1_ecdsa_recover(
-            _CTX, buffers.b, buffers.sig, (-c * j * r_beta % ORDER).to_bytes(32, "big")
-        )
+        _recovered(buffers.b, buffers.sig, x_beta, r_beta, minus_c, c * j)
         and _lib.secp256k1_ec_pubkey_tweak_mul(_CTX, buffers.term, v.to_bytes(32, "big"))
         and _lib.secp256k1_ec_pubkey_combine(_CTX, buffers.both, buffers.pair, 2)
     ):
