@@ -12,8 +12,9 @@ Candidate = tuple[str, int, int]
 
 
 @dataclass(frozen=True)
-class ElectionOutcome:
-    """Status, winners and alternates of an election, with what tied and whether lots decided."""
+class Outcome:
+    """Status, winners and alternates of a matter; of an election also what tied and whether
+    lots decided."""
 
     status: str
     winners: tuple[str, ...]
@@ -57,7 +58,7 @@ def elect(
     minimum: int,
     ranking_rule: str,
     lot_seed: str | None,
-) -> ElectionOutcome:
+) -> Outcome:
     """Rank the passing candidates (in ballot order) and fill seats, then alternates.
 
     ``lot_seed`` is given only when the rules resolve ties by lot and a seed was drawn;
@@ -76,14 +77,14 @@ def elect(
         last = k
     winners, rest, seat_tie, seat_lot = _fill(groups, seats, lot_seed)
     if seat_tie and not seat_lot:
-        return ElectionOutcome("tie_unresolved", winners, (), seat_tie, "seat", False)
+        return Outcome("tie_unresolved", winners, (), seat_tie, "seat", False)
     if not winners or len(winners) < minimum:
-        return ElectionOutcome("committee_not_formed", winners, (), seat_tie, "seat", seat_lot)
+        return Outcome("committee_not_formed", winners, (), seat_tie, "seat", seat_lot)
     alts, _, alt_tie, alt_lot = _fill(rest, alternates, lot_seed)
     if alt_tie and not alt_lot:
-        return ElectionOutcome("tie_unresolved", winners, alts, alt_tie, "alternate", seat_lot)
+        return Outcome("tie_unresolved", winners, alts, alt_tie, "alternate", seat_lot)
     tied, tie_at = (seat_tie, "seat") if seat_tie else (alt_tie, "alternate" if alt_tie else None)
-    return ElectionOutcome("elected", winners, alts, tied, tie_at, seat_lot or alt_lot)
+    return Outcome("elected", winners, alts, tied, tie_at, seat_lot or alt_lot)
 
 
 def _fill(

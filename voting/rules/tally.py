@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Required, TypedDict, cast
+from typing import cast
 
-from voting.rules.election import elect
+from voting.rules.election import Outcome, elect
 from voting.rules.explain import explain
 from voting.rules.persons import RosterTotals
 from voting.rules.procedure import Procedure
@@ -112,9 +112,9 @@ class OptionTally:
     passed: bool
 
 
-@dataclass(frozen=True)
-class MatterResult:
-    """The count and outcome of one matter."""
+@dataclass(frozen=True, kw_only=True)
+class MatterResult(Outcome):
+    """The count and outcome of one matter (the outcome's fields are :class:`Outcome`'s)."""
 
     spec: MatterSpec
     totals: RosterTotals
@@ -128,12 +128,6 @@ class MatterResult:
     invalid_area: int
     invalid_head: int
     quorum_met: bool
-    status: str
-    winners: tuple[str, ...]
-    alternates: tuple[str, ...]
-    tied: tuple[str, ...] = ()
-    tie_at: str | None = None
-    lot_used: bool = False
 
     def option(self, option_id: str) -> OptionTally:
         """Return the tally of one option by id."""
@@ -289,18 +283,18 @@ def tally_totals(
         for i, option_id in enumerate(spec.option_ids)
     )
     return MatterResult(
-        spec,
-        totals,
-        procedure,
-        p_area,
-        p_head,
-        options,
-        counts.abstain_area,
-        counts.abstain_head,
-        invalid_area,
-        invalid_head,
-        quorum,
-        **_outcome(spec, procedure, options, p_area, p_head, quorum),
+        spec=spec,
+        totals=totals,
+        procedure=procedure,
+        p_area=p_area,
+        p_head=p_head,
+        options=options,
+        abstain_area=counts.abstain_area,
+        abstain_head=counts.abstain_head,
+        invalid_area=invalid_area,
+        invalid_head=invalid_head,
+        quorum_met=quorum,
+        **vars(_outcome(spec, procedure, options, p_area, p_head, quorum)),
     )
 
 
@@ -310,17 +304,6 @@ def _as_tuple(answer: object) -> tuple[object, ...]:
     return tuple(answer)
 
 
-class _Outcome(TypedDict, total=False):
-    """The outcome fields of a MatterResult."""
-
-    status: Required[str]
-    winners: Required[tuple[str, ...]]
-    alternates: Required[tuple[str, ...]]
-    tied: tuple[str, ...]
-    tie_at: str | None
-    lot_used: bool
-
-
 def _outcome(
     spec: MatterSpec,
     procedure: Procedure,
@@ -328,21 +311,21 @@ def _outcome(
     p_area: int,
     p_head: int,
     quorum: bool,
-) -> _Outcome:
+) -> Outcome:
     if not quorum:
-        return {"status": "no_quorum", "winners": (), "alternates": ()}
+        return Outcome("no_quorum", (), ())
     passing = [opt for opt in options if opt.passed]
     if spec.kind == MOTION:
         if options[0].passed:
-            return {"status": "passed", "winners": ("agree",), "alternates": ()}
-        return {"status": "rejected", "winners": (), "alternates": ()}
+            return Outcome("passed", ("agree",), ())
+        return Outcome("rejected", (), ())
     if spec.kind == SELECTION:
         # Single choice: at most one option can hold more than half the heads.
         if len(passing) == 1:
-            return {"status": "selected", "winners": (passing[0].id,), "alternates": ()}
-        return {"status": "no_decision", "winners": (), "alternates": ()}
+            return Outcome("selected", (passing[0].id,), ())
+        return Outcome("no_decision", (), ())
     lot_seed = spec.lot_seed if procedure.tie_resolution == "lot" else None
-    result = elect(
+    return elect(
         [(opt.id, opt.area, opt.head) for opt in passing],
         p_area,
         p_head,
@@ -352,11 +335,3 @@ def _outcome(
         ranking_rule=procedure.ranking_rule,
         lot_seed=lot_seed,
     )
-    return {
-        "status": result.status,
-        "winners": result.winners,
-        "alternates": result.alternates,
-        "tied": result.tied,
-        "tie_at": result.tie_at,
-        "lot_used": result.lot_used,
-    }
