@@ -13,6 +13,17 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from voting.crypto.canonical import canonical
 
+__all__ = [
+    "decrypt_private_key",
+    "encrypt_private_key",
+    "generate_private_key",
+    "key_id",
+    "load_public_key",
+    "public_key_b64",
+    "sign_document",
+    "verify_signature",
+]
+
 _RAW = serialization.Encoding.Raw
 _RAW_PUBLIC = serialization.PublicFormat.Raw
 

@@ -8,6 +8,15 @@ from typing import Any
 
 from voting.crypto.canonical import canonical
 
+__all__ = [
+    "board_root",
+    "inclusion_proof",
+    "leaf_hash",
+    "leaf_hashes",
+    "merkle_root",
+    "verify_inclusion",
+]
+
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 
 
