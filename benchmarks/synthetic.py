@@ -1,5 +1,6 @@
-"""What the benchmarks share: voters' answers, an office with its community and committee
-member, the voter and ballot rows of a meeting, an empty migrated database and a timer."""
+"""What the benchmarks share: voters' answers and board entries, an office with its community
+and committee member, the voter and ballot rows of a meeting, an empty migrated database and a
+timer."""
 
 import random
 import sys
@@ -23,6 +24,21 @@ def answer(rng: random.Random, kind: str, codes: list[str], seats: int) -> objec
     if kind == "selection":
         return [codes[0] if roll < 0.7 else rng.choice(codes)]
     return sorted(rng.sample(codes[:9] if roll < 0.9 else codes, rng.randint(1, seats)))
+
+
+def answers_to(rng: random.Random, matters: list[tuple], share: float, answer=answer) -> dict:
+    """One voter's answers by matter id: each of ``matters`` (id, category, kind, options,
+    seats, alternates, minimum) is answered, by ``answer``, with probability ``share``."""
+    return {
+        mid: answer(rng, kind, options, seats)
+        for mid, _, kind, options, seats, _, _ in matters
+        if rng.random() < share
+    }
+
+
+def board_entry(receipt: str, channel: str, area: str, answers: dict) -> dict:
+    """One owner's entry of a board (gongyi-board/1)."""
+    return {"receipt": receipt, "channel": channel, "area": area, "owners": 1, "answers": answers}
 
 
 def voter_row(meeting, i: int, area: int) -> dict:

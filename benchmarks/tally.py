@@ -14,6 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from synthetic import answers_to, board_entry  # noqa: E402
+
 from voting.rules import (  # noqa: E402
     Procedure,
     UnitRecord,
@@ -62,7 +64,7 @@ def make_merging_units(n: int, rng: random.Random) -> list[UnitRecord]:
     return units
 
 
-def answer(kind: str, options: list[str], seats: int, rng: random.Random) -> list[str] | str:
+def answer(rng: random.Random, kind: str, options: list[str], seats: int) -> list[str] | str:
     """A plausible answer: mostly choices, some abstentions and invalid ballots."""
     roll = rng.random()
     if roll < 0.03:
@@ -82,20 +84,9 @@ def make_entries(persons: list, rng: random.Random) -> list[dict]:
     """One board entry per voting person, answering most matters."""
     entries = []
     for i, person in enumerate(persons):
-        answers = {
-            mid: answer(kind, options, seats, rng)
-            for mid, _, kind, options, seats, _, _ in MATTERS
-            if rng.random() < 0.9
-        }
-        entries.append(
-            {
-                "receipt": f"{i:032x}",
-                "channel": "online" if i % 4 else "paper",
-                "area": fmt_area(person.area),
-                "owners": 1,
-                "answers": answers,
-            }
-        )
+        answers = answers_to(rng, MATTERS, 0.9, answer)
+        channel = "online" if i % 4 else "paper"
+        entries.append(board_entry(f"{i:032x}", channel, fmt_area(person.area), answers))
     return entries
 
 

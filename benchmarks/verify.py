@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from synthetic import answer  # noqa: E402
+from synthetic import answers_to, board_entry  # noqa: E402
 
 from tests.crypto.reference import PROCEDURE  # noqa: E402
 from voting.crypto import (  # noqa: E402
@@ -73,19 +73,14 @@ def make_board(n: int, rng: random.Random) -> list[dict]:
     """n entries sorted by receipt, each answering most of the five matters."""
     entries = []
     for _ in range(n):
-        answers = {
-            mid: answer(rng, kind, options, seats)
-            for mid, _, kind, options, seats, _, _ in MATTERS
-            if rng.random() < 0.97
-        }
+        answers = answers_to(rng, MATTERS, 0.97)
         entries.append(
-            {
-                "receipt": f"{rng.getrandbits(128):032x}",
-                "channel": rng.choice(("online", "online", "online", "paper", "proxy")),
-                "area": f"{rng.randint(3_000, 16_000) // 100}.{rng.randint(0, 99):02d}",
-                "owners": 1,
-                "answers": answers,
-            }
+            board_entry(
+                f"{rng.getrandbits(128):032x}",
+                rng.choice(("online", "online", "online", "paper", "proxy")),
+                f"{rng.randint(3_000, 16_000) // 100}.{rng.randint(0, 99):02d}",
+                answers,
+            )
         )
     entries.sort(key=lambda entry: entry["receipt"])
     return entries
