@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from synthetic import answers_to, board_entry  # noqa: E402
 
-from tests.crypto.reference import PROCEDURE  # noqa: E402
+from tests.crypto.reference import result_document  # noqa: E402
 from voting.crypto import (  # noqa: E402
     GENESIS,
     canonical,
@@ -119,24 +119,15 @@ def write_files(directory: Path, entries: int, events: int, seed: int) -> tuple[
         "area": f"{total_area // 100}.{total_area % 100:02d}",
         "snapshot_hash": "ab" * 32,
     }
-    doc = {
-        "format": "gongyi-result/1",
-        "community": {"id": "c-1", "name": "基准小区"},
-        "office": {"id": "o-1", "name": "基准街道"},
-        "meeting": {
-            "id": "mtg-1",
-            "title": "基准会议",
-            "noticed_at": "2024-05-01T00:00:00Z",
-            "opened_at": "2024-05-20T00:00:00Z",
-            "closed_at": "2024-06-03T00:00:00Z",
-        },
-        "procedure": PROCEDURE,
-        "roster": roster,
-        "matters": matters_from_board(PROCEDURE, roster, matter_definitions(), board),
-        "board": {"entries": len(board), "merkle_root": merkle_root(leaf_hashes(board)).hex()},
-        "audit": {"seq": len(audit), "head": audit[-1]["hash"] if audit else GENESIS},
-        "issued_at": "2024-06-04T00:00:00Z",
-    }
+    doc = result_document(
+        ("基准小区", "基准街道", "基准会议"),
+        roster,
+        matter_definitions(),
+        board,
+        audit,
+        closed_at="2024-06-03T00:00:00Z",
+        issued_at="2024-06-04T00:00:00Z",
+    )
     key = generate_private_key()
     public = public_key_b64(key)
     result = {

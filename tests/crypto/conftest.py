@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from tests.crypto.reference import result_document
 from voting.crypto.audit import GENESIS, event_hash
 from voting.crypto.keys import key_id, public_key_b64, sign_document
-from voting.crypto.merkle import board_root
-from voting.rules.document import matters_from_board
 
 # Nine voters of a ten-owner roster (TV-18's election, plus a motion and a selection).
 VOTERS = [
@@ -99,32 +98,15 @@ def make_audit(count: int) -> dict[str, Any]:
 
 
 def make_document(board: dict[str, Any], audit: dict[str, Any], seq: int) -> dict[str, Any]:
-    procedure = {
-        "parking_policy": "include",
-        "invalid_counts_as_participation": True,
-        "ranking_rule": "HEAD_THEN_AREA",
-        "tie_resolution": "runoff",
-        "notice_rule": "CLEAR_15",
-    }
-    roster = {"units": 10, "owners": 10, "area": "1000.00", "snapshot_hash": "ab" * 32}
-    return {
-        "format": "gongyi-result/1",
-        "community": {"id": "c-1", "name": "观澜小区"},
-        "office": {"id": "o-1", "name": "和平街道办事处"},
-        "meeting": {
-            "id": "mtg-1",
-            "title": "2024年第一次业主大会会议",
-            "noticed_at": "2024-05-01T00:00:00Z",
-            "opened_at": "2024-05-20T00:00:00Z",
-            "closed_at": "2024-06-03T10:00:00Z",
-        },
-        "procedure": procedure,
-        "roster": roster,
-        "matters": matters_from_board(procedure, roster, MATTERS, board["entries"]),
-        "board": {"entries": len(board["entries"]), "merkle_root": board_root(board["entries"])},
-        "audit": {"seq": seq, "head": audit["events"][seq - 1]["hash"]},
-        "issued_at": "2024-06-04T01:00:00Z",
-    }
+    return result_document(
+        ("观澜小区", "和平街道办事处", "2024年第一次业主大会会议"),
+        {"units": 10, "owners": 10, "area": "1000.00", "snapshot_hash": "ab" * 32},
+        MATTERS,
+        board["entries"],
+        audit["events"][:seq],
+        closed_at="2024-06-03T10:00:00Z",
+        issued_at="2024-06-04T01:00:00Z",
+    )
 
 
 def signed(doc: dict[str, Any], *keys: tuple[str, Ed25519PrivateKey]) -> dict[str, Any]:
