@@ -49,6 +49,16 @@ MEETING_STATES = [
     "voided",
 ]
 
+#: The properties that name a meeting in an answer, but for its state (each answer says which
+#: states it may be in): its id, community, title and voting window.
+MEETING_SUMMARY = {
+    "id": ID,
+    "community_id": ID,
+    "title": TEXT,
+    "opens_at": TIME,
+    "closes_at": TIME,
+}
+
 
 def record(required: list[str], properties: dict, **more) -> dict:
     """An object with these ``properties``, of which ``required`` must be present (and any
@@ -82,6 +92,16 @@ def id_param(name: str) -> dict:
         "in": "path",
         "required": True,
         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+    }
+
+
+def community_list(summary: str, name: str, items: dict) -> dict:
+    """The operation that lists a community's ``name`` (a bearer token): ``{name: [items]}``."""
+    return {
+        "summary": summary,
+        "security": BEARER,
+        "parameters": [id_param("community_id")],
+        "responses": ok(name, record([name], {name: {"type": "array", "items": items}})),
     }
 
 

@@ -12,6 +12,7 @@ from voting.api.schemas.common import (
     TIME_OR_NULL,
     TOKEN_PARAM,
     VERIFY,
+    community_list,
     id_param,
     json_body,
     ok,
@@ -111,15 +112,7 @@ COMMENT = record(
 
 PATHS = {
     "/communities/{community_id}/consultations": {
-        "get": {
-            "summary": "The community's consultations",
-            "security": BEARER,
-            "parameters": [id_param("community_id")],
-            "responses": ok(
-                "consultations",
-                record(["consultations"], {"consultations": {"type": "array", "items": SUMMARY}}),
-            ),
-        },
+        "get": community_list("The community's consultations", "consultations", SUMMARY),
         "post": {
             "summary": "Draft a consultation with opinion questions (committee, office)",
             "security": BEARER,

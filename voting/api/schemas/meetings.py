@@ -8,13 +8,33 @@ from voting.api.schemas.common import (
     ERROR,
     ID,
     MEETING_STATES,
+    MEETING_SUMMARY,
     NONEMPTY,
     OWNERS_LINE,
+    community_list,
     id_param,
     json_body,
     ok,
     record,
 )
+
+
+def meeting_report(
+    summary: str, answer: str, required: list[str], properties: dict, **more
+) -> dict:
+    """The operation that reads a report on a meeting (a bearer token): ``{meeting_id, …}``
+    with the report's ``properties``, of which ``required`` are always present (and any
+    further keywords of the operation: ``description``)."""
+    return {
+        "summary": summary,
+        **more,
+        "security": BEARER,
+        "parameters": [id_param("meeting_id")],
+        "responses": ok(
+            answer, record(["meeting_id", *required], {"meeting_id": ID, **properties})
+        ),
+    }
+
 
 OPTION_IN = record(
     ["label"],
@@ -84,13 +104,9 @@ OPTION_OUT = record(
 MEETING = record(
     ["id", "community_id", "title", "state", "opens_at", "closes_at", "matters"],
     {
-        "id": ID,
-        "community_id": ID,
-        "title": {"type": "string"},
-        "place": {"type": "string"},
+        **MEETING_SUMMARY,
         "state": {"enum": MEETING_STATES},
-        "opens_at": {"type": "string", "format": "date-time"},
-        "closes_at": {"type": "string", "format": "date-time"},
+        "place": {"type": "string"},
         "revoked_at": {
             "type": ["string", "null"],
             "format": "date-time",
@@ -202,15 +218,9 @@ def step(summary: str, description: str, body: dict | None = None) -> dict:
 
 PATHS = {
     "/communities/{community_id}/meetings": {
-        "get": {
-            "summary": "A community's meetings (staff in scope), newest first",
-            "security": BEARER,
-            "parameters": [id_param("community_id")],
-            "responses": ok(
-                "meetings",
-                record(["meetings"], {"meetings": {"type": "array", "items": MEETING}}),
-            ),
-        },
+        "get": community_list(
+            "A community's meetings (staff in scope), newest first", "meetings", MEETING
+        ),
         "post": {
             "summary": "Plan a meeting with its matters (committee), in draft",
             "description": (
@@ -394,54 +404,44 @@ PATHS = {
         }
     },
     "/meetings/{meeting_id}/turnout": {
-        "get": {
-            "summary": "Turnout per matter and by building against the 2/3 quorum lines",
-            "security": BEARER,
-            "parameters": [id_param("meeting_id")],
-            "responses": ok(
-                "turnout",
-                record(
-                    ["meeting_id", "state", "opened"],
-                    {
-                        "meeting_id": ID,
-                        "state": {"enum": MEETING_STATES},
-                        "opened": {"type": "boolean"},
-                        "ballots": {"type": "integer", "minimum": 0},
-                        "roster": record(
-                            ["owners", "area"],
-                            {
-                                "owners": {"type": "integer", "minimum": 0},
-                                "area": AREA,
-                            },
-                        ),
-                        "matters": {
-                            "type": "array",
-                            "items": record(
-                                ["id", "title", "owners", "area"],
-                                {
-                                    "id": {"type": "string"},
-                                    "title": {"type": "string"},
-                                    "owners": OWNERS_LINE,
-                                    "area": AREA_LINE,
-                                },
-                            ),
-                        },
-                        "buildings": {
-                            "type": "array",
-                            "items": record(
-                                ["building", "owners", "voted", "area", "voted_area"],
-                                {
-                                    "building": {"type": "string"},
-                                    "owners": {"type": "integer", "minimum": 0},
-                                    "voted": {"type": "integer", "minimum": 0},
-                                    "area": AREA,
-                                    "voted_area": AREA,
-                                },
-                            ),
-                        },
-                    },
+        "get": meeting_report(
+            "Turnout per matter and by building against the 2/3 quorum lines",
+            "turnout",
+            ["state", "opened"],
+            {
+                "state": {"enum": MEETING_STATES},
+                "opened": {"type": "boolean"},
+                "ballots": {"type": "integer", "minimum": 0},
+                "roster": record(
+                    ["owners", "area"],
+                    {"owners": {"type": "integer", "minimum": 0}, "area": AREA},
                 ),
-            ),
-        }
+                "matters": {
+                    "type": "array",
+                    "items": record(
+                        ["id", "title", "owners", "area"],
+                        {
+                            "id": {"type": "string"},
+                            "title": {"type": "string"},
+                            "owners": OWNERS_LINE,
+                            "area": AREA_LINE,
+                        },
+                    ),
+                },
+                "buildings": {
+                    "type": "array",
+                    "items": record(
+                        ["building", "owners", "voted", "area", "voted_area"],
+                        {
+                            "building": {"type": "string"},
+                            "owners": {"type": "integer", "minimum": 0},
+                            "voted": {"type": "integer", "minimum": 0},
+                            "area": AREA,
+                            "voted_area": AREA,
+                        },
+                    ),
+                },
+            },
+        )
     },
 }

@@ -9,14 +9,17 @@ from voting.api.schemas.common import (
     ID_IN,
     ID_OR_NULL,
     MEETING_STATES,
+    MEETING_SUMMARY,
     OWNERS_LINE,
     REASON,
     TIME,
+    community_list,
     id_param,
     json_body,
     ok,
     record,
 )
+from voting.api.schemas.meetings import meeting_report
 
 BY_STATE = {
     "type": "object",
@@ -28,13 +31,9 @@ BY_STATE = {
 WATCHED = record(
     ["id", "community_id", "community", "title", "state", "opens_at", "closes_at"],
     {
-        "id": ID,
-        "community_id": ID,
-        "community": {"type": "string"},
-        "title": {"type": "string"},
+        **MEETING_SUMMARY,
         "state": {"enum": ["submitted", "open", "published"]},
-        "opens_at": TIME,
-        "closes_at": TIME,
+        "community": {"type": "string"},
         "turnout": {
             "type": "object",
             "description": "open meetings: ballots so far",
@@ -173,62 +172,41 @@ PATHS = {
         }
     },
     "/meetings/{meeting_id}/anomalies": {
-        "get": {
-            "summary": "A meeting's anomalies with their evidence (staff in scope)",
-            "description": (
+        "get": meeting_report(
+            "A meeting's anomalies with their evidence (staff in scope)",
+            "anomalies",
+            ["thresholds", "anomalies"],
+            {"thresholds": COUNTS, "anomalies": {"type": "array", "items": ANOMALY}},
+            description=(
                 "Thresholds are the VOTING_ANOMALY_* settings. Evidence never "
                 "shows how anyone voted."
             ),
-            "security": BEARER,
-            "parameters": [id_param("meeting_id")],
-            "responses": ok(
-                "anomalies",
-                record(
-                    ["meeting_id", "thresholds", "anomalies"],
-                    {
-                        "meeting_id": ID,
-                        "thresholds": COUNTS,
-                        "anomalies": {"type": "array", "items": ANOMALY},
-                    },
-                ),
-            ),
-        }
+        )
     },
     "/meetings/{meeting_id}/timeline": {
-        "get": {
-            "summary": "A meeting's events from the audit log (staff in scope)",
-            "description": "Per-ballot events (ballots, entries, reissues) are counted only.",
-            "security": BEARER,
-            "parameters": [id_param("meeting_id")],
-            "responses": ok(
-                "the timeline",
-                record(
-                    ["meeting_id", "events", "counts"],
-                    {
-                        "meeting_id": ID,
-                        "events": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "required": ["seq", "at", "type", "actor", "data"],
-                            },
-                        },
-                        "counts": COUNTS,
+        "get": meeting_report(
+            "A meeting's events from the audit log (staff in scope)",
+            "the timeline",
+            ["events", "counts"],
+            {
+                "events": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["seq", "at", "type", "actor", "data"],
                     },
-                ),
-            ),
-        }
+                },
+                "counts": COUNTS,
+            },
+            description="Per-ballot events (ballots, entries, reissues) are counted only.",
+        )
     },
     "/communities/{community_id}/mandates": {
-        "get": {
-            "summary": "The community's committee mandates, newest first (staff in scope)",
-            "security": BEARER,
-            "parameters": [id_param("community_id")],
-            "responses": ok(
-                "mandates",
-                record(["mandates"], {"mandates": {"type": "array", "items": MANDATE}}),
-            ),
-        },
+        "get": community_list(
+            "The community's committee mandates, newest first (staff in scope)",
+            "mandates",
+            MANDATE,
+        ),
         "post": {
             "summary": "Appoint a preparatory group or a 物管会, or record the elected committee "
             "(office staff of the community's office)",
