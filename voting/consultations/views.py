@@ -155,18 +155,30 @@ def detail(community_id: int, consultation_id: int):
 @bp.post("/consultations/<int:consultation_id>/questions")
 def add_question(community_id: int, consultation_id: int):
     """Add an opinion question to a draft."""
-    community, consultation = load(community_id, consultation_id, "run")
-    form = QuestionForm()
-    if not form.validate_on_submit():
-        return refuse(community, consultation, ValueError(_("请填写问题。")), question_form=form)
-    try:
+
+    def add(consultation: Consultation, form: QuestionForm) -> None:
         options = (form.options.data or "").splitlines()
         services.add_question(
             consultation, form.title.data, form.kind.data, options, form.max_choices.data
         )
+
+    return _add(community_id, consultation_id, QuestionForm(), "question_form",
+                _("请填写问题。"), add, _("问题已添加。"))  # fmt: skip
+
+
+def _add(community_id: int, consultation_id: int, form, form_name: str, missing: str, add,
+         done: str):  # fmt: skip
+    """Add a question or a document to a draft with ``add(consultation, form)``; refused (422,
+    the form shown again as ``form_name``) when the form says ``missing`` or the service says
+    no."""
+    community, consultation = load(community_id, consultation_id, "run")
+    if not form.validate_on_submit():
+        return refuse(community, consultation, ValueError(missing), **{form_name: form})
+    try:
+        add(consultation, form)
     except services.ConsultationError as error:
-        return refuse(community, consultation, error, question_form=form)
-    return back(community, consultation, _("问题已添加。"))
+        return refuse(community, consultation, error, **{form_name: form})
+    return back(community, consultation, done)
 
 
 @bp.post("/consultations/<int:consultation_id>/questions/<int:question_id>/delete")
@@ -191,16 +203,13 @@ def _remove(community_id: int, consultation_id: int, model, item_id: int, remove
 @bp.post("/consultations/<int:consultation_id>/documents")
 def add_document(community_id: int, consultation_id: int):
     """Attach a PDF or an image."""
-    community, consultation = load(community_id, consultation_id, "run")
-    form = DocumentForm()
-    if not form.validate_on_submit():
-        return refuse(community, consultation, ValueError(_("请选择文件。")), document_form=form)
-    upload = form.file.data
-    try:
+
+    def add(consultation: Consultation, form: DocumentForm) -> None:
+        upload = form.file.data
         services.add_document(consultation, upload.filename or "", upload.read())
-    except services.ConsultationError as error:
-        return refuse(community, consultation, error, document_form=form)
-    return back(community, consultation, _("文件已上传。"))
+
+    return _add(community_id, consultation_id, DocumentForm(), "document_form",
+                _("请选择文件。"), add, _("文件已上传。"))  # fmt: skip
 
 
 @bp.get("/consultations/<int:consultation_id>/documents/<int:document_id>")
