@@ -12,6 +12,7 @@ from voting.meetings.models import Matter, Meeting, MeetingDocument
 from voting.meetings.readiness import households, window_issues, window_settings
 from voting.meetings.secrecy import check_secrecy, scrutineer_names, set_trustees
 from voting.rosters.models import Community
+from voting.rules.problems import Problem
 from voting.uploads import MAX_DOCUMENT_BYTES, document_refusal
 
 EDITABLE = ("title", "description", "place", "opens_at", "closes_at", "is_first_meeting", "matters",
@@ -149,12 +150,23 @@ def add_matter(meeting: Meeting, matter: dict) -> Matter:
     return added
 
 
+def _take_out(
+    meeting: Meeting, items: list, item: Matter | MeetingDocument, action: tuple[str, str],
+    missing: Problem,
+) -> None:  # fmt: skip
+    """Take a matter or a document out of a draft plan's ``items``: refused (422) once the plan
+    has left the draft (``action`` in zh-CN and English names the step), and refused with
+    ``missing`` when the item belongs to another meeting."""
+    require_state(meeting, *action, "draft", status=422)
+    if item.meeting_id != meeting.id:
+        raise MeetingError(missing)
+    items.remove(item)
+
+
 def remove_matter(meeting: Meeting, matter: Matter) -> None:
     """Take one matter out of a draft plan."""
-    require_state(meeting, "修改", "edited", "draft", status=422)
-    if matter.meeting_id != meeting.id:
-        raise MeetingError(problem("NO_SUCH_MATTER", "没有这项表决事项", "No such matter"))
-    meeting.matters.remove(matter)
+    missing = problem("NO_SUCH_MATTER", "没有这项表决事项", "No such matter")
+    _take_out(meeting, meeting.matters, matter, ("修改", "edited"), missing)
     for position, rest in enumerate(meeting.matters, start=1):
         rest.position = position
     db.session.flush()
@@ -192,10 +204,8 @@ def add_document(meeting: Meeting, file_name: str, data: bytes) -> MeetingDocume
 
 def remove_document(meeting: Meeting, document: MeetingDocument) -> None:
     """Detach a document from a draft plan."""
-    require_state(meeting, "删除文件", "changed", "draft", status=422)
-    if document.meeting_id != meeting.id:
-        raise MeetingError(problem("NO_SUCH_DOCUMENT", "没有这份文件", "No such document"))
-    meeting.documents.remove(document)
+    missing = problem("NO_SUCH_DOCUMENT", "没有这份文件", "No such document")
+    _take_out(meeting, meeting.documents, document, ("删除文件", "changed"), missing)
     db.session.flush()
     data = {"document_id": document.id, "sha256": document.sha256}
     log_meeting(meeting, "document_removed", data)
