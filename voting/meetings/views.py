@@ -3,6 +3,7 @@ documents and the buttons of the state machine. Printing and monitoring are in
 ``printing`` and ``monitor`` (same blueprint)."""
 
 import io
+from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -106,22 +107,40 @@ def new(community_id: int):
     """Plan a meeting with its first matter; more matters are added on the meeting page."""
     community = get_community_or_404(community_id)
     form, matter_form = MeetingForm(), MatterForm(prefix="matter")
+    return _plan_form(
+        request.method == "POST" and form.validate() & matter_form.validate(),
+        lambda: services.create_meeting(
+            community, matters=[matter_from_form(matter_form)], **plan_from_form(form)
+        ),
+        _("会议方案已保存为草稿。可以继续添加表决事项和文件。"),
+        "meetings/new.html",
+        community=community,
+        form=form,
+        matter_form=matter_form,
+    )
+
+
+def _plan_form(valid: bool, save: Callable[[], Meeting], done: str, template: str, **context):
+    """A plan's form page: once the posted form is ``valid``, ``save`` it and go to the meeting
+    page saying ``done``; else (or when the service refuses) show the form again, with the
+    reason (422 after a post)."""
     error = None
-    if request.method == "POST" and form.validate() & matter_form.validate():
+    if valid:
         try:
-            meeting = services.create_meeting(
-                community, matters=[matter_from_form(matter_form)], **plan_from_form(form)
-            )
+            meeting = save()
         except MeetingError as caught:
             db.session.rollback()
             error = _error_text(caught)
         else:
-            flash(_("会议方案已保存为草稿。可以继续添加表决事项和文件。"), "success")
-            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+            return to_meeting(meeting.id, done)
     status = 422 if request.method == "POST" else 200
-    return render_template(
-        "meetings/new.html", community=community, form=form, matter_form=matter_form, error=error
-    ), status
+    return render_template(template, error=error, **context), status
+
+
+def to_meeting(meeting_id: int, done: str):
+    """Say ``done`` and go to the meeting page (redirect after POST)."""
+    flash(done, "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting_id))
 
 
 @bp.get("/meetings/<int:meeting_id>")
@@ -145,21 +164,15 @@ def edit(meeting_id: int):
         form.trustee_threshold.data = meeting.trustee_threshold
     else:
         form = MeetingForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            services.update_meeting(meeting, **plan_from_form(form))
-        except MeetingError as caught:
-            db.session.rollback()
-            error = _error_text(caught)
-        else:
-            flash(_("已保存。"), "success")
-            return redirect(url_for("meetings.show", meeting_id=meeting.id))
-    status = 422 if request.method == "POST" else 200
-    community = meeting_community(meeting)
-    return render_template(
-        "meetings/edit.html", meeting=meeting, community=community, form=form, error=error
-    ), status
+    return _plan_form(
+        form.validate_on_submit(),
+        lambda: services.update_meeting(meeting, **plan_from_form(form)),
+        _("已保存。"),
+        "meetings/edit.html",
+        meeting=meeting,
+        community=meeting_community(meeting),
+        form=form,
+    )
 
 
 @bp.post("/meetings/<int:meeting_id>/matters")
@@ -175,8 +188,7 @@ def add_matter(meeting_id: int):
     except MeetingError as caught:
         db.session.rollback()
         return _show(meeting_for(meeting_id), 422, _error_text(caught), matter_form=form)
-    flash(_("已添加表决事项。"), "success")
-    return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return to_meeting(meeting.id, _("已添加表决事项。"))
 
 
 @bp.post("/meetings/<int:meeting_id>/matters/<int:matter_id>/delete")
@@ -199,8 +211,7 @@ def _take_off(meeting: Meeting, remove, item, done: str):
     except MeetingError as caught:
         db.session.rollback()
         return _show(meeting_for(meeting_id), 409, _error_text(caught))
-    flash(done, "success")
-    return redirect(url_for("meetings.show", meeting_id=meeting_id))
+    return to_meeting(meeting_id, done)
 
 
 @bp.post("/meetings/<int:meeting_id>/documents")
@@ -217,8 +228,7 @@ def add_document(meeting_id: int):
     except MeetingError as caught:
         db.session.rollback()
         return _show(meeting_for(meeting_id), 422, _error_text(caught))
-    flash(_("文件已上传。"), "success")
-    return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return to_meeting(meeting.id, _("文件已上传。"))
 
 
 def _document_or_404(meeting: Meeting, document_id: int) -> MeetingDocument:

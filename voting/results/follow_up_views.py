@@ -1,6 +1,6 @@
 """Pages of by-elections and runoffs drafted from a published election."""
 
-from flask import abort, flash, redirect, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,9 +10,10 @@ from voting.db import db
 from voting.meetings.errors import MeetingError
 from voting.meetings.forms import parse_options
 from voting.meetings.models import Matter
+from voting.meetings.views import to_meeting
 from voting.results import follow_up
-from voting.results.forms import ActionForm, CandidatesForm
-from voting.results.staff import _back, _meeting_in_scope, staff_only
+from voting.results.forms import CandidatesForm
+from voting.results.staff import _back, _posted, staff_only
 from voting.results.views import bp
 from voting.web import current_lang
 
@@ -21,9 +22,7 @@ from voting.web import current_lang
 @staff_only
 def draft_follow_up(meeting_id: int):
     """The committee drafts the by-election or runoff of a published election in one step."""
-    meeting, community = _meeting_in_scope(meeting_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    meeting, community = _posted(meeting_id)
     try:
         draft = follow_up.draft_follow_up(meeting, current_user)
     except MeetingError as error:
@@ -31,8 +30,7 @@ def draft_follow_up(meeting_id: int):
         flash(error.text(current_lang()), "error")
         return _back(community.id)
     db.session.commit()
-    flash(_("已起草新的会议，请填写候选人、核对日期后报街道办事处审核。"), "success")
-    return redirect(url_for("meetings.show", meeting_id=draft.id))
+    return to_meeting(draft.id, _("已起草新的会议，请填写候选人、核对日期后报街道办事处审核。"))
 
 
 @bp.post("/meetings/<int:meeting_id>/matters/<int:matter_id>/candidates")

@@ -72,6 +72,21 @@ def _act_on(community_id: int, form, missing: str, action: Callable, done: Calla
     return _act(community_id, action, done)
 
 
+def _posted(meeting_id: int) -> tuple[Meeting, Community]:
+    """:func:`_meeting_in_scope` for a button's post: refused (400) unless its form is valid."""
+    meeting, community = _meeting_in_scope(meeting_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return meeting, community
+
+
+def _step(meeting_id: int, step: Callable, done: Callable | str):
+    """Take a step on the meeting's result from its button (``step(meeting, user)``), as
+    :func:`_act`."""
+    meeting, community = _posted(meeting_id)
+    return _act(community.id, lambda: step(meeting, current_user), done)
+
+
 def _with_reason(meeting_id: int, step: Callable, missing: str, done: str):
     """Take a step on the meeting's result that needs a reason (``step(meeting, user,
     reason)``): refused without one, else as :func:`_act`."""
@@ -115,12 +130,9 @@ def manage(community_id: int):
 @staff_only
 def publish(meeting_id: int):
     """Sign and publish (or publish the final result after the objection period)."""
-    meeting, community = _meeting_in_scope(meeting_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    return _act(
-        community.id,
-        lambda: services.publish_result(meeting, current_user),
+    return _step(
+        meeting_id,
+        services.publish_result,
         lambda result: (
             _("初步结果已签名公示，异议期开始。")
             if result.is_preliminary
@@ -145,12 +157,7 @@ def correct(meeting_id: int):
 @staff_only
 def countersign(meeting_id: int):
     """The street office countersigns the result in force."""
-    meeting, community = _meeting_in_scope(meeting_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    return _act(
-        community.id, lambda: services.countersign_result(meeting, current_user), _("已会签。")
-    )
+    return _step(meeting_id, services.countersign_result, _("已会签。"))
 
 
 @bp.post("/results/meetings/<int:meeting_id>/return")
