@@ -35,6 +35,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "uploads",
             "schema",
             "web",
+            "forms",
         },
     ),
     ("models", {"*.models"}),

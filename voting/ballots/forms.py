@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
-    DateTimeLocalField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -16,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from voting.ballots.answers import INVALID_REASONS
+from voting.forms import local_time
 from voting.typed import plain, plain_code
 
 
@@ -148,10 +148,8 @@ class EntryForm(FlaskForm):
         ],
     )
     proxy_id = SelectField(_l("委托书"), choices=[], validate_choice=False)
-    received_at = DateTimeLocalField(
-        _l("票箱或收票人收到的时间（北京时间；表决截止后录入时必填）"),
-        format="%Y-%m-%dT%H:%M",
-        validators=[Optional()],
+    received_at = local_time(
+        _l("票箱或收票人收到的时间（北京时间；表决截止后录入时必填）"), required=False
     )
     whole_invalid = SelectField(_l("整张选票无效"), choices=[], validate_choice=False)
 

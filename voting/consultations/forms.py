@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -15,6 +14,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from voting.forms import local_time
+from voting.meetings.matters import CATEGORY_LABELS
 from voting.typed import plain, plain_code
 
 KIND_CHOICES = [
@@ -22,15 +23,9 @@ KIND_CHOICES = [
     SelectChoice("multiple", _l("多选")),
     SelectChoice("scale", _l("评分（1–5 分）")),
 ]
-CATEGORY_CHOICES = [
-    SelectChoice("", _l("请选择")),
-    SelectChoice("ordinary", _l("一般事项（双过半）")),
-    SelectChoice("special", _l("重大事项（双四分之三）")),
+CATEGORY_CHOICES = [SelectChoice("", _l("请选择"))] + [
+    SelectChoice(category, _l(label)) for category, label in CATEGORY_LABELS.items()
 ]
-
-
-def _when(label):
-    return DateTimeLocalField(label, format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
 
 
 class ConsultationForm(FlaskForm):
@@ -38,7 +33,7 @@ class ConsultationForm(FlaskForm):
 
     title = StringField(_l("标题"), validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(_l("议题说明"), validators=[Length(max=20000)])
-    deadline = _when(_l("截止时间"))
+    deadline = local_time(_l("截止时间"))
 
 
 class QuestionForm(FlaskForm):
@@ -62,7 +57,7 @@ class SatisfactionForm(FlaskForm):
     """The yearly satisfaction survey: its year and deadline."""
 
     year = IntegerField(_l("调查年度"), validators=[DataRequired(), NumberRange(2000, 2100)])
-    deadline = _when(_l("截止时间"))
+    deadline = local_time(_l("截止时间"))
 
 
 class ReasonForm(FlaskForm):
@@ -83,8 +78,8 @@ class MeetingDraftForm(FlaskForm):
 
     title = StringField(_l("会议名称"), validators=[DataRequired(), Length(max=200)])
     category = SelectField(_l("事项类别"), choices=CATEGORY_CHOICES, validators=[DataRequired()])
-    opens_at = _when(_l("表决开始时间"))
-    closes_at = _when(_l("表决截止时间"))
+    opens_at = local_time(_l("表决开始时间"))
+    closes_at = local_time(_l("表决截止时间"))
     confirm_category = BooleanField(_l("已核对事项类别，确认按所选类别表决"))
 
 

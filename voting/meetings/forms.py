@@ -3,26 +3,17 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (
-    BooleanField,
-    DateTimeLocalField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+from voting.forms import local_time, required_choice
 
 CATEGORY_CHOICES = [
-    SelectChoice("", _l("— 请选择（必选）—")),
     SelectChoice("ordinary", _l("一般事项：参与过三分之二，同意过半数")),
     SelectChoice("special", _l("重大事项：参与过三分之二，同意达四分之三")),
 ]
 KIND_CHOICES = [
-    SelectChoice("", _l("— 请选择（必选）—")),
     SelectChoice("motion", _l("议案：同意 / 反对 / 弃权")),
     SelectChoice("selection", _l("选择：从几个选项中选一个（如选聘物业）")),
     SelectChoice("election", _l("选举：最多选若干名候选人（如选举业委会）")),
@@ -37,12 +28,8 @@ class MeetingForm(FlaskForm):
     place = StringField(
         _l("表决地点和方式"), validators=[Optional(), Length(max=300)], default="线上表决与书面表决"
     )
-    opens_at = DateTimeLocalField(
-        _l("表决开始时间（北京时间）"), format=LOCAL_FORMAT, validators=[DataRequired()]
-    )
-    closes_at = DateTimeLocalField(
-        _l("表决截止时间（北京时间）"), format=LOCAL_FORMAT, validators=[DataRequired()]
-    )
+    opens_at = local_time(_l("表决开始时间（北京时间）"))
+    closes_at = local_time(_l("表决截止时间（北京时间）"))
     is_first_meeting = BooleanField(_l("首次业主大会会议（由筹备组召集）"))
     secret = BooleanField(
         _l("无记名表决：选票只以密文保存，由监票人和街道办事处共同解密总数"), default=True
@@ -62,16 +49,8 @@ class MatterForm(FlaskForm):
 
     title = StringField(_l("事项名称"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("事项说明"), validators=[Optional(), Length(max=20000)])
-    category = SelectField(
-        _l("事项类别"),
-        choices=CATEGORY_CHOICES,
-        validators=[DataRequired(message=_l("请选择事项类别。"))],
-    )
-    kind = SelectField(
-        _l("表决方式"),
-        choices=KIND_CHOICES,
-        validators=[DataRequired(message=_l("请选择表决方式。"))],
-    )
+    category = required_choice(_l("事项类别"), CATEGORY_CHOICES, _l("请选择事项类别。"))
+    kind = required_choice(_l("表决方式"), KIND_CHOICES, _l("请选择表决方式。"))
     options = TextAreaField(
         _l("选项或候选人（每行一个；名称和简介之间用「|」隔开）"),
         validators=[Optional(), Length(max=100000)],

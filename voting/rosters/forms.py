@@ -7,6 +7,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from voting.forms import required_choice
 from voting.typed import plain, plain_code
 
 COMMITTEE_KIND_CHOICES = [
@@ -61,15 +62,14 @@ class UnitForm(FlaskForm):
 class ProcedureForm(FlaskForm):
     """The rules-of-procedure settings (议事规则) that the count depends on."""
 
-    parking_policy = SelectField(
+    parking_policy = required_choice(
         _l("车位、摊位是否计入"),
-        choices=[
-            SelectChoice("", _l("— 请选择（必选）—")),
+        [
             SelectChoice("include", _l("计入面积和人数")),
             SelectChoice("exclude_area_only", _l("不计面积，只计人数")),
             SelectChoice("exclude_entirely", _l("面积和人数都不计")),
         ],
-        validators=[DataRequired(message=_l("请选择车位政策。"))],
+        _l("请选择车位政策。"),
     )
     invalid_counts_as_participation = BooleanField(_l("无效票计入参与表决"), default=True)
     ranking_rule = SelectField(
