@@ -86,6 +86,11 @@ def owners_of(n: int, prefix: str = "o", start: int = 1) -> list[str]:
     return [f"{prefix}{i}" for i in range(start, start + n)]
 
 
+def owned(*areas: int | str) -> list[UnitRecord]:
+    """Units U1..Un of these areas, owned by o1..on."""
+    return [unit(f"U{i}", area, f"o{i}") for i, area in enumerate(areas, 1)]
+
+
 def flats(n: int, area: int | str = 100) -> list[UnitRecord]:
     """n units U1..Un of the same area, owned by o1..on."""
-    return [unit(f"U{i}", area, f"o{i}") for i in range(1, n + 1)]
+    return owned(*[area] * n)

@@ -22,6 +22,7 @@ from .support import (
     DISAGREE,
     count,
     flats,
+    owned,
     participation,
     procedure,
     sqm,
@@ -31,14 +32,7 @@ from .support import (
 
 
 def test_tv01_basic_ordinary_pass():
-    units = [
-        unit("U1", 100, "o1"),
-        unit("U2", 100, "o2"),
-        unit("U3", 80, "o3"),
-        unit("U4", 120, "o4"),
-        unit("U5", 100, "o5"),
-        unit("U6", 100, "o6"),
-    ]
+    units = owned(100, 100, 80, 120, 100, 100)
     answers = {"o1": AGREE, "o2": AGREE, "o3": AGREE, "o5": AGREE, "o4": DISAGREE}
     result = count(units, answers)
     assert (result.totals.area, result.totals.owners) == (sqm(600), 6)
