@@ -112,9 +112,9 @@ class OptionTally:
     passed: bool
 
 
-@dataclass(frozen=True, kw_only=True)
-class MatterResult(Outcome):
-    """The count and outcome of one matter (the outcome's fields are :class:`Outcome`'s)."""
+@dataclass(frozen=True)
+class _MatterCount:
+    """The count of one matter: participation, each option's support, abstentions."""
 
     spec: MatterSpec
     totals: RosterTotals
@@ -128,6 +128,12 @@ class MatterResult(Outcome):
     invalid_area: int
     invalid_head: int
     quorum_met: bool
+
+
+# A dataclass's fields come from its bases in reverse order: the count's, then the outcome's.
+@dataclass(frozen=True)
+class MatterResult(Outcome, _MatterCount):
+    """The count and outcome of one matter."""
 
     def option(self, option_id: str) -> OptionTally:
         """Return the tally of one option by id."""
@@ -283,17 +289,17 @@ def tally_totals(
         for i, option_id in enumerate(spec.option_ids)
     )
     return MatterResult(
-        spec=spec,
-        totals=totals,
-        procedure=procedure,
-        p_area=p_area,
-        p_head=p_head,
-        options=options,
-        abstain_area=counts.abstain_area,
-        abstain_head=counts.abstain_head,
-        invalid_area=invalid_area,
-        invalid_head=invalid_head,
-        quorum_met=quorum,
+        spec,
+        totals,
+        procedure,
+        p_area,
+        p_head,
+        options,
+        counts.abstain_area,
+        counts.abstain_head,
+        invalid_area,
+        invalid_head,
+        quorum,
         **vars(_outcome(spec, procedure, options, p_area, p_head, quorum)),
     )
 
