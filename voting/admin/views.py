@@ -8,10 +8,10 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from voting.admin.forms import AccountForm, ActionForm, PasswordFields
+from voting.auth.access import require_staff
 from voting.auth.models import User
 from voting.auth.services import AccountError, add_user, reset_password
 from voting.db import db
-from voting.extensions import login_manager
 from voting.results.keys import SigningKeyError, create_signing_key, current_keys
 from voting.rosters.models import Community, Office
 
@@ -32,12 +32,12 @@ ACCOUNT_REFUSALS = {
 
 
 def admin_only():
-    """Guard of every page here: anonymous visitors sign in first, other staff are refused."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if current_user.role != "admin":
+    """Guard of every page here: the staff pages' guard (anonymous visitors sign in first,
+    building heads are refused), then other staff are refused too."""
+    signing_in = require_staff()
+    if signing_in is None and current_user.role != "admin":
         abort(403)
-    return None
+    return signing_in
 
 
 def _page() -> int:
