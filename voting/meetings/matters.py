@@ -4,9 +4,9 @@ from typing import Any
 
 from voting.db import db
 from voting.i18n import N_
-from voting.meetings.errors import MeetingError, problem
+from voting.meetings.errors import MeetingError, of_matter, problem
 from voting.meetings.models import CATEGORIES, KINDS, MOTION_OPTIONS, Matter, Meeting, Option
-from voting.rules.problems import ERROR, Problem
+from voting.rules.problems import ERROR, Problem, errors
 from voting.rules.process import NOT_ASSEMBLY_MATTERS, is_assembly_matter, validate_seats
 from voting.rules.wording import HINTS, category_hints
 
@@ -102,12 +102,15 @@ def _check_matter(n: int, matter: Any, households: int) -> list[Problem]:
         isinstance(decision, str) and not is_assembly_matter(decision)
     ):
         out.append(
-            problem(
-                "NOT_ASSEMBLY_MATTER",
-                f"第 {n} 项：住宅改为经营性用房须经有利害关系的业主一致同意"
-                "（民法典第二百七十九条），不能由业主大会表决",
-                f"Matter {n}: turning a dwelling to business use needs every interested owner's "
-                "consent (Civil Code art. 279); it is not an assembly vote",
+            of_matter(
+                n,
+                problem(
+                    "NOT_ASSEMBLY_MATTER",
+                    "住宅改为经营性用房须经有利害关系的业主一致同意"
+                    "（民法典第二百七十九条），不能由业主大会表决",
+                    "turning a dwelling to business use needs every interested owner's "
+                    "consent (Civil Code art. 279); it is not an assembly vote",
+                ),
             )
         )
         return out
@@ -130,12 +133,14 @@ def _check_matter(n: int, matter: Any, households: int) -> list[Problem]:
         return out
     if kind == "election" and category == "special":
         out.append(
-            problem(
-                "ELECTION_IS_ORDINARY",
-                f"第 {n} 项：选举业主委员会是一般事项（民法典第二百七十八条第三项），"
-                "不能按重大事项表决",
-                f"Matter {n}: electing the committee is an ordinary matter (Civil Code art. 278 "
-                "(3)), it cannot be special",
+            of_matter(
+                n,
+                problem(
+                    "ELECTION_IS_ORDINARY",
+                    "选举业主委员会是一般事项（民法典第二百七十八条第三项），不能按重大事项表决",
+                    "electing the committee is an ordinary matter (Civil Code art. 278 (3)), it "
+                    "cannot be special",
+                ),
             )
         )
         return out
@@ -160,11 +165,7 @@ def _check_matter(n: int, matter: Any, households: int) -> list[Problem]:
                 )
             )
         else:
-            out += [
-                Problem(p.code, f"第 {n} 项：{p.zh}", f"Matter {n}: {p.en}")
-                for p in validate_seats(seats, alternates, households)
-                if p.severity == ERROR
-            ]
+            out += [of_matter(n, p) for p in errors(validate_seats(seats, alternates, households))]
     elif seats != 1 or alternates != 0:
         out.append(
             problem(
@@ -189,16 +190,17 @@ def _category_problems(n: int, matter: dict) -> list[Problem]:
     confirmed = matter.get("confirm_category", False)
     if not isinstance(confirmed, bool):
         return [
-            problem(
-                "MATTER_CONFIRM",
-                f"第 {n} 项：确认类别须为是或否",
-                f"Matter {n}: confirm_category must be true or false",
+            of_matter(
+                n,
+                problem(
+                    "MATTER_CONFIRM", "确认类别须为是或否", "confirm_category must be true or false"
+                ),
             )
         ]
     if confirmed:
         return []
     return [
-        Problem(f"CATEGORY_{code}", f"第 {n} 项：{HINTS[code][0]}", f"Matter {n}: {HINTS[code][1]}")
+        of_matter(n, problem(f"CATEGORY_{code}", *HINTS[code]))
         for code in category_warnings(matter)
     ]
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import current_app
 
 from voting.db import db, utcnow
-from voting.meetings.errors import problem
+from voting.meetings.errors import of_matter, problem
 from voting.meetings.models import Matter, Meeting
 from voting.meetings.turnout import pending_paper_entries, voters_left
 from voting.rosters.models import Community
@@ -92,10 +92,7 @@ def seats_issues(meeting: Meeting) -> list[Problem]:
         if matter.kind == "election" and matter.follows:
             out += _follow_up_issues(n, matter)
         elif matter.kind == "election":
-            out += [
-                Problem(p.code, f"第 {n} 项：{p.zh}", f"Matter {n}: {p.en}", p.severity)
-                for p in validate_seats(matter.seats, matter.alternates, count)
-            ]
+            out += [of_matter(n, p) for p in validate_seats(matter.seats, matter.alternates, count)]
     return out
 
 
@@ -107,20 +104,20 @@ def _follow_up_issues(n: int, matter: Matter) -> list[Problem]:
         out.append(
             problem(
                 "FOLLOW_UP_SEATS",
-                f"第 {n} 项：补选或决选只能选 1 至 {matter.follows['seats']} 名，不设候补",
-                f"Matter {n}: a by-election or runoff fills 1 to {matter.follows['seats']} "
-                "seats, without alternates",
+                f"补选或决选只能选 1 至 {matter.follows['seats']} 名，不设候补",
+                f"a by-election or runoff fills 1 to {matter.follows['seats']} seats, "
+                "without alternates",
             )
         )
     if not matter.options:
         out.append(
             problem(
                 "FOLLOW_UP_CANDIDATES",
-                f"第 {n} 项：请先填写补选的候选人",
-                f"Matter {n}: name the candidates of the by-election first",
+                "请先填写补选的候选人",
+                "name the candidates of the by-election first",
             )
         )
-    return out
+    return [of_matter(n, found) for found in out]
 
 
 def plan_issues(meeting: Meeting) -> list[Problem]:
