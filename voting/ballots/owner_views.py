@@ -51,31 +51,43 @@ def _unit_voter(meeting: Meeting, form: UnitCheckForm):
         return None, 404
 
 
+def _by_unit(meeting_id: int, form_class, mode: str, found):
+    """A public page that names an owner by building, unit and last four digits: what
+    ``found(meeting, voter, form)`` answers for the owner the submitted form names, else the
+    form (in ``mode``) with its status."""
+    meeting = _meeting_or_404(meeting_id)
+    form = form_class()
+    voter, status = _unit_voter(meeting, form)
+    if voter is not None:
+        return found(meeting, voter, form)
+    return _page(meeting, mode=mode, form=form), status
+
+
 @bp.route("/public/meetings/<int:meeting_id>/record", methods=["GET", "POST"])
 @entry_budget
 def record(meeting_id: int):
     """Is a ballot recorded in my name? When, by which channel (never the choices)."""
-    meeting = _meeting_or_404(meeting_id)
-    form = UnitCheckForm()
-    voter, status = _unit_voter(meeting, form)
-    if voter is not None:
-        return _page(meeting, mode="shown", voter=voter, recorded=recorded_ballot(voter),
-                     objection=not_me_objection(voter),
-                     form=NotMeForm(formdata=None, building=form.building.data,
-                                    unit=form.unit.data, last4=form.last4.data))  # fmt: skip
-    return _page(meeting, mode="lookup", form=form), status
+    return _by_unit(meeting_id, UnitCheckForm, "lookup", _shown)
+
+
+def _shown(meeting: Meeting, voter, form: UnitCheckForm):
+    """What is recorded in the owner's name, with the objection form for the same unit."""
+    return _page(meeting, mode="shown", voter=voter, recorded=recorded_ballot(voter),
+                 objection=not_me_objection(voter),
+                 form=NotMeForm(formdata=None, building=form.building.data,
+                                unit=form.unit.data, last4=form.last4.data))  # fmt: skip
 
 
 @bp.route("/public/meetings/<int:meeting_id>/not-me", methods=["GET", "POST"])
 @entry_budget
 def not_me(meeting_id: int):
     """ "这不是我投的": the page the ballot alert links to."""
-    meeting = _meeting_or_404(meeting_id)
-    form = NotMeForm()
-    voter, status = _unit_voter(meeting, form)
-    if voter is not None:
-        return _file(meeting, voter, form.text.data, "unit")
-    return _page(meeting, mode="not_me", form=form), status
+    return _by_unit(meeting_id, NotMeForm, "not_me", _file_by_unit)
+
+
+def _file_by_unit(meeting: Meeting, voter, form: NotMeForm):
+    """File the objection of the owner the form names."""
+    return _file(meeting, voter, form.text.data, "unit")
 
 
 @bp.route("/v/<token>/not-me", methods=["GET", "POST"])
