@@ -1,6 +1,7 @@
 """The decryption page of a secret meeting (committee and street office in scope), the sealed
 share files' downloads, and the board for decrypting offline."""
 
+import functools
 import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
@@ -9,6 +10,7 @@ from flask_babel import gettext as _
 from voting.auth.access import acting_user
 from voting.auth.permissions import meeting_for
 from voting.db import db
+from voting.i18n import N_
 from voting.meetings.common import STATE_LABELS
 from voting.meetings.key_cards import share_file_name
 from voting.meetings.models import Meeting
@@ -82,46 +84,54 @@ def _done(meeting: Meeting, trustee) -> Response:
     return redirect(url_for("trustees.decryption", meeting_id=meeting.id))
 
 
+def _submission(form_class, name: str, missing: str):
+    """A trustee's submission through one of the page's forms (``name``): the form checked
+    (else the page says ``missing``), then the view ``(meeting, user, form) -> trustee``; a
+    refusal is answered with the page, the form and the reason once the refused transaction
+    is rolled back (a wrong passphrase is then logged)."""
+
+    def decorate(submit):
+        @functools.wraps(submit)
+        def view(meeting_id: int) -> Response:
+            meeting = _secret_meeting(meeting_id)
+            form = form_class()
+            if not form.validate():
+                return _page(meeting, 422, _(missing), **{name: form})
+            user = acting_user()
+            try:
+                trustee = submit(meeting, user, form)
+            except services.DecryptionRefused as error:
+                db.session.rollback()
+                if isinstance(error, services.WrongPassphrase):
+                    services.note_wrong_passphrase(meeting, user, error.trustee)
+                    db.session.commit()
+                return _page(meeting, error.status, error.text(current_lang()), **{name: form})
+            return _done(meeting, trustee)
+
+        return view
+
+    return decorate
+
+
 @bp.post("/meetings/<int:meeting_id>/decryption/share")
-def submit_share(meeting_id: int):
+@_submission(ShareForm, "share_form", N_("请上传密钥文件或粘贴其文字，并输入口令。"))
+def submit_share(meeting: Meeting, user, form: ShareForm):
     """A trustee's sealed share and passphrase: decrypted in memory, never kept."""
-    meeting = _secret_meeting(meeting_id)
-    form = ShareForm()
-    if not form.validate():
-        return _page(meeting, 422, _("请上传密钥文件或粘贴其文字，并输入口令。"), share_form=form)
     share = _read_json(form.share_file.data, form.share_text.data, MAX_SHARE_TEXT)
     passphrase = form.passphrase.data or ""
     form.passphrase.data = ""
-    user = acting_user()
     try:
-        trustee = services.submit_share(meeting, user, share, passphrase)
-    except services.WrongPassphrase as error:
-        db.session.rollback()
-        services.note_wrong_passphrase(meeting, user, error.trustee)
-        db.session.commit()
-        return _page(meeting, error.status, error.text(current_lang()), share_form=form)
-    except services.DecryptionRefused as error:
-        db.session.rollback()
-        return _page(meeting, error.status, error.text(current_lang()), share_form=form)
+        return services.submit_share(meeting, user, share, passphrase)
     finally:
         del passphrase
-    return _done(meeting, trustee)
 
 
 @bp.post("/meetings/<int:meeting_id>/decryption/upload")
-def submit_decryption(meeting_id: int):
+@_submission(DecryptionForm, "decryption_form", N_("请上传解密文件或粘贴其文字。"))
+def submit_decryption(meeting: Meeting, user, form: DecryptionForm):
     """A decryption made offline with ``voting trustee decrypt``."""
-    meeting = _secret_meeting(meeting_id)
-    form = DecryptionForm()
-    if not form.validate():
-        return _page(meeting, 422, _("请上传解密文件或粘贴其文字。"), decryption_form=form)
     doc = _read_json(form.decryption_file.data, form.decryption_text.data, MAX_DECRYPTION_BYTES)
-    try:
-        trustee = services.submit_decryption(meeting, acting_user(), doc)
-    except services.DecryptionRefused as error:
-        db.session.rollback()
-        return _page(meeting, error.status, error.text(current_lang()), decryption_form=form)
-    return _done(meeting, trustee)
+    return services.submit_decryption(meeting, user, doc)
 
 
 @bp.get("/meetings/<int:meeting_id>/decryption/board.json")
