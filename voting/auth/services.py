@@ -80,18 +80,28 @@ def add_user(
     )
     db.session.add(user)
     db.session.flush()
-    record_event(
-        "user.added",
+    _log_user(
+        "added",
+        user,
         {
-            "username": username,
             "role": role,
             "office_id": user.office_id,
             **({"buildings": user.buildings} if user.buildings else {}),
         },
-        community_id=user.community_id,
-        office_id=user.office_id,
     )
     return user
+
+
+def _log_user(type: str, user: User, data: dict, actor: str | None = None) -> None:
+    """Append ``user.<type>`` (the username first, then ``data``) to the chain of the account's
+    community, else of its office, else the system's."""
+    record_event(
+        f"user.{type}",
+        {"username": user.username, **data},
+        community_id=user.community_id,
+        office_id=user.office_id,
+        actor=actor,
+    )
 
 
 def _check_password_rule(password: str) -> None:
@@ -109,24 +119,14 @@ def reset_password(user: User, password: str) -> None:
     _check_password_rule(password)
     user.password_hash = hash_password(password)
     db.session.flush()
-    record_event(
-        "user.password_reset",
-        {"username": user.username, "role": user.role},
-        community_id=user.community_id,
-        office_id=user.office_id,
-    )
+    _log_user("password_reset", user, {"role": user.role})
 
 
 def issue_token(user: User, label: str = "") -> str:
     """Make a new API bearer token for the user; returns it once, stores only its hash."""
     token = "gy_" + secrets.token_urlsafe(32)
     db.session.add(ApiToken(user=user, token_hash=token_hash(token), label=label))
-    record_event(
-        "user.token_issued",
-        {"username": user.username, "label": label},
-        community_id=user.community_id,
-        office_id=user.office_id,
-    )
+    _log_user("token_issued", user, {"label": label})
     return token
 
 
@@ -145,13 +145,7 @@ def user_for_token(token: str) -> User | None:
 def note_login(user: User) -> None:
     """Record a staff login."""
     user.last_login_at = utcnow()
-    record_event(
-        "user.login",
-        {"username": user.username},
-        community_id=user.community_id,
-        office_id=user.office_id,
-        actor=f"user:{user.username}",
-    )
+    _log_user("login", user, {}, actor=f"user:{user.username}")
 
 
 # --- scope -------------------------------------------------------------------------------
@@ -168,6 +162,16 @@ def can_see_community(user: User, community: Community) -> bool:
     if user.role != "committee":
         return False
     return community.id == user.community_id and not lost_committee_powers(user)
+
+
+def on_committee_of(user: User | None, community_id: int) -> bool:
+    """True when the user is a committee account of the community."""
+    return user is not None and user.role == "committee" and user.community_id == community_id
+
+
+def on_staff_of(user: User | None, office_id: int | None) -> bool:
+    """True when the user is a staff account of the street office."""
+    return user is not None and user.role == "office" and user.office_id == office_id
 
 
 def visible_communities(user: User):

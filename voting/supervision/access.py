@@ -4,6 +4,7 @@ from flask import abort
 
 from voting.auth.access import acting_user
 from voting.auth.models import User
+from voting.auth.services import on_staff_of
 from voting.db import db
 from voting.rosters.models import Community, Office
 from voting.supervision.errors import refuse
@@ -11,7 +12,7 @@ from voting.supervision.errors import refuse
 
 def require_office(user: User | None, community: Community) -> User:
     """Only staff of the office that supervises the community appoint or end mandates."""
-    if user is None or user.role != "office" or user.office_id != community.office_id:
+    if not on_staff_of(user, community.office_id):
         raise refuse(
             "OFFICE_ONLY",
             "只有本小区所属街道办事处的工作人员可以组建筹备组、物管会或登记业主委员会。",
