@@ -29,6 +29,12 @@ class BallotError(DomainError, ValueError):
         self.zh, self.en, self.details = zh, en, details or []
         self.failure = code in FAILURES
 
+    @classmethod
+    def of(cls, texts: dict[str, tuple[int, str, str]], code: str, **kwargs) -> "BallotError":
+        """The refusal ``code`` with its status and texts from a table of refusals."""
+        status, zh, en = texts[code]
+        return cls(code, zh, en, status=status, **kwargs)
+
     def error_code(self) -> str:
         """The code as the service gave it."""
         return self.code

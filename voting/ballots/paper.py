@@ -11,12 +11,12 @@ from sqlalchemy import delete, select
 
 from voting.audit.services import record_event
 from voting.auth.models import User
+from voting.auth.services import on_committee_of
 from voting.ballots.answers import INVALID, ballot_form, check_answers
 from voting.ballots.errors import BallotError
 from voting.ballots.lists import entries_of
 from voting.ballots.models import Ballot, BallotConflict, PaperEntry, ProxyAuthorisation
-from voting.ballots.secret import encrypt_answers
-from voting.ballots.services import insert_ballot, new_receipt
+from voting.ballots.services import insert_ballot, new_ballot, voter_keys
 from voting.db import db, utcnow
 from voting.i18n import N_
 from voting.meetings.models import Meeting, Voter
@@ -27,6 +27,93 @@ PAPER_CHANNELS = ("paper", "proxy")
 #: In zh-CN; pages show them through _() (N_ puts them in the catalog).
 CHANNEL_LABELS = {"online": N_("网络投票"), "paper": N_("纸质票"), "proxy": N_("委托投票")}
 
+#: The refusals of paper and proxy entry that say the same each time: status, zh-CN, English.
+_REFUSALS = {
+    "board_frozen": (
+        409,
+        "监票人已开始解密计票，表决记录已冻结，不能再录入纸质票或委托投票。",
+        "The trustees have started decrypting the count: the board is frozen and no more "
+        "paper or proxy ballots can be entered.",
+    ),
+    "not_open": (
+        409,
+        "会议尚未开始表决，不能录入选票。",
+        "The meeting is not open: no ballots can be entered.",
+    ),
+    "closed": (
+        409,
+        "会议已结束表决或已作废，不能再录入选票。",
+        "The meeting is closed or voided: no more ballots can be entered.",
+    ),
+    "not_on_roster": (
+        404,
+        "本次会议冻结的花名册中没有这位业主。",
+        "This owner is not in the meeting's frozen roster.",
+    ),
+    "cannot_vote": (
+        422,
+        "此专有部分业主不明，不能投票。",
+        "The owner of this unit is unknown: it cannot vote.",
+    ),
+    "channel": (422, "渠道只能是纸质票或委托投票。", "channel must be paper or proxy."),
+    "second_member": (
+        409,
+        "您已录入过这张选票，第二次录入须由另一位委员完成。",
+        "You have entered this ballot: another member must enter it again.",
+    ),
+    "received_at_required": (
+        422,
+        "表决已截止：请填写票箱或收票人收到这张选票的时间（北京时间）。",
+        "Voting has closed: give the time the ballot box or collector received it.",
+    ),
+    "received_in_future": (
+        422,
+        "收到时间不能晚于现在，请核对。",
+        "The time of receipt cannot be later than now.",
+    ),
+    "proxy_on_paper": (
+        422,
+        "纸质票不需要委托书；委托投票请选择「委托投票」。",
+        "A paper ballot takes no authorisation; use channel proxy.",
+    ),
+    "proxy_required": (
+        422,
+        "委托投票须先登记这位业主的书面委托书。",
+        "A proxy ballot needs this owner's recorded written authorisation.",
+    ),
+    "proxy_expired": (422, "委托书的有效期已过。", "The authorisation has expired."),
+    "proxy_scope": (
+        422,
+        "委托书没有授权受托人对其中某些事项表决。",
+        "The authorisation does not cover some of the answered matters.",
+    ),
+    "agent_required": (
+        422,
+        "请填写受托人姓名（最多 100 字）。",
+        "The agent's name is required (at most 100 characters).",
+    ),
+    "proxy_matters": (
+        422,
+        "委托的事项不属于本次会议。",
+        "The authorised matters are not matters of this meeting.",
+    ),
+    "proxy_instructions": (
+        422,
+        "委托人的指示最多 2000 字。",
+        "Instructions are at most 2000 characters.",
+    ),
+    "upload_type": (
+        422,
+        "委托书只能上传 PDF 文件或 PNG、JPEG 图片。",
+        "Only PDF, PNG and JPEG scans are accepted.",
+    ),
+}
+
+
+def refused(code: str, **kwargs) -> BallotError:
+    """The refusal of a paper or proxy entry with its standard text and status."""
+    return BallotError.of(_REFUSALS, code, **kwargs)
+
 
 def actor_of(user: User) -> str:
     """How a member is named in entries and the audit log."""
@@ -35,13 +122,18 @@ def actor_of(user: User) -> str:
 
 def require_member(user: User | None, meeting: Meeting) -> User:
     """The user, if a committee member of the meeting's community; else refuse."""
-    if user is None or user.role != "committee" or user.community_id != meeting.community_id:
-        raise BallotError(
-            "forbidden",
-            "只有本小区业委会委员可以录入纸质票和委托。",
-            "Only members of this community's committee enter paper ballots.",
-            status=403,
-        )
+    return require_committee(
+        user,
+        meeting.community_id,
+        "只有本小区业委会委员可以录入纸质票和委托。",
+        "Only members of this community's committee enter paper ballots.",
+    )
+
+
+def require_committee(user: User | None, community_id: int, zh: str, en: str) -> User:
+    """The user, if a committee member of the community; else refuse (403) with this text."""
+    if not on_committee_of(user, community_id):
+        raise BallotError("forbidden", zh, en, status=403)
     return user
 
 
@@ -52,28 +144,12 @@ def require_entry_open(meeting: Meeting) -> None:
     trustees start decrypting: their first accepted decryption freezes the board.
     """
     if meeting.secret and meeting.state in ("open", "closed") and board_frozen(meeting):
-        raise BallotError(
-            "board_frozen",
-            "监票人已开始解密计票，表决记录已冻结，不能再录入纸质票或委托投票。",
-            "The trustees have started decrypting the count: the board is frozen and no more "
-            "paper or proxy ballots can be entered.",
-            status=409,
-        )
+        raise refused("board_frozen")
     if meeting.state == "open" or (meeting.secret and meeting.state == "closed"):
         return
     if meeting.opened_at is None and meeting.voided_at is None:
-        raise BallotError(
-            "not_open",
-            "会议尚未开始表决，不能录入选票。",
-            "The meeting is not open: no ballots can be entered.",
-            status=409,
-        )
-    raise BallotError(
-        "closed",
-        "会议已结束表决或已作废，不能再录入选票。",
-        "The meeting is closed or voided: no more ballots can be entered.",
-        status=409,
-    )
+        raise refused("not_open")
+    raise refused("closed")
 
 
 def voter_by_key(meeting: Meeting, person_key: str) -> Voter:
@@ -84,29 +160,15 @@ def voter_by_key(meeting: Meeting, person_key: str) -> Voter:
             select(Voter).where(Voter.meeting_id == meeting.id, Voter.person_key == person_key)
         )
     if voter is None:
-        raise not_on_roster()
+        raise refused("not_on_roster")
     return voter
-
-
-def not_on_roster() -> BallotError:
-    """The refusal for someone not in the meeting's frozen roster."""
-    return BallotError(
-        "not_on_roster",
-        "本次会议冻结的花名册中没有这位业主。",
-        "This owner is not in the meeting's frozen roster.",
-        status=404,
-    )
 
 
 def require_voter(meeting: Meeting, voter: Voter) -> None:
     if voter.meeting_id != meeting.id:
-        raise not_on_roster()
+        raise refused("not_on_roster")
     if not voter.can_vote:
-        raise BallotError(
-            "cannot_vote",
-            "此专有部分业主不明，不能投票。",
-            "The owner of this unit is unknown: it cannot vote.",
-        )
+        raise refused("cannot_vote")
 
 
 def enter_paper_ballot(
@@ -135,9 +197,7 @@ def enter_paper_ballot(
     now = now or utcnow()
     received_at = check_received(meeting, received_at, now)
     if channel not in PAPER_CHANNELS:
-        raise BallotError(
-            "channel", "渠道只能是纸质票或委托投票。", "channel must be paper or proxy."
-        )
+        raise refused("channel")
     form = ballot_form(meeting.id)
     clean = check_answers(form, answers, invalid_reasons=invalid_reasons or {}, allow_invalid=True)
     reasons = {k: v for k, v in (invalid_reasons or {}).items() if clean.get(k) == INVALID}
@@ -149,16 +209,9 @@ def enter_paper_ballot(
         _list_conflict(meeting, voter, user, channel, existing, now)
     entries = entries_of(meeting, voter)
     if any(e.entered_by == actor_of(user) for e in entries):
-        raise BallotError(
-            "second_member",
-            "您已录入过这张选票，第二次录入须由另一位委员完成。",
-            "You have entered this ballot: another member must enter it again.",
-            status=409,
-        )
+        raise refused("second_member")
     entry = PaperEntry(
-        meeting_id=meeting.id,
-        community_id=meeting.community_id,
-        voter_id=voter.id,
+        **voter_keys(meeting, voter),
         channel=channel,
         answers=clean,
         invalid_reasons=reasons,
@@ -172,14 +225,12 @@ def enter_paper_ballot(
     db.session.flush()
     match = next((e for e in entries if _same(e, entry)), None)
     if match is not None:
-        receipt = new_receipt()
-        ballot = Ballot(
-            meeting_id=meeting.id,
-            community_id=meeting.community_id,
-            voter_id=voter.id,
+        ballot = new_ballot(
+            meeting,
+            voter,
+            form,
+            clean,
             channel=channel,
-            receipt=receipt,
-            answers=encrypt_answers(meeting, form, receipt, clean) if meeting.secret else clean,
             invalid_reasons=reasons,
             cast_at=now,
             entered_by=actor_of(user),
@@ -217,21 +268,11 @@ def check_received(meeting: Meeting, received_at: datetime | None, now: datetime
     if received_at is None:
         if now < meeting.closes_at:
             return now  # keyed while voting is open: received by now at the latest
-        raise BallotError(
-            "received_at_required",
-            "表决已截止：请填写票箱或收票人收到这张选票的时间（北京时间）。",
-            "Voting has closed: give the time the ballot box or collector received it.",
-            status=422,
-        )
+        raise refused("received_at_required")
     if received_at.tzinfo is None:
         received_at = received_at.replace(tzinfo=UTC)
     if received_at > now:
-        raise BallotError(
-            "received_in_future",
-            "收到时间不能晚于现在，请核对。",
-            "The time of receipt cannot be later than now.",
-            status=422,
-        )
+        raise refused("received_in_future")
     if received_at >= meeting.closes_at:
         closes = to_local(meeting.closes_at).strftime("%Y-%m-%d %H:%M")
         got = to_local(received_at).strftime("%Y-%m-%d %H:%M")
@@ -257,29 +298,16 @@ def _same(a: PaperEntry, b: PaperEntry) -> bool:
 def _check_proxy(meeting, voter, channel, proxy_id, answers: dict, now: datetime) -> None:
     if channel == "paper":
         if proxy_id is not None:
-            raise BallotError(
-                "proxy_on_paper",
-                "纸质票不需要委托书；委托投票请选择「委托投票」。",
-                "A paper ballot takes no authorisation; use channel proxy.",
-            )
+            raise refused("proxy_on_paper")
         return
     proxy = db.session.get(ProxyAuthorisation, proxy_id) if isinstance(proxy_id, int) else None
     if proxy is None or proxy.meeting_id != meeting.id or proxy.voter_id != voter.id:
-        raise BallotError(
-            "proxy_required",
-            "委托投票须先登记这位业主的书面委托书。",
-            "A proxy ballot needs this owner's recorded written authorisation.",
-        )
+        raise refused("proxy_required")
     if proxy.valid_until is not None and proxy.valid_until <= now:
-        raise BallotError("proxy_expired", "委托书的有效期已过。", "The authorisation has expired.")
+        raise refused("proxy_expired")
     outside = [m for m in answers if proxy.matters and m not in proxy.matters]
     if outside:
-        raise BallotError(
-            "proxy_scope",
-            "委托书没有授权受托人对其中某些事项表决。",
-            "The authorisation does not cover some of the answered matters.",
-            details=[{"matter": m} for m in outside],
-        )
+        raise refused("proxy_scope", details=[{"matter": m} for m in outside])
 
 
 def _list_conflict(meeting, voter, user, channel, existing: Ballot, now: datetime) -> None:
@@ -287,9 +315,7 @@ def _list_conflict(meeting, voter, user, channel, existing: Ballot, now: datetim
     label = CHANNEL_LABELS.get(existing.channel, existing.channel)
     db.session.add(
         BallotConflict(
-            meeting_id=meeting.id,
-            community_id=meeting.community_id,
-            voter_id=voter.id,
+            **voter_keys(meeting, voter),
             channel=channel,
             attempted_by=actor_of(user),
             attempted_at=now,

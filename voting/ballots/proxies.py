@@ -11,7 +11,14 @@ from voting.auth.models import User
 from voting.ballots.answers import ballot_form
 from voting.ballots.errors import BallotError
 from voting.ballots.models import ProxyAuthorisation
-from voting.ballots.paper import actor_of, require_entry_open, require_member, require_voter
+from voting.ballots.paper import (
+    actor_of,
+    refused,
+    require_entry_open,
+    require_member,
+    require_voter,
+)
+from voting.ballots.services import voter_keys
 from voting.db import db, utcnow
 from voting.meetings.models import Meeting, Voter
 from voting.uploads import safe_file_name, sniff_type
@@ -37,27 +44,15 @@ def record_proxy(
     now = now or utcnow()
     agent = (agent_name or "").strip()
     if not 1 <= len(agent) <= 100:
-        raise BallotError(
-            "agent_required",
-            "请填写受托人姓名（最多 100 字）。",
-            "The agent's name is required (at most 100 characters).",
-        )
+        raise refused("agent_required")
     form = ballot_form(meeting.id)
     scope = list(matters or [])
     if not all(isinstance(m, str) and m in form for m in scope) or len(set(scope)) != len(scope):
-        raise BallotError(
-            "proxy_matters",
-            "委托的事项不属于本次会议。",
-            "The authorised matters are not matters of this meeting.",
-        )
+        raise refused("proxy_matters")
     if not isinstance(instructions, str) or len(instructions) > 2000:
-        raise BallotError(
-            "proxy_instructions",
-            "委托人的指示最多 2000 字。",
-            "Instructions are at most 2000 characters.",
-        )
+        raise refused("proxy_instructions")
     if valid_until is not None and valid_until <= now:
-        raise BallotError("proxy_expired", "委托书的有效期已过。", "The authorisation has expired.")
+        raise refused("proxy_expired")
     content_type = _upload_type(data)
     limit = (meeting.procedure or {}).get("max_principals_per_agent")
     if limit:
@@ -75,9 +70,7 @@ def record_proxy(
                 f"The rules allow at most {limit} principals per agent; {agent} has reached it.",
             )
     proxy = ProxyAuthorisation(
-        meeting_id=meeting.id,
-        community_id=meeting.community_id,
-        voter_id=voter.id,
+        **voter_keys(meeting, voter),
         agent_name=agent,
         matters=sorted(scope, key=list(form).index),
         instructions=instructions.strip(),
@@ -110,9 +103,5 @@ def _upload_type(data: bytes) -> str:
         )
     kind = sniff_type(data)
     if kind is None:
-        raise BallotError(
-            "upload_type",
-            "委托书只能上传 PDF 文件或 PNG、JPEG 图片。",
-            "Only PDF, PNG and JPEG scans are accepted.",
-        )
+        raise refused("upload_type")
     return kind

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from voting.audit.services import record_event
 from voting.ballots.errors import BallotError
 from voting.ballots.models import RosterErrorReport
-from voting.ballots.services import RESIDENT, Link
+from voting.ballots.paper import require_committee
+from voting.ballots.services import RESIDENT, Link, voter_keys
 from voting.db import db, utcnow
 
 MAX_REPORTS_PER_VOTER = 10
@@ -38,9 +39,7 @@ def report_roster_error(link: Link, message: str, now: datetime | None = None) -
             status=429,
         )
     report = RosterErrorReport(
-        meeting_id=link.meeting.id,
-        community_id=link.meeting.community_id,
-        voter_id=link.voter.id,
+        **voter_keys(link.meeting, link.voter),
         message=text,
         reported_at=now or utcnow(),
     )
@@ -57,13 +56,12 @@ def report_roster_error(link: Link, message: str, now: datetime | None = None) -
 
 def resolve_roster_report(report: RosterErrorReport, user, now: datetime | None = None) -> None:
     """A committee member marks an owner's roster note as dealt with."""
-    if user is None or user.role != "committee" or user.community_id != report.community_id:
-        raise BallotError(
-            "forbidden",
-            "只有本小区业委会委员可以处理。",
-            "Only members of this community's committee can do this.",
-            status=403,
-        )
+    require_committee(
+        user,
+        report.community_id,
+        "只有本小区业委会委员可以处理。",
+        "Only members of this community's committee can do this.",
+    )
     if report.resolved_at is not None:
         return
     report.resolved_at, report.resolved_by = now or utcnow(), f"user:{user.username}"

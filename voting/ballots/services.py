@@ -97,10 +97,16 @@ _REFUSALS = {
 }
 
 
+def voter_keys(meeting: Meeting, voter: Voter) -> dict[str, int]:
+    """The columns that tie a row (a ballot, an entry, a conflict, an authorisation) to a
+    meeting's voter: the meeting, its community (each community's rows stay apart) and the
+    voter."""
+    return {"meeting_id": meeting.id, "community_id": meeting.community_id, "voter_id": voter.id}
+
+
 def refusal(code: str, **kwargs) -> BallotError:
     """The refusal of a link or ballot with its standard text and status."""
-    status, zh, en = _REFUSALS[code]
-    return BallotError(code, zh, en, status=status, **kwargs)
+    return BallotError.of(_REFUSALS, code, **kwargs)
 
 
 @dataclass
@@ -245,6 +251,16 @@ def new_receipt() -> str:
     return secrets.token_hex(16)
 
 
+def new_ballot(meeting: Meeting, voter: Voter, form, answers: dict, **columns) -> Ballot:
+    """The voter's ballot with a fresh receipt; in a secret meeting only the answers'
+    ciphertexts (bound to the receipt) are kept. ``columns``: the channel, who entered it, when
+    and the channel's own columns."""
+    receipt = new_receipt()
+    if meeting.secret:  # only the ciphertexts are kept: the choices end with this request
+        answers = encrypt_answers(meeting, form, receipt, answers)
+    return Ballot(**voter_keys(meeting, voter), receipt=receipt, answers=answers, **columns)
+
+
 def board_entry(ballot: Ballot, voter: Voter) -> dict:
     """The ballot as its bulletin-board entry (FORMATS.md §3, or §3.1 for a secret meeting,
     whose answers are encrypted): no name, no unit."""
@@ -377,17 +393,12 @@ def cast_ballot(
             raise refusal("code_required" if by_code else "verification_required")
         check_identity(credential, voter, verification, now, meeting)
     form = ballot_form(meeting.id, frozen_at=meeting.announced_at)
-    clean = check_answers(form, answers)
-    receipt = new_receipt()
-    if meeting.secret:  # only the ciphertexts are kept: the choices end with this request
-        clean = encrypt_answers(meeting, form, receipt, clean)
-    ballot = Ballot(
-        meeting_id=meeting.id,
-        community_id=meeting.community_id,
-        voter_id=voter.id,
+    ballot = new_ballot(
+        meeting,
+        voter,
+        form,
+        check_answers(form, answers),
         channel="online",
-        receipt=receipt,
-        answers=clean,
         cast_at=now,
         entered_by=RESIDENT,
         source_hash=source_hash(source),
