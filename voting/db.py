@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, event, func
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, MetaData, event, func
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
 from voting.config import owner_only
@@ -65,6 +65,19 @@ bigpk = Annotated[
 #: Areas are integers of 0.01 m², never floats (DOMAIN.md 2.1).
 Area = Annotated[int | None, mapped_column(Integer)]
 created_at = Annotated[datetime, mapped_column(default=utcnow, server_default=func.now())]
+
+
+class InCommunity:
+    """A row of one community's data. Rows below a meeting or a topic name the community too,
+    so that a scope check reads it from the row itself."""
+
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+
+
+def stamped(row, *states: str) -> str | None:
+    """The first of ``states`` whose ``<state>_at`` timestamp is set on ``row``, else None: a
+    state derived from timestamps, with ``states`` listed from the last a row can reach."""
+    return next((state for state in states if getattr(row, f"{state}_at")), None)
 
 
 @event.listens_for(Engine, "do_connect")

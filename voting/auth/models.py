@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from voting.db import Base, created_at, intpk
+from voting.db import Base, InCommunity, created_at, intpk
 from voting.timeutil import SHANGHAI
 
 #: A building head (楼长) goes door to door in some buildings of one community: no staff page,
@@ -70,7 +70,7 @@ class ApiToken(Base):
 MANDATE_KINDS = ("preparatory_group", "management_committee", "owners_committee")
 
 
-class CommitteeMandate(Base):
+class CommitteeMandate(InCommunity, Base):
     """A body holding committee powers for a community: appointed by the office or elected.
 
     At most one mandate of a community is current (``ended_at`` unset). Members of an ended
@@ -81,7 +81,6 @@ class CommitteeMandate(Base):
     __table_args__ = (Index("ix_committee_mandates_community", "community_id", "ended_at"),)
 
     id: Mapped[intpk]
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     kind: Mapped[str] = mapped_column(String(32))
     #: Ids of the staff users (role committee) who act for the body.
     members: Mapped[list]

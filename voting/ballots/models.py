@@ -5,12 +5,13 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from voting.db import Base, bigpk, intpk
+from voting.db import Base, InCommunity, bigpk, intpk
+from voting.meetings.models import OfMeeting
 
 CHANNELS = ("online", "paper", "proxy")
 
 
-class Ballot(Base):
+class Ballot(InCommunity, Base):
     """The one counted ballot of a voter in a meeting, whatever its channel.
 
     The unique constraint on (meeting_id, voter_id) is what makes a second ballot impossible,
@@ -26,7 +27,6 @@ class Ballot(Base):
 
     id: Mapped[bigpk]
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     voter_id: Mapped[int] = mapped_column(ForeignKey("voters.id"))
     channel: Mapped[str] = mapped_column(String(8))
     #: 32 hex characters, unpredictable, shown to the voter (FORMATS.md §3).
@@ -48,14 +48,12 @@ class Ballot(Base):
     received_at: Mapped[datetime | None]
 
 
-class ProxyAuthorisation(Base):
+class ProxyAuthorisation(OfMeeting, Base):
     """A written authorisation (委托书): agent, matters, scope and term, with its scan."""
 
     __tablename__ = "proxy_authorisations"
 
     id: Mapped[intpk]
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     voter_id: Mapped[int] = mapped_column(ForeignKey("voters.id"))
     agent_name: Mapped[str] = mapped_column(String(100))
     #: Matter ids the authorisation covers; empty means all matters of the meeting.
@@ -71,15 +69,13 @@ class ProxyAuthorisation(Base):
     recorded_at: Mapped[datetime]
 
 
-class PaperEntry(Base):
+class PaperEntry(OfMeeting, Base):
     """One member's keying of a paper or proxy ballot; two matching entries make the ballot."""
 
     __tablename__ = "paper_entries"
     __table_args__ = (UniqueConstraint("meeting_id", "voter_id", "entered_by"),)
 
     id: Mapped[bigpk]
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     voter_id: Mapped[int] = mapped_column(ForeignKey("voters.id"))
     channel: Mapped[str] = mapped_column(String(8))
     answers: Mapped[dict]
@@ -95,14 +91,12 @@ class PaperEntry(Base):
     ballot_id: Mapped[int | None] = mapped_column(ForeignKey("ballots.id"))
 
 
-class BallotConflict(Base):
+class BallotConflict(OfMeeting, Base):
     """A refused ballot: someone tried to vote again; listed for the committee, never merged."""
 
     __tablename__ = "ballot_conflicts"
 
     id: Mapped[bigpk]
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     voter_id: Mapped[int] = mapped_column(ForeignKey("voters.id"))
     channel: Mapped[str] = mapped_column(String(8))
     attempted_by: Mapped[str] = mapped_column(String(128))
@@ -110,14 +104,12 @@ class BallotConflict(Base):
     reason: Mapped[str] = mapped_column(String(300))
 
 
-class RosterErrorReport(Base):
+class RosterErrorReport(OfMeeting, Base):
     """An owner's note, sent from their link, that the roster counts them wrongly."""
 
     __tablename__ = "roster_error_reports"
 
     id: Mapped[intpk]
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     voter_id: Mapped[int] = mapped_column(ForeignKey("voters.id"))
     message: Mapped[str] = mapped_column(Text)
     reported_at: Mapped[datetime]
@@ -126,15 +118,13 @@ class RosterErrorReport(Base):
     resolved_by: Mapped[str | None] = mapped_column(String(128))
 
 
-class HelpDesk(Base):
+class HelpDesk(OfMeeting, Base):
     """A device where committee members help owners vote (e.g. at the clubhouse) during one
     meeting: it carries a signed, time-limited desk cookie; its ballots are marked assisted."""
 
     __tablename__ = "help_desks"
 
     id: Mapped[intpk]
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     label: Mapped[str] = mapped_column(String(100))
     opened_by: Mapped[str] = mapped_column(String(128))
     opened_at: Mapped[datetime]

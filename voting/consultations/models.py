@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from voting.db import Base, bigpk, created_at, intpk, utcnow
+from voting.db import Base, InCommunity, bigpk, created_at, intpk, utcnow
 from voting.errors import Refused
+from voting.meetings.models import Choice
 from voting.uploads import StoredDocument
 
 KINDS = ("general", "satisfaction")
@@ -22,7 +23,14 @@ class ConsultationStateError(Refused):
     """An action that the consultation's state does not allow."""
 
 
-class Consultation(Base):
+class OfConsultation(InCommunity):
+    """A row of one topic (the topic lists its rows by the index), in its community. A table
+    whose own composite key leads with consultation_id declares the column without one."""
+
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+
+
+class Consultation(InCommunity, Base):
     """A topic put to the owners for discussion and opinions, with a deadline."""
 
     __tablename__ = "consultations"
@@ -32,7 +40,6 @@ class Consultation(Base):
     )
 
     id: Mapped[intpk]
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
     #: "general", or "satisfaction" for the yearly survey of the property firm's service.
@@ -76,26 +83,21 @@ class Consultation(Base):
             raise ConsultationStateError(f"consultation {self.id} is {self.state}")
 
 
-class ConsultationDocument(StoredDocument, Base):
+class ConsultationDocument(OfConsultation, StoredDocument, Base):
     """A document of the topic (PDF or image): a plan, a quotation, a photo."""
 
     __tablename__ = "consultation_documents"
 
-    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
-
     consultation: Mapped[Consultation] = relationship(back_populates="documents")
 
 
-class ConsultationQuestion(Base):
+class ConsultationQuestion(OfConsultation, Base):
     """A non-binding opinion question: single choice, multiple choice or a scale."""
 
     __tablename__ = "consultation_questions"
     __table_args__ = (UniqueConstraint("consultation_id", "code"),)
 
     id: Mapped[intpk]
-    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     position: Mapped[int]
     #: Stable within the topic; the satisfaction survey keeps the same codes every year.
     code: Mapped[str] = mapped_column(String(32))
@@ -112,29 +114,24 @@ class ConsultationQuestion(Base):
     )
 
 
-class ConsultationOption(Base):
+class ConsultationOption(Choice, Base):
     """A choice of a question; a scale's points are options "1" to "5"."""
 
     __tablename__ = "consultation_options"
 
     id: Mapped[intpk]
     question_id: Mapped[int] = mapped_column(ForeignKey("consultation_questions.id"), index=True)
-    position: Mapped[int]
-    code: Mapped[str] = mapped_column(String(32))
-    label: Mapped[str] = mapped_column(String(200))
 
     question: Mapped[ConsultationQuestion] = relationship(back_populates="options")
 
 
-class ConsultationParticipant(Base):
+class ConsultationParticipant(OfConsultation, Base):
     """A person of the roster when the topic opened (one head, the area of its units)."""
 
     __tablename__ = "consultation_participants"
     __table_args__ = (UniqueConstraint("consultation_id", "person_key"),)
 
     id: Mapped[bigpk]
-    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     #: The rules engine's person key: sorted owner keys joined by "+", or "unit:<id>".
     person_key: Mapped[str] = mapped_column(String(300))
     area: Mapped[int]
@@ -166,7 +163,7 @@ class ConsultationParticipant(Base):
         return "、".join(f"{building} {number}" for building, number in self.units)
 
 
-class ConsultationComment(Base):
+class ConsultationComment(InCommunity, Base):
     """A plain-text comment or reply; moderation hides it with a reason, never deletes it."""
 
     __tablename__ = "consultation_comments"
@@ -174,7 +171,6 @@ class ConsultationComment(Base):
 
     id: Mapped[bigpk]
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"))
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("consultation_comments.id"))
     #: The owner who wrote it, or None for a reply by staff (``staff_author``).
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("consultation_participants.id"))
@@ -189,7 +185,7 @@ class ConsultationComment(Base):
     participant: Mapped[ConsultationParticipant | None] = relationship()
 
 
-class ConsultationAnswerSet(Base):
+class ConsultationAnswerSet(InCommunity, Base):
     """A participant's answers to the topic's questions; one per participant, changeable."""
 
     __tablename__ = "consultation_answer_sets"
@@ -197,7 +193,6 @@ class ConsultationAnswerSet(Base):
 
     id: Mapped[bigpk]
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"))
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("consultation_participants.id"))
     #: question code -> list of option codes (an unanswered question is absent).
     answers: Mapped[dict]

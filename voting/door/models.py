@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from voting.db import Base, intpk
+from voting.db import Base, InCommunity, intpk
 from voting.i18n import N_
 
 #: The outcomes of a visit, in the order the visit page offers them; in zh-CN, shown
@@ -20,7 +20,7 @@ OUTCOME_LABELS = {
 OUTCOMES = tuple(OUTCOME_LABELS)
 
 
-class DoorVisit(Base):
+class DoorVisit(InCommunity, Base):
     """One visit to one voter of a meeting: who went, when, and what came of it.
 
     No choice and no identity data: the voter row already masks the names, and a collected
@@ -32,7 +32,6 @@ class DoorVisit(Base):
 
     id: Mapped[intpk]
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     voter_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     outcome: Mapped[str] = mapped_column(String(16))

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from voting.db import Base, bigpk, created_at, intpk, utcnow
+from voting.db import Base, InCommunity, bigpk, created_at, intpk, stamped, utcnow
 from voting.errors import Refused
 from voting.i18n import N_
 from voting.uploads import StoredDocument
@@ -17,6 +17,9 @@ STATES = ("draft", "submitted", "approved", "announced", "open", "closed", "tall
           "published", "countersigned", "revoked", "voided")  # fmt: skip
 CATEGORIES = ("ordinary", "special")
 KINDS = ("motion", "selection", "election")
+#: The states a timestamp (``<state>_at``) marks, from the last a meeting can reach.
+STAMPS = ("voided", "revoked", "countersigned", "published", "tallied", "closed", "opened",
+          "announced", "approved", "submitted")  # fmt: skip
 #: The stored labels stay zh-CN; the ballot shows them through _().
 MOTION_OPTIONS = (("agree", N_("同意")), ("disagree", N_("反对")))
 
@@ -25,14 +28,20 @@ class StateError(Refused):
     """A transition that the meeting's state does not allow."""
 
 
-class Meeting(Base):
+class OfMeeting(InCommunity):
+    """A row of one meeting (the meeting lists its rows by the index), in its community. A
+    table whose own composite key leads with meeting_id declares the column without one."""
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+
+
+class Meeting(InCommunity, Base):
     """A meeting of the assembly that puts one or more matters to the owners."""
 
     __tablename__ = "meetings"
     __table_args__ = (Index("ix_meetings_community", "community_id", "id"),)
 
     id: Mapped[intpk]
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     #: Where and how owners take part (shown in the notice).
@@ -83,15 +92,8 @@ class Meeting(Base):
     @property
     def state(self) -> str:
         """The state, derived from the latest timestamp set."""
-        if self.voided_at:
-            return "voided"
-        if self.revoked_at:
-            return "revoked"
-        for state in ("countersigned", "published", "tallied", "closed", "opened", "announced",
-                      "approved", "submitted"):  # fmt: skip
-            if getattr(self, f"{state}_at"):
-                return "open" if state == "opened" else state
-        return "draft"
+        state = stamped(self, *STAMPS)
+        return "open" if state == "opened" else state or "draft"
 
     def require(self, *states: str) -> None:
         """Raise StateError unless the meeting is in one of ``states``."""
@@ -103,7 +105,7 @@ class Meeting(Base):
         setattr(self, "opened_at" if state == "open" else f"{state}_at", utcnow())
 
 
-class Trustee(Base):
+class Trustee(OfMeeting, Base):
     """A trustee (监票人) of a secret-ballot meeting: trustee 1 is the street office, the others
     the scrutineers the plan names. Each holds a key share; any k of them decrypt the totals."""
 
@@ -111,8 +113,6 @@ class Trustee(Base):
     __table_args__ = (UniqueConstraint("meeting_id", "number"),)
 
     id: Mapped[intpk]
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     #: 1..n, the x of the trustee's share (FORMATS §9.6).
     number: Mapped[int]
     #: "office" or "scrutineer".
@@ -132,14 +132,12 @@ class Trustee(Base):
     meeting: Mapped[Meeting] = relationship(back_populates="trustees")
 
 
-class Matter(Base):
+class Matter(OfMeeting, Base):
     """One matter put to the vote (表决事项); its category is explicit, never inferred."""
 
     __tablename__ = "matters"
 
     id: Mapped[intpk]
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     position: Mapped[int]
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -164,17 +162,23 @@ class Matter(Base):
         return str(self.id)
 
 
-class Option(Base):
-    """A choice of a matter: agree/disagree, a bidder, or a candidate."""
+class Choice:
+    """A choice offered in a list (a matter's options, a topic question's): its place in the
+    list, the code that answers store, and the label shown."""
+
+    position: Mapped[int]
+    code: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(200))
+
+
+class Option(Choice, Base):
+    """A choice of a matter: agree/disagree, a bidder, or a candidate. Its code is "agree" or
+    "disagree" for motions, else the option's number as text."""
 
     __tablename__ = "options"
 
     id: Mapped[intpk]
     matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), index=True)
-    position: Mapped[int]
-    #: "agree"/"disagree" for motions, else the option's number as text.
-    code: Mapped[str] = mapped_column(String(32))
-    label: Mapped[str] = mapped_column(String(200))
     #: A candidate's statement or a bidder's offer summary.
     statement: Mapped[str] = mapped_column(Text, default="")
     #: Eligibility conditions a candidate attested (Beijing art. 39), as flags.
@@ -183,25 +187,21 @@ class Option(Base):
     matter: Mapped[Matter] = relationship(back_populates="options")
 
 
-class MeetingDocument(StoredDocument, Base):
+class MeetingDocument(OfMeeting, StoredDocument, Base):
     """A document attached to a meeting (PDF or image): the fee plan, the contract draft."""
 
     __tablename__ = "meeting_documents"
 
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
-
     meeting: Mapped[Meeting] = relationship(back_populates="documents")
 
 
-class RosterSnapshot(Base):
+class RosterSnapshot(InCommunity, Base):
     """The roster frozen when the meeting opened; every weight comes from it."""
 
     __tablename__ = "roster_snapshots"
 
     id: Mapped[intpk]
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), unique=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     taken_at: Mapped[datetime]
     units: Mapped[int]
     owners: Mapped[int]
@@ -213,7 +213,7 @@ class RosterSnapshot(Base):
     snapshot_hash: Mapped[str] = mapped_column(String(64))
 
 
-class Voter(Base):
+class Voter(InCommunity, Base):
     """A voting person of the snapshot (计票主体): one head, the area of its units."""
 
     __tablename__ = "voters"
@@ -224,7 +224,6 @@ class Voter(Base):
 
     id: Mapped[bigpk]
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     #: The rules engine's person key: sorted owner keys joined by "+", or "unit:<id>".
     person_key: Mapped[str] = mapped_column(String(300))
     area: Mapped[int]
@@ -246,14 +245,12 @@ class Voter(Base):
     phones_sealed: Mapped[str | None] = mapped_column(Text)
 
 
-class Credential(Base):
+class Credential(OfMeeting, Base):
     """A voter's personal link for one meeting; only the token's hash is stored."""
 
     __tablename__ = "credentials"
 
     id: Mapped[bigpk]
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     voter_id: Mapped[int] = mapped_column(ForeignKey("voters.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     issued_at: Mapped[datetime]

@@ -13,7 +13,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from voting.db import Base, created_at, intpk
+from voting.db import Base, InCommunity, created_at, intpk, stamped
 from voting.meetings.models import Voter
 from voting.uploads import StoredDocument
 
@@ -108,13 +108,8 @@ class Result(Base):
     @property
     def status(self) -> str:
         """superseded, returned, countersigned, preliminary or published."""
-        if self.superseded_at:
-            return "superseded"
-        if self.returned_at:
-            return "returned"
-        if self.countersigned_at:
-            return "countersigned"
-        return "preliminary" if self.is_preliminary else "published"
+        stamp = stamped(self, "superseded", "returned", "countersigned")
+        return stamp or ("preliminary" if self.is_preliminary else "published")
 
     def signed(self) -> dict:
         """The result as served and verified: ``{"document", "signatures", "countersigned"}``;
@@ -126,7 +121,7 @@ class Result(Base):
         }
 
 
-class Objection(Base):
+class Objection(InCommunity, Base):
     """An owner's objection to a preliminary result, and the committee's answer."""
 
     __tablename__ = "objections"
@@ -134,7 +129,6 @@ class Objection(Base):
 
     id: Mapped[intpk]
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     #: The preliminary version the owner objected to (for not_me, the version in force when
     #: filed, if any: the ballot may be contested while voting is still open).
     result_id: Mapped[int | None] = mapped_column(ForeignKey("results.id"))

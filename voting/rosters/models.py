@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from voting.db import Area, Base, created_at, intpk
+from voting.db import Area, Base, InCommunity, created_at, intpk
 
 COMMITTEE_KINDS = ("owners_committee", "management_committee", "preparatory_group")
 UNIT_TYPES = ("dwelling", "commercial", "parking", "stall")
@@ -106,7 +106,7 @@ class Owner(Base):
     holdings: Mapped[list["Holding"]] = relationship(back_populates="owner")
 
 
-class Holding(Base):
+class Holding(InCommunity, Base):
     """Owner <-> Unit; co-owners of one unit vote through the representative."""
 
     __tablename__ = "holdings"
@@ -116,7 +116,6 @@ class Holding(Base):
     )
 
     id: Mapped[intpk]
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id", ondelete="CASCADE"), index=True)
     is_representative: Mapped[bool] = mapped_column(default=False)

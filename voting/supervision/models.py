@@ -7,12 +7,12 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from voting.auth.models import MANDATE_KINDS, CommitteeMandate
-from voting.db import Base, bigpk
+from voting.db import Base, InCommunity, bigpk
 
 __all__ = ["MANDATE_KINDS", "CommitteeMandate", "IdentityCheckFailure"]
 
 
-class IdentityCheckFailure(Base):
+class IdentityCheckFailure(InCommunity, Base):
     """One wrong identity check on a resident's link, with a keyed hash of the address."""
 
     __tablename__ = "identity_check_failures"
@@ -20,7 +20,6 @@ class IdentityCheckFailure(Base):
 
     id: Mapped[bigpk]
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     credential_id: Mapped[int] = mapped_column(ForeignKey("credentials.id"))
     #: ballots.services.source_hash of the client address; None outside a request.
     source_hash: Mapped[str | None] = mapped_column(String(32))
