@@ -222,6 +222,13 @@ def make(app):
 
 
 @pytest.fixture
+def community(make):
+    """A community of the small roster (10 units, 7 owners with parking included), in an
+    office of its own."""
+    return make.community()
+
+
+@pytest.fixture
 def kit(app):
     """Meetings made and advanced in a few lines (tests/ballots/support.py)."""
     from tests.ballots.support import MeetingKit

@@ -15,8 +15,7 @@ from voting.audit.services import (
 from voting.db import db
 
 
-def test_events_chain_and_verify(app, make):
-    community = make.community()
+def test_events_chain_and_verify(app, community):
     with app.app_context():
         events = db.session.scalars(
             select(AuditEvent).where(AuditEvent.chain == chain_name(community.id))
@@ -29,8 +28,7 @@ def test_events_chain_and_verify(app, make):
         assert verify_live_chain(chain_name(community.id)) == []
 
 
-def test_editing_an_event_in_the_database_is_detected(app, make):
-    community = make.community()
+def test_editing_an_event_in_the_database_is_detected(app, community):
     name = chain_name(community.id)
     with app.app_context():
         db.session.execute(
@@ -43,8 +41,7 @@ def test_editing_an_event_in_the_database_is_detected(app, make):
     assert problems and "event" in problems[0]
 
 
-def test_deleting_the_last_event_is_detected(app, make):
-    community = make.community()
+def test_deleting_the_last_event_is_detected(app, community):
     name = chain_name(community.id)
     with app.app_context():
         last = db.session.scalar(
@@ -55,8 +52,7 @@ def test_deleting_the_last_event_is_detected(app, make):
         assert verify_live_chain(name)
 
 
-def test_cli_audit_verify(app, make, runner):
-    community = make.community()
+def test_cli_audit_verify(app, community, runner):
     result = runner.invoke(args=["audit", "verify", str(community.id)])
     assert result.exit_code == 0 and "ok" in result.output
     with app.app_context():
@@ -92,8 +88,7 @@ def _events(name: str) -> list[AuditEvent]:
     ).all()
 
 
-def test_events_at_commit_keep_their_order_and_are_appended_by_either_commit(app, make):
-    community = make.community()
+def test_events_at_commit_keep_their_order_and_are_appended_by_either_commit(app, community):
     name = chain_name(community.id)
     with app.app_context():
         before = len(_events(name))
@@ -111,8 +106,7 @@ def test_events_at_commit_keep_their_order_and_are_appended_by_either_commit(app
         assert verify_live_chain(name) == []
 
 
-def test_a_rolled_back_event_at_commit_is_never_appended(app, make):
-    community = make.community()
+def test_a_rolled_back_event_at_commit_is_never_appended(app, community):
     name = chain_name(community.id)
     with app.app_context():
         before = len(_events(name))
@@ -142,8 +136,7 @@ def test_a_transaction_whose_event_cannot_be_appended_commits_nothing(app, make)
         assert [e.type for e in _events(chain_name(office_id=987654))] == ["test.after"]
 
 
-def test_an_api_call_is_logged_under_the_token_s_user(app, make, client):
-    community = make.community()
+def test_an_api_call_is_logged_under_the_token_s_user(app, make, community, client):
     token = make.token(make.user("committee", "api-member", community=community))
     response = client.put(
         f"/api/v1/communities/{community.id}/procedure",

@@ -126,11 +126,6 @@ def topics(app):
 
 
 @pytest.fixture
-def community(make):
-    return make.community()
-
-
-@pytest.fixture
 def other_community(make):
     """A community of another office, with its own committee."""
     return make.community(office=make.office("花园路街道办事处"), name="紫荆园")

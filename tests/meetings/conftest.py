@@ -92,12 +92,6 @@ def meetings(app):
     return Meetings(app)
 
 
-@pytest.fixture
-def community(make):
-    """The small roster (10 units, 7 owners with parking included) and its office."""
-    return make.community()
-
-
 def roster_csv(units: list[tuple]) -> bytes:
     """A roster file from (building, unit, area m², owner_key[, type]) tuples."""
     lines = ["楼栋,房号,类型,登记面积,业主,业主标识"]
