@@ -20,6 +20,23 @@ def roster(**phones) -> list[Unit]:
     ]
 
 
+def alerting_meeting(app, kit, **procedure):
+    """An open meeting of one motion in which o1 has a phone (o2 none), the outbox empty."""
+    opened = kit.open(kit.community(roster(o1=PHONE), **procedure), [motion("议事规则")])
+    empty_outbox(app)
+    return opened
+
+
+def ballot_of_o1(opened, answer: str) -> dict:
+    """o1's ballot on the motion, confirmed with the last four digits of the phone (as where
+    the one-time code is off)."""
+    return {
+        "token": opened.tokens["o1"],
+        "answers": {opened.matter_ids[0]: [answer]},
+        "verification": PHONE[-4:],
+    }
+
+
 def test_the_roster_keeps_the_phone_sealed_and_the_voter_carries_it(app, kit):
     from voting.meetings.models import Voter
     from voting.rosters.models import Owner
@@ -42,10 +59,8 @@ def test_a_ballot_queues_one_alert_that_the_worker_sends_and_logs_by_hash(
     from voting.audit.models import AuditEvent
     from voting.messages.models import Message
 
-    opened = kit.open(kit.community(roster(o1=PHONE), one_time_code=False), [motion("议事规则")])
-    empty_outbox(app)
-    body = {"token": opened.tokens["o1"], "answers": {opened.matter_ids[0]: ["agree"]},
-            "verification": PHONE[-4:]}  # fmt: skip
+    opened = alerting_meeting(app, kit, one_time_code=False)
+    body = ballot_of_o1(opened, "agree")
     assert client.post("/api/v1/ballots", json=body).status_code == 201
     with app.app_context():
         [message] = db.session.scalars(select(Message))
@@ -71,10 +86,8 @@ def test_a_ballot_queues_one_alert_that_the_worker_sends_and_logs_by_hash(
 
 
 def test_an_english_page_gets_an_english_alert(app, client, kit, phone_file):
-    opened = kit.open(kit.community(roster(o1=PHONE), one_time_code=False), [motion("议事规则")])
-    empty_outbox(app)
-    body = {"token": opened.tokens["o1"], "answers": {opened.matter_ids[0]: ["agree"]},
-            "verification": PHONE[-4:]}  # fmt: skip
+    opened = alerting_meeting(app, kit, one_time_code=False)
+    body = ballot_of_o1(opened, "agree")
     response = client.post("/api/v1/ballots?lang=en", json=body)
     assert response.status_code == 201
     deliver(app)
@@ -85,8 +98,7 @@ def test_an_english_page_gets_an_english_alert(app, client, kit, phone_file):
 def test_an_owner_without_a_phone_gets_nothing(app, client, kit, phone_file):
     from voting.messages.models import Message
 
-    opened = kit.open(kit.community(roster(o1=PHONE)), [motion("议事规则")])
-    empty_outbox(app)
+    opened = alerting_meeting(app, kit)
     body = {"token": opened.tokens["o2"], "answers": {opened.matter_ids[0]: ["agree"]}}
     assert client.post("/api/v1/ballots", json=body).status_code == 201
     with app.app_context():
@@ -97,10 +109,8 @@ def test_an_owner_without_a_phone_gets_nothing(app, client, kit, phone_file):
 def test_a_refused_ballot_queues_nothing(app, client, kit):
     from voting.messages.models import Message
 
-    opened = kit.open(kit.community(roster(o1=PHONE), one_time_code=False), [motion("议事规则")])
-    empty_outbox(app)
-    body = {"token": opened.tokens["o1"], "answers": {opened.matter_ids[0]: ["maybe"]},
-            "verification": PHONE[-4:]}  # fmt: skip
+    opened = alerting_meeting(app, kit, one_time_code=False)
+    body = ballot_of_o1(opened, "maybe")
     assert client.post("/api/v1/ballots", json=body).status_code == 422
     with app.app_context():
         assert db.session.scalars(select(Message)).all() == []
@@ -138,8 +148,7 @@ def test_a_refused_message_is_retried_with_growing_delays_then_given_up(app, kit
     from voting.messages.models import Message
     from voting.messages.worker import MAX_ATTEMPTS, backoff, deliver_due
 
-    opened = kit.open(kit.community(roster(o1=PHONE)), [motion("议事规则")])
-    empty_outbox(app)
+    opened = alerting_meeting(app, kit)
     _queue_alert(app, opened)
     provider, now = Refusing(), utcnow()
     delays = []
@@ -165,8 +174,7 @@ def test_a_phone_gets_at_most_the_hourly_limit_the_rest_waits(app_config, app, k
     from voting.messages.models import Message
 
     app.config["VOTING_SMS_PER_PHONE_HOUR"] = 3
-    opened = kit.open(kit.community(roster(o1=PHONE)), [motion("议事规则")])
-    empty_outbox(app)
+    opened = alerting_meeting(app, kit)
     for _ in range(5):
         _queue_alert(app, opened)
     assert deliver(app) == 3
@@ -180,8 +188,7 @@ def test_every_phone_of_a_person_is_told_once(app, kit, phone_file):
     from voting.meetings.models import Voter
     from voting.rosters.phones import seal_phones
 
-    opened = kit.open(kit.community(roster(o1=PHONE)), [motion("议事规则")])
-    empty_outbox(app)
+    opened = alerting_meeting(app, kit)
     with app.app_context():  # a person holding a second phone (co-owners' rows)
         voter = db.session.get(Voter, opened.voter_ids["o1"])
         voter.phones_sealed = seal_phones([PHONE, OTHER])
@@ -192,8 +199,7 @@ def test_every_phone_of_a_person_is_told_once(app, kit, phone_file):
 
 
 def test_the_worker_command_sends_what_is_due(app, runner, kit, phone_file):
-    opened = kit.open(kit.community(roster(o1=PHONE)), [motion("议事规则")])
-    empty_outbox(app)
+    opened = alerting_meeting(app, kit)
     _queue_alert(app, opened)
     result = runner.invoke(args=["worker", "--once"])
     assert result.exit_code == 0, result.output
