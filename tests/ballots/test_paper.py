@@ -37,6 +37,11 @@ def enter(client, opened, bearer, owner, answers, **extra):
     )
 
 
+def by_proxy(client, opened, bearer, owner, answers, proxy):
+    """Enter an agent's ballot for ``owner`` under ``proxy`` (an authorisation, or its id)."""
+    return enter(client, opened, bearer, owner, answers, channel="proxy", proxy=proxy)
+
+
 def ballots(app):
     from voting.ballots.models import Ballot
 
@@ -205,33 +210,24 @@ def test_a_proxy_ballot_records_the_authorisation_and_its_scope(app, client, kit
     scope = [opened.matter_ids[0]]
     until = (utcnow() + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
     answers = opened.answers({0: ["同意"]})
-    first = enter(
+    first = by_proxy(
         client,
         opened,
         tokens["wang"],
         "o1",
         answers,
-        channel="proxy",
-        proxy=proxy_body(matters=scope, instructions="全部同意", valid_until=until),
+        proxy_body(matters=scope, instructions="全部同意", valid_until=until),
     )
     assert first.status_code == 202
     assert isinstance(first.get_json()["proxy_id"], str)  # ids are strings in answers
     proxy_id = int(first.get_json()["proxy_id"])  # and integers are accepted in requests
-    outside = enter(
-        client,
-        opened,
-        tokens["li"],
-        "o1",
-        opened.answers({1: ["A"]}),
-        channel="proxy",
-        proxy={"id": proxy_id},
+    outside = by_proxy(
+        client, opened, tokens["li"], "o1", opened.answers({1: ["A"]}), {"id": proxy_id}
     )
     assert outside.status_code == 422 and outside.get_json()["error"]["code"] == "proxy_scope"
     details = outside.get_json()["error"]["details"]  # each names its matter, code and message
     assert details and all(d["matter"] and d["code"] and d["message"] for d in details)
-    second = enter(
-        client, opened, tokens["li"], "o1", answers, channel="proxy", proxy={"id": proxy_id}
-    )
+    second = by_proxy(client, opened, tokens["li"], "o1", answers, {"id": proxy_id})
     assert second.status_code == 201
     [ballot] = ballots(app)
     assert ballot.channel == "proxy" and ballot.proxy_id == proxy_id
@@ -260,15 +256,7 @@ def test_a_proxy_ballot_records_the_authorisation_and_its_scope(app, client, kit
 def test_bad_authorisations_are_refused(client, kit, setup, proxy, code):
     opened, tokens = setup
     before = kit.counts()
-    response = enter(
-        client,
-        opened,
-        tokens["wang"],
-        "o1",
-        opened.answers({0: ["同意"]}),
-        channel="proxy",
-        proxy=proxy,
-    )
+    response = by_proxy(client, opened, tokens["wang"], "o1", opened.answers({0: ["同意"]}), proxy)
     assert response.status_code == 422 and response.get_json()["error"]["code"] == code
     assert kit.counts() == before
 
@@ -280,14 +268,13 @@ def test_scans_are_size_limited(make_app, kit, make):
     opened = kit.open(community_id, [motion("议事规则")])
     bearer = make.token(kit.committee(make, community_id, "wang"))
     big = base64.b64encode(PDF + b"0" * 2048).decode()
-    response = enter(
+    response = by_proxy(
         app.test_client(),
         opened,
         bearer,
         "o1",
         opened.answers({0: ["同意"]}),
-        channel="proxy",
-        proxy=proxy_body(content_base64=big),
+        proxy_body(content_base64=big),
     )
     assert response.status_code == 422 and response.get_json()["error"]["code"] == "upload_size"
 
@@ -296,20 +283,10 @@ def test_an_agent_may_hold_only_as_many_principals_as_the_rules_allow(client, ki
     opened, tokens = setup
     answers = opened.answers({0: ["同意"]})
     for owner in ("o1", "o2"):
-        response = enter(
-            client, opened, tokens["wang"], owner, answers, channel="proxy", proxy=proxy_body()
-        )
+        response = by_proxy(client, opened, tokens["wang"], owner, answers, proxy_body())
         assert response.status_code == 202
     before = kit.counts()
-    third = enter(
-        client,
-        opened,
-        tokens["wang"],
-        "o3",
-        answers,
-        channel="proxy",
-        proxy=proxy_body(agent_name=" 张三 "),
-    )
+    third = by_proxy(client, opened, tokens["wang"], "o3", answers, proxy_body(agent_name=" 张三 "))
     assert third.status_code == 422
     assert third.get_json()["error"]["code"] == "too_many_principals"
     assert kit.counts() == before
