@@ -1,10 +1,12 @@
 """Fixtures of the meetings tests: a planned meeting on the small roster, driven by services."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from voting.db import db
+from voting.db import db, utcnow
 
 #: "Now" when the committee plans: voting opens 20 days later, for 7 days.
 PLANNED_AT = datetime(2030, 3, 1, 2, 0, tzinfo=UTC)
@@ -26,6 +28,15 @@ COMMITTEE = {
     "alternates": 1,
     "options": [{"label": n, "statement": f"{n}的简介"} for n in ("张三", "李四", "王五", "赵六")],
 }
+
+
+def window(
+    write, opens_in: timedelta = timedelta(days=20), length: timedelta = timedelta(days=7)
+) -> dict[str, str]:
+    """The ``opens_at`` and ``closes_at`` of a meeting planned now (voting opens in
+    ``opens_in``, for ``length``), each as ``write`` writes a moment."""
+    opens = utcnow() + opens_in
+    return {"opens_at": write(opens), "closes_at": write(opens + length)}
 
 
 class Meetings:
@@ -63,6 +74,12 @@ class Meetings:
             db.session.commit()
             return meeting.id
 
+    def planned(self, community, to: str, **kwargs) -> int:
+        """A meeting planned on the community (as ``plan``) and driven up to ``to``."""
+        meeting_id = self.plan(community, **kwargs)
+        self.advance(meeting_id, to)
+        return meeting_id
+
     def advance(self, meeting_id: int, to: str) -> None:
         """Drive the meeting through the state machine up to ``to``."""
         from voting.meetings import services as s
@@ -80,11 +97,17 @@ class Meetings:
                 return
         raise AssertionError(f"no step to {to}")
 
-    def state(self, meeting_id: int) -> str:
+    @contextmanager
+    def loaded(self, meeting_id: int) -> Iterator:
+        """The meeting, read in an app context that lasts as long as the ``with`` block."""
         from voting.meetings.models import Meeting
 
         with self.app.app_context():
-            return db.session.get(Meeting, meeting_id).state
+            yield db.session.get(Meeting, meeting_id)
+
+    def state(self, meeting_id: int) -> str:
+        with self.loaded(meeting_id) as meeting:
+            return meeting.state
 
 
 @pytest.fixture
@@ -101,6 +124,16 @@ def roster_csv(units: list[tuple]) -> bytes:
             f"{building},{number},{kind[0] if kind else '住宅'},{area},{name},{owner or ''}"
         )
     return ("\n".join(lines) + "\n").encode()
+
+
+def one_building(areas: list[int], owners: list[str] | None = None) -> list[tuple]:
+    """Units 1, 2, … of 1栋 with these areas in m², owned by ``owners`` (o1, o2, … unless
+    given), as roster_csv takes them."""
+    owners = owners or [f"o{i}" for i in range(1, len(areas) + 1)]
+    return [
+        ("1栋", str(i), f"{area}.00", owner)
+        for i, (area, owner) in enumerate(zip(areas, owners, strict=True), start=1)
+    ]
 
 
 @pytest.fixture
@@ -155,7 +188,6 @@ def cast(app, meeting_id: int, answers_by_person: dict, channel: str = "online")
 
 def shift_clock(app, meeting_id: int, opens_in: timedelta, length: timedelta = timedelta(days=7)):
     """Simulate the passing of time for requests (which use the real clock): move the window."""
-    from voting.db import utcnow
     from voting.meetings.models import Meeting
 
     with app.app_context():

@@ -2,13 +2,14 @@
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tests.conftest import bearer as api_headers
-from voting.db import db, utcnow
+from tests.conftest import row_count as count
+from voting.db import db
 from voting.meetings.models import Credential, Matter, Meeting, Voter
 
-from .conftest import COMMITTEE, FEE, FIRMS, cast, shift_clock
+from .conftest import COMMITTEE, FEE, FIRMS, cast, one_building, shift_clock, window
 
 
 def iso(moment) -> str:
@@ -16,20 +17,13 @@ def iso(moment) -> str:
 
 
 def plan_body(**changes) -> dict:
-    opens = utcnow() + timedelta(days=20)
     return {
         "title": "2030 年业主大会",
-        "opens_at": iso(opens),
-        "closes_at": iso(opens + timedelta(days=7)),
+        **window(iso),
         "matters": [FEE, FIRMS, COMMITTEE],
         "place": "小区会所",
         **changes,
     }
-
-
-def count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 def test_whole_meeting_through_the_api(app, client, make, community, staff):
@@ -172,8 +166,7 @@ def test_bad_plans_are_refused_with_every_problem(app, client, make, community, 
 def test_refused_transitions_change_nothing(app, client, make, community, staff):
     committee = api_headers(make, staff["committee"])
     office = api_headers(make, staff["office"])
-    opens = utcnow() + timedelta(days=10)
-    body = plan_body(opens_at=iso(opens), closes_at=iso(opens + timedelta(days=7)))
+    body = plan_body(**window(iso, opens_in=timedelta(days=10)))
     mid = client.post(
         f"/api/v1/communities/{community.id}/meetings", json=body, headers=committee
     ).json["id"]
@@ -244,7 +237,7 @@ def test_ids_out_of_range_are_not_found(client, auth, make, community, staff, me
 
 def test_first_meeting_of_an_assembly(app, client, make, vector_community):
     """Rules of procedure, covenant and a 5-seat committee with 2 alternates, on ten flats."""
-    community = vector_community([("1栋", str(i), "100.00", f"o{i}") for i in range(1, 11)])
+    community = vector_community(one_building([100] * 10))
     committee = api_headers(make, make.user("committee", community=community))
     office = api_headers(make, make.user("office", office=community.office))
     candidates = [{"label": name, "statement": f"{name}：业主，愿意服务"} for name in "ABCDEFGH"]

@@ -6,12 +6,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import row_count
 from voting.audit.models import AuditEvent
-from voting.db import db, utcnow
+from voting.db import db
 from voting.meetings.models import Credential, Meeting, MeetingDocument, Voter
 from voting.timeutil import to_local
 
-from .conftest import cast, shift_clock
+from .conftest import cast, shift_clock, window
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
@@ -21,11 +22,9 @@ def local(moment) -> str:
 
 
 def new_form(**changes) -> dict:
-    opens = utcnow() + timedelta(days=20)
     return {
         "title": "2030 年第一次业主大会会议",
-        "opens_at": local(opens),
-        "closes_at": local(opens + timedelta(days=7)),
+        **window(local),
         "place": "小区会所",
         "matter-title": "物业费由 1.47 元调整为 2.38 元/㎡·月",
         "matter-category": "ordinary",
@@ -35,8 +34,7 @@ def new_form(**changes) -> dict:
 
 
 def meeting_count(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(Meeting))
+    return row_count(app, Meeting)
 
 
 def plan_by_pages(client, auth, community, staff) -> int:
@@ -142,8 +140,7 @@ def test_new_meeting_form_refusals(app, client, auth, community, staff):
         url, data=new_form(**{"matter-kind": "selection", "matter-options": "只有一家"})
     )
     assert response.status_code == 422 and "需要 2 至 60 个选项" in response.get_data(as_text=True)
-    start = utcnow() + timedelta(days=20)
-    short = new_form(closes_at=local(start + timedelta(days=2)), opens_at=local(start))
+    short = new_form(**window(local, length=timedelta(days=2)))
     response = client.post(url, data=short)
     assert response.status_code == 422 and "表决期限不得少于 5 日" in response.get_data(
         as_text=True

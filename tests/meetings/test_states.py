@@ -38,9 +38,16 @@ def refused(meetings, meeting_id, step, code):
     assert meetings.state(meeting_id) == state
 
 
+def give_reason(meetings, meeting_id, step, reason):
+    """Run ``step`` (a return or a void) with ``reason``, after a blank reason (empty, or
+    spaces only) was refused and changed nothing."""
+    for blank in ("", "  "):
+        refused(meetings, meeting_id, lambda m, blank=blank: step(m, blank), "REASON_REQUIRED")
+    meetings.run(lambda m: step(m, reason), meeting_id)
+
+
 def test_whole_path_is_logged(app, meetings, community):
-    meeting_id = meetings.plan(community)
-    meetings.advance(meeting_id, "tallied")
+    meeting_id = meetings.planned(community, "tallied")
     assert events(app, meeting_id) == [
         "meeting.created",
         "meeting.submitted",
@@ -50,8 +57,7 @@ def test_whole_path_is_logged(app, meetings, community):
         "meeting.closed",
         "meeting.tallied",
     ]
-    with app.app_context():
-        meeting = db.session.get(Meeting, meeting_id)
+    with meetings.loaded(meeting_id) as meeting:
         assert meeting.procedure["parking_policy"] == "include"
         assert (meeting.announced_at, meeting.opened_at) == (PLANNED_AT, OPENS_AT)
         assert meeting.closed_at == meeting.tallied_at == CLOSES_AT
@@ -74,12 +80,9 @@ def test_wrong_states_are_refused(app, meetings, community):
 
 
 def test_return_sends_the_plan_back_with_its_reason(app, meetings, community):
-    meeting_id = meetings.plan(community)
-    meetings.advance(meeting_id, "approved")
-    refused(meetings, meeting_id, lambda m: s.return_meeting(m, "  "), "REASON_REQUIRED")
-    meetings.run(lambda m: s.return_meeting(m, "公告期不足"), meeting_id)
-    with app.app_context():
-        meeting = db.session.get(Meeting, meeting_id)
+    meeting_id = meetings.planned(community, "approved")
+    give_reason(meetings, meeting_id, s.return_meeting, "公告期不足")
+    with meetings.loaded(meeting_id) as meeting:
         assert (meeting.state, meeting.returned_reason) == ("draft", "公告期不足")
         assert meeting.approved_at is None and meeting.submitted_at is None
     meetings.run(s.submit_meeting, meeting_id)
@@ -88,8 +91,7 @@ def test_return_sends_the_plan_back_with_its_reason(app, meetings, community):
 
 
 def test_notice_too_late_is_refused(app, meetings, community):
-    meeting_id = meetings.plan(community)
-    meetings.advance(meeting_id, "approved")
+    meeting_id = meetings.planned(community, "approved")
     # 20 days before opening is fine at 15 days' notice, not at 20 (CLEAR_15 needs 21).
     app.config["VOTING_MIN_NOTICE_DAYS"] = 20
     refused(
@@ -105,8 +107,7 @@ def test_notice_too_late_is_refused(app, meetings, community):
 
 def test_announce_needs_a_parking_policy(app, make, meetings):
     community = make.community(parking_policy=None)
-    meeting_id = meetings.plan(community)
-    meetings.advance(meeting_id, "approved")
+    meeting_id = meetings.planned(community, "approved")
     refused(
         meetings,
         meeting_id,
@@ -116,8 +117,7 @@ def test_announce_needs_a_parking_policy(app, make, meetings):
 
 
 def test_opening_before_time_and_after_window_is_refused(app, meetings, community):
-    meeting_id = meetings.plan(community)
-    meetings.advance(meeting_id, "announced")
+    meeting_id = meetings.planned(community, "announced")
     early = OPENS_AT - timedelta(minutes=1)
     refused(meetings, meeting_id, lambda m: s.open_meeting(m, now=early), "NOT_YET_OPEN")
     refused(meetings, meeting_id, lambda m: s.open_meeting(m, now=CLOSES_AT), "WINDOW_OVER")
@@ -127,8 +127,7 @@ def test_opening_before_time_and_after_window_is_refused(app, meetings, communit
 
 
 def test_closing_early_only_when_everyone_voted(app, meetings, community):
-    meeting_id = meetings.plan(community, matters=[FEE])
-    meetings.advance(meeting_id, "open")
+    meeting_id = meetings.planned(community, "open", matters=[FEE])
     early = CLOSES_AT - timedelta(days=1)
     with app.app_context():
         keys = list(db.session.scalars(select(Voter.person_key).where(Voter.can_vote)))
@@ -136,28 +135,23 @@ def test_closing_early_only_when_everyone_voted(app, meetings, community):
     refused(meetings, meeting_id, lambda m: s.close_meeting(m, now=early), "VOTERS_REMAIN")
     cast(app, meeting_id, {keys[-1]: {"1": ["disagree"]}})
     meetings.run(lambda m: s.close_meeting(m, now=early), meeting_id)
-    with app.app_context():
-        meeting = db.session.get(Meeting, meeting_id)
+    with meetings.loaded(meeting_id) as meeting:
         assert meeting.state == "tallied" and meeting.closed_at == early
         assert meeting.tally[0]["participation"]["owners"] == 6
         assert meeting.tally[0]["outcome"]["status"] == "passed"
 
 
 def test_void_from_any_state_before_countersigned(app, meetings, community):
-    meeting_id = meetings.plan(community)
-    meetings.advance(meeting_id, "open")
-    refused(meetings, meeting_id, lambda m: s.void_meeting(m, ""), "REASON_REQUIRED")
-    meetings.run(lambda m: s.void_meeting(m, "公告张贴不规范"), meeting_id)
-    with app.app_context():
-        meeting = db.session.get(Meeting, meeting_id)
+    meeting_id = meetings.planned(community, "open")
+    give_reason(meetings, meeting_id, s.void_meeting, "公告张贴不规范")
+    with meetings.loaded(meeting_id) as meeting:
         assert (meeting.state, meeting.void_reason) == ("voided", "公告张贴不规范")
     refused(meetings, meeting_id, lambda m: s.void_meeting(m, "again"), "WRONG_STATE")
     refused(meetings, meeting_id, lambda m: s.close_meeting(m, now=CLOSES_AT), "WRONG_STATE")
 
 
 def test_countersigned_meeting_cannot_be_voided(app, meetings, community):
-    meeting_id = meetings.plan(community)
-    meetings.advance(meeting_id, "tallied")
+    meeting_id = meetings.planned(community, "tallied")
 
     def countersign(meeting):
         meeting.published_at = meeting.countersigned_at = CLOSES_AT

@@ -7,7 +7,7 @@ from voting.meetings.models import Meeting
 from voting.meetings.services import close_meeting
 from voting.meetings.tally import board_entries, explain_meeting, matters_document, roster_document
 
-from .conftest import CLOSES_AT, cast
+from .conftest import CLOSES_AT, cast, one_building
 
 
 def matter(kind, labels=(), category="ordinary", **extra):
@@ -19,8 +19,7 @@ def matter(kind, labels=(), category="ordinary", **extra):
 
 def run_vector(app, meetings, community, spec, answers):
     """Plan one matter, open, cast answers by owner key (labels for options), close."""
-    meeting_id = meetings.plan(community, matters=[spec])
-    meetings.advance(meeting_id, "open")
+    meeting_id = meetings.planned(community, "open", matters=[spec])
     with app.app_context():
         doc = matters_document(db.session.get(Meeting, meeting_id))[0]
     code = {o["label"]: o["id"] for o in doc["options"]}
@@ -36,20 +35,8 @@ def run_vector(app, meetings, community, spec, answers):
         return meeting, meeting.tally[0], {o["id"]: o["label"] for o in doc["options"]}
 
 
-def six(area=100):
-    return [("1栋", str(i), f"{area}.00", f"o{i}") for i in range(1, 7)]
-
-
 def test_tv01_basic_pass(app, meetings, vector_community):
-    units = [
-        ("1栋", "1", "100.00", "o1"),
-        ("1栋", "2", "100.00", "o2"),
-        ("1栋", "3", "80.00", "o3"),
-        ("1栋", "4", "120.00", "o4"),
-        ("1栋", "5", "100.00", "o5"),
-        ("1栋", "6", "100.00", "o6"),
-    ]
-    community = vector_community(units)
+    community = vector_community(one_building([100, 100, 80, 120, 100, 100]))
     answers = {
         "o1": ["agree"],
         "o2": ["agree"],
@@ -72,7 +59,7 @@ def test_tv01_basic_pass(app, meetings, vector_community):
 
 
 def test_tv05_abstentions_reject_a_fee_change(app, meetings, vector_community):
-    community = vector_community(six())
+    community = vector_community(one_building([100] * 6))
     answers = {
         "o1": ["agree"],
         "o2": ["agree"],
@@ -91,13 +78,7 @@ def test_tv05_abstentions_reject_a_fee_change(app, meetings, vector_community):
 
 
 def test_tv09_one_owner_with_several_units(app, meetings, vector_community):
-    units = [
-        ("1栋", "1", "90.00", "alice"),
-        ("1栋", "2", "90.00", "alice"),
-        ("1栋", "3", "100.00", "bob"),
-        ("1栋", "4", "100.00", "carol"),
-        ("1栋", "5", "120.00", "dan"),
-    ]
+    units = one_building([90, 90, 100, 100, 120], ["alice", "alice", "bob", "carol", "dan"])
     community = vector_community(units)
     answers = {"alice": ["agree"], "bob": ["agree"], "carol": ["disagree"]}
     meeting, result, _ = run_vector(app, meetings, community, matter("motion"), answers)
@@ -109,7 +90,7 @@ def test_tv09_one_owner_with_several_units(app, meetings, vector_community):
 
 
 def test_tv07_special_at_three_quarters(app, meetings, vector_community):
-    community = vector_community([("1栋", str(i), "100.00", f"o{i}") for i in range(1, 9)])
+    community = vector_community(one_building([100] * 8))
     answers = {f"o{i}": ["agree"] for i in range(1, 7)} | {"o7": ["disagree"], "o8": ["disagree"]}
     spec = matter("motion", category="special")
     _, result, _ = run_vector(app, meetings, community, spec, answers)
@@ -139,9 +120,7 @@ def test_tv17_parking_policy(app, meetings, vector_community, policy, status):
 
 def test_tv18_committee_election(app, meetings, vector_community):
     areas = [60, 60, 60, 60, 160, 160, 160, 100, 100, 80]
-    community = vector_community(
-        [("1栋", str(i), f"{a}.00", f"o{i}") for i, a in enumerate(areas, start=1)]
-    )
+    community = vector_community(one_building(areas))
     approves = ["ABC", "ABC", "ABD", "ABD", "ACD", "ACD", "ABD", "BE", "CE"]
     answers = {f"o{i}": list(a) for i, a in enumerate(approves, start=1)}
     spec = matter("election", "ABCDE", seats=3, alternates=3)
@@ -159,9 +138,7 @@ def test_tv18_committee_election(app, meetings, vector_community):
 )
 def test_tv20_tv21_property_firm_selection(app, meetings, vector_community, votes, status, winner):
     areas = [200, 50, 50, 50, 50, 100, 100]
-    community = vector_community(
-        [("1栋", str(i), f"{a}.00", f"o{i}") for i, a in enumerate(areas, start=1)]
-    )
+    community = vector_community(one_building(areas))
     answers = {f"o{i}": [v] for i, v in enumerate(votes, start=1)}
     _, result, label = run_vector(app, meetings, community, matter("selection", "XYZ"), answers)
     assert result["outcome"]["status"] == status
@@ -169,8 +146,7 @@ def test_tv20_tv21_property_firm_selection(app, meetings, vector_community, vote
 
 
 def test_board_entries_follow_formats(app, meetings, community):
-    meeting_id = meetings.plan(community, matters=[matter("motion")])
-    meetings.advance(meeting_id, "open")
+    meeting_id = meetings.planned(community, "open", matters=[matter("motion")])
     from voting.meetings.models import Voter
 
     with app.app_context():
