@@ -19,6 +19,29 @@ def units_of(areas: list[str]) -> list[Unit]:
     return [Unit(f"{n}01", area, f"o{n}") for n, area in enumerate(areas, start=1)]
 
 
+def firm_selection(votes: str, channels: dict[str, str], tally: dict, outcome: tuple) -> dict:
+    """TV-20's and TV-21's meeting: on U1 200, U2-U5 50, U6 100 and U7 100, all seven owners
+    choose among X, Y and Z (``votes``: o1's choice first), online unless ``channels`` says
+    otherwise."""
+    return {
+        "units": units_of(["200.00", "50.00", "50.00", "50.00", "50.00", "100.00", "100.00"]),
+        "verify": {},
+        "matters": [selection("选聘物业服务企业", ["X", "Y", "Z"])],
+        "ballots": {
+            f"o{n}": (channels.get(f"o{n}", "online"), {0: [choice]})
+            for n, choice in enumerate(votes, start=1)
+        },
+        "expected": [
+            {
+                "participation": (7, "600.00", "1/1", "1/1", True),
+                "tally": tally,
+                "abstain": (0, "0.00"),
+                "outcome": outcome,
+            }
+        ],
+    }
+
+
 # Expected figures per matter: participation (owners, area, owners_ratio, area_ratio,
 # quorum_met); per option label (owners, area, passed); abstentions (owners, area);
 # outcome (status, winner labels, alternate labels).
@@ -69,60 +92,20 @@ SCENARIOS = {
             },
         ],
     },
-    # TV-21: U1 200, U2-U5 50, U6 100, U7 100; X gets U1-U4, Y U5 and U6, Z U7 -> X selected.
-    "property firm selected": {
-        "units": units_of(["200.00", "50.00", "50.00", "50.00", "50.00", "100.00", "100.00"]),
-        "verify": {},
-        "matters": [selection("选聘物业服务企业", ["X", "Y", "Z"])],
-        "ballots": {
-            "o1": ("online", {0: ["X"]}),
-            "o2": ("online", {0: ["X"]}),
-            "o3": ("paper", {0: ["X"]}),
-            "o4": ("online", {0: ["X"]}),
-            "o5": ("online", {0: ["Y"]}),
-            "o6": ("proxy", {0: ["Y"]}),
-            "o7": ("online", {0: ["Z"]}),
-        },
-        "expected": [
-            {
-                "participation": (7, "600.00", "1/1", "1/1", True),
-                "tally": {
-                    "X": (4, "350.00", True),
-                    "Y": (2, "150.00", False),
-                    "Z": (1, "100.00", False),
-                },
-                "abstain": (0, "0.00"),
-                "outcome": ("selected", ["X"], []),
-            }
-        ],
-    },
-    # TV-20: same roster; X gets U2-U5, Y U1 and U6, Z U7 -> X has a plurality, no decision.
-    "property firm not selected": {
-        "units": units_of(["200.00", "50.00", "50.00", "50.00", "50.00", "100.00", "100.00"]),
-        "verify": {},
-        "matters": [selection("选聘物业服务企业", ["X", "Y", "Z"])],
-        "ballots": {
-            "o1": ("online", {0: ["Y"]}),
-            "o2": ("online", {0: ["X"]}),
-            "o3": ("online", {0: ["X"]}),
-            "o4": ("paper", {0: ["X"]}),
-            "o5": ("online", {0: ["X"]}),
-            "o6": ("online", {0: ["Y"]}),
-            "o7": ("online", {0: ["Z"]}),
-        },
-        "expected": [
-            {
-                "participation": (7, "600.00", "1/1", "1/1", True),
-                "tally": {
-                    "X": (4, "200.00", False),
-                    "Y": (2, "300.00", False),
-                    "Z": (1, "100.00", False),
-                },
-                "abstain": (0, "0.00"),
-                "outcome": ("no_decision", [], []),
-            }
-        ],
-    },
+    # TV-21: X gets U1-U4, Y U5 and U6, Z U7 -> X selected.
+    "property firm selected": firm_selection(
+        "XXXXYYZ",
+        {"o3": "paper", "o6": "proxy"},
+        tally={"X": (4, "350.00", True), "Y": (2, "150.00", False), "Z": (1, "100.00", False)},
+        outcome=("selected", ["X"], []),
+    ),
+    # TV-20: X gets U2-U5, Y U1 and U6, Z U7 -> X has a plurality, no decision.
+    "property firm not selected": firm_selection(
+        "YXXXXYZ",
+        {"o4": "paper"},
+        tally={"X": (4, "200.00", False), "Y": (2, "300.00", False), "Z": (1, "100.00", False)},
+        outcome=("no_decision", [], []),
+    ),
     # TV-06: ten units of 100; o1-o5 agree, o6 disagrees, o7 and o8 abstain, o9 and o10 do
     # not vote -> participation 4/5, approval 5/8 -> the fee goes from 1.47 to 2.38.
     "fee change": {
