@@ -20,6 +20,14 @@ def login(app, user, password):
     return client, response
 
 
+def visit(client, opened, voter_id: int, outcome: str):
+    """Record a visit to the voter from 1号楼's page of the meeting."""
+    return client.post(
+        f"/door/meetings/{opened.meeting_id}/buildings/1号楼/voters/{voter_id}/visit",
+        data={"outcome": outcome},
+    )
+
+
 def test_the_committee_opens_a_building_head_account_and_it_is_logged(app, make, door):
     opened, committee, _ = door
     client, _ = login(app, committee, make.password)
@@ -101,10 +109,7 @@ def test_a_building_head_sees_only_their_buildings_and_community(app, make, door
     assert client.get(f"/door/meetings/{opened.meeting_id}/buildings/2号楼/list").status_code == 404
     assert client.get("/door/meetings/999999/buildings/1号楼").status_code == 404
     voter = opened.voter_ids["o3"]  # 2号楼 only
-    response = client.post(
-        f"/door/meetings/{opened.meeting_id}/buildings/1号楼/voters/{voter}/visit",
-        data={"outcome": "refused"},
-    )
+    response = visit(client, opened, voter, "refused")
     assert response.status_code == 404
     from voting.door.models import DoorVisit
 
@@ -118,9 +123,9 @@ def test_each_visit_is_recorded_logged_and_in_the_service_record(app, make, door
     base = f"/door/meetings/{opened.meeting_id}/buildings/1号楼"
     voter = opened.voter_ids["o1"]
     for outcome in ("nobody_home", "paper_ballot"):
-        response = client.post(f"{base}/voters/{voter}/visit", data={"outcome": outcome})
+        response = visit(client, opened, voter, outcome)
         assert response.status_code == 302
-    bad = client.post(f"{base}/voters/{voter}/visit", data={"outcome": "voted_yes"})
+    bad = visit(client, opened, voter, "voted_yes")
     assert bad.status_code == 302
     page = text(client.get(base))
     assert "已收回纸质表决票" in page and "请选择上门结果" in page
@@ -156,10 +161,7 @@ def test_no_visit_is_recorded_once_voting_closed(app, make, door, kit):
     kit.close(opened)
     client, _ = login(app, head, make.password)
     voter = opened.voter_ids["o1"]
-    response = client.post(
-        f"/door/meetings/{opened.meeting_id}/buildings/1号楼/voters/{voter}/visit",
-        data={"outcome": "visited"},
-    )
+    response = visit(client, opened, voter, "visited")
     assert response.status_code == 302
     from voting.door.models import DoorVisit
 
