@@ -5,7 +5,6 @@ import pytest
 
 from tests.meetings.conftest import (  # noqa: F401  (fixtures)
     Meetings,
-    community,
     meetings,
     staff,
 )
