@@ -1,8 +1,10 @@
 """Every route of the app as a request to make: the role and tenancy tests walk them all."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
+from flask.testing import FlaskClient
 from werkzeug.routing import IntegerConverter, Rule
+from werkzeug.test import TestResponse
 
 
 def route_urls(
@@ -27,3 +29,12 @@ def route_urls(
         path = rule.build(values)[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield method, path
+
+
+def answers(
+    client: FlaskClient, urls: Iterable[tuple[str, str]], **request
+) -> Iterator[tuple[str, str, TestResponse]]:
+    """Each (method, path) of ``urls`` requested by ``client`` with ``request`` (form data, or
+    JSON and headers), with the answer: the tests that walk every route check each one."""
+    for method, path in urls:
+        yield method, path, client.open(path, method=method, **request)

@@ -4,6 +4,7 @@ refused on every committee page and API call, as the tenancy tests do across off
 
 import pytest
 
+from tests.routing import answers
 from tests.test_tenancy import _urls, world  # noqa: F401  (the fixture is used by name)
 from voting.db import db
 
@@ -54,8 +55,7 @@ def test_every_committee_page_refuses_an_account_outside_the_mandate(app, client
     auth.login(outsider)
     urls = list(_urls(app, ids, api=False))
     assert len(urls) > 40
-    for method, path in urls:
-        response = client.open(path, method=method, data={})
+    for method, path, response in answers(client, urls, data={}):
         assert response.status_code in (403, 404), (method, path, response.status_code)
 
 
@@ -66,8 +66,7 @@ def test_every_committee_api_call_refuses_an_account_outside_the_mandate(
     headers = {"Authorization": f"Bearer {make.token(outsider)}"}
     urls = list(_urls(app, ids, api=True))
     assert len(urls) > 15
-    for method, path in urls:
-        response = client.open(path, method=method, headers=headers, json={})
+    for method, path, response in answers(client, urls, headers=headers, json={}):
         if method == "GET" and path.endswith(f"/meetings/{ids['meeting_id']}"):
             # An announced meeting is public (FORMATS.md §7); staff-only fields stay hidden.
             assert response.status_code == 200 and "credentials" not in response.get_json()

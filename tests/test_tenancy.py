@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.routing import route_urls
+from tests.routing import answers, route_urls
 from voting.db import db
 
 PLANNED_AT = datetime(2030, 3, 1, 2, 0, tzinfo=UTC)
@@ -72,8 +72,7 @@ def test_staff_pages_of_another_office_are_refused(app, make, client, auth, worl
     auth.login(user)
     urls = list(_urls(app, ids, api=False))
     assert len(urls) > 40
-    for method, path in urls:
-        response = client.open(path, method=method, data={})
+    for method, path, response in answers(client, urls, data={}):
         assert response.status_code in (403, 404), (method, path, response.status_code)
 
 
@@ -85,8 +84,7 @@ def test_api_calls_on_another_office_are_refused(app, make, client, world, role)
     headers = {"Authorization": f"Bearer {make.token(user)}"}
     urls = list(_urls(app, ids, api=True))
     assert len(urls) > 15
-    for method, path in urls:
-        response = client.open(path, method=method, headers=headers, json={})
+    for method, path, response in answers(client, urls, headers=headers, json={}):
         if method == "GET" and path.endswith(f"/meetings/{ids['meeting_id']}"):
             # An announced meeting is public (FORMATS.md §7); staff-only fields stay hidden.
             assert response.status_code == 200 and "credentials" not in response.get_json()
