@@ -132,25 +132,10 @@ def _step(meeting: Meeting, step, *args):
     return jsonify(meeting_json(meeting, staff=True))
 
 
-def _committee_step(name: str, doc: str) -> None:
-    """``POST /meetings/<id>/<name>``, endpoint ``api.<name>_meeting``: the committee runs
-    ``services.<name>_meeting`` on the meeting, answered with the meeting in its new state."""
-
-    def view(meeting_id: int):
-        return _step(_staff_meeting(meeting_id, "run"), getattr(services, f"{name}_meeting"))
-
-    view.__doc__ = doc
-    bp.add_url_rule(f"/meetings/<int:meeting_id>/{name}", f"{name}_meeting", view, methods=["POST"])
-
-
-#: The steps that take no body: the path's last part and what the step does.
-for _name, _doc in (
-    ("submit", "Send the plan to the street office (committee)."),
-    ("announce", "Publish the notice (committee); refused when it comes too late."),
-    ("open", "Freeze the roster and issue credentials (committee), at or after opens_at."),
-    ("close", "Close and tally (committee): after closes_at, or once every voter has voted."),
-):
-    _committee_step(_name, _doc)
+@bp.post("/meetings/<int:meeting_id>/submit")
+def submit_meeting(meeting_id: int):
+    """Send the plan to the street office (committee)."""
+    return _step(_staff_meeting(meeting_id, "run"), services.submit_meeting)
 
 
 @bp.post("/meetings/<int:meeting_id>/approve")
@@ -172,6 +157,24 @@ def approve_meeting(meeting_id: int):
     response = jsonify(answer)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.post("/meetings/<int:meeting_id>/announce")
+def announce_meeting(meeting_id: int):
+    """Publish the notice (committee); refused when it comes too late."""
+    return _step(_staff_meeting(meeting_id, "run"), services.announce_meeting)
+
+
+@bp.post("/meetings/<int:meeting_id>/open")
+def open_meeting(meeting_id: int):
+    """Freeze the roster and issue credentials (committee), at or after opens_at."""
+    return _step(_staff_meeting(meeting_id, "run"), services.open_meeting)
+
+
+@bp.post("/meetings/<int:meeting_id>/close")
+def close_meeting(meeting_id: int):
+    """Close and tally (committee): after closes_at, or once every voter has voted."""
+    return _step(_staff_meeting(meeting_id, "run"), services.close_meeting)
 
 
 @bp.post("/meetings/<int:meeting_id>/void")

@@ -5,7 +5,6 @@ from functools import wraps
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -60,7 +59,7 @@ def _act(community_id: int, action: Callable, done: Callable | str):
         outcome = action()
     except services.ResultError as error:
         return _refused(error, community_id)
-    flash(done(outcome) if callable(done) else str(done), "success")
+    flash(done(outcome) if callable(done) else done, "success")
     return _back(community_id)
 
 
@@ -71,6 +70,16 @@ def _act_on(community_id: int, form, missing: str, action: Callable, done: Calla
         flash(missing, "error")
         return _back(community_id)
     return _act(community_id, action, done)
+
+
+def _with_reason(meeting_id: int, step: Callable, missing: str, done: str):
+    """Take a step on the meeting's result that needs a reason (``step(meeting, user,
+    reason)``): refused without one, else as :func:`_act`."""
+    meeting, community = _meeting_in_scope(meeting_id)
+    form = ReasonForm()
+    return _act_on(
+        community.id, form, missing, lambda: step(meeting, current_user, form.reason.data), done
+    )
 
 
 def _posted(meeting_id: int) -> tuple[Meeting, Community]:
@@ -110,51 +119,50 @@ def manage(community_id: int):
     )  # fmt: skip
 
 
-def _result_step(path: str, step: Callable, doc: str, done: Callable | str, missing=None,
-                 endpoint: str | None = None) -> None:  # fmt: skip
-    """``POST /results/meetings/<id>/<path>``, endpoint ``results.<path>`` (or ``endpoint``),
-    staff only: take ``step`` on the meeting's result as :func:`_act`. From its button,
-    ``step(meeting, user)``; where a reason is asked (``missing`` says it is missing), from
-    the reason's form, ``step(meeting, user, reason)``, refused without one."""
-
-    def view(meeting_id: int):
-        if missing is None:
-            meeting, community = _posted(meeting_id)
-            return _act(community.id, lambda: step(meeting, current_user), done)
-        meeting, community = _meeting_in_scope(meeting_id)
-        form = ReasonForm()
-        return _act_on(community.id, form, str(missing),
-                       lambda: step(meeting, current_user, form.reason.data), done)  # fmt: skip
-
-    view.__doc__ = doc
-    bp.add_url_rule(f"/results/meetings/<int:meeting_id>/{path}", endpoint or path,
-                    staff_only(view), methods=["POST"])  # fmt: skip
-
-
 def _published(result) -> str:
     return _("初步结果已签名公示，异议期开始。") if result.is_preliminary else _("结果已签名公示。")
 
 
-#: The steps on a result: the path's last part, the service, what the step does, what is said
-#: once it is done, and what is said when the reason it asks for is missing.
-_result_step(
-    "publish", services.publish_result,
-    "Sign and publish (or publish the final result after the objection period).", _published,
-)  # fmt: skip
-_result_step(
-    "correct", services.correct_result,
-    "Publish a correction: a new version that supersedes the one in force.",
-    _l("更正版本已签名公示，原版本仍可查看。"), _l("请说明更正的理由（最多 1000 字）。"),
-)  # fmt: skip
-_result_step(
-    "countersign", services.countersign_result,
-    "The street office countersigns the result in force.", _l("已会签。"),
-)  # fmt: skip
-_result_step(
-    "return", services.return_result,
-    "The street office returns the result to the committee, with its reason.",
-    _l("已退回业主委员会更正。"), _l("请说明退回的理由（最多 1000 字）。"), endpoint="return_",
-)  # fmt: skip
+@bp.post("/results/meetings/<int:meeting_id>/publish")
+@staff_only
+def publish(meeting_id: int):
+    """Sign and publish (or publish the final result after the objection period)."""
+    meeting, community = _posted(meeting_id)
+    return _act(community.id, lambda: services.publish_result(meeting, current_user), _published)
+
+
+@bp.post("/results/meetings/<int:meeting_id>/correct")
+@staff_only
+def correct(meeting_id: int):
+    """Publish a correction: a new version that supersedes the one in force."""
+    return _with_reason(
+        meeting_id,
+        services.correct_result,
+        _("请说明更正的理由（最多 1000 字）。"),
+        _("更正版本已签名公示，原版本仍可查看。"),
+    )
+
+
+@bp.post("/results/meetings/<int:meeting_id>/countersign")
+@staff_only
+def countersign(meeting_id: int):
+    """The street office countersigns the result in force."""
+    meeting, community = _posted(meeting_id)
+    return _act(
+        community.id, lambda: services.countersign_result(meeting, current_user), _("已会签。")
+    )
+
+
+@bp.post("/results/meetings/<int:meeting_id>/return")
+@staff_only
+def return_(meeting_id: int):
+    """The street office returns the result to the committee, with its reason."""
+    return _with_reason(
+        meeting_id,
+        services.return_result,
+        _("请说明退回的理由（最多 1000 字）。"),
+        _("已退回业主委员会更正。"),
+    )
 
 
 @bp.post("/results/objections/<int:objection_id>/answer")
