@@ -4,7 +4,6 @@ Opinions are non-binding: there is no quorum and no outcome, only who said what,
 the law counts owners (one person, one head, the area of its units).
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -39,11 +38,6 @@ def fmt_decimal(num: int, den: int) -> str:
     return f"{hundredths // 100}.{hundredths % 100:02d}"
 
 
-def _shown(fmt: Callable[[int, int], str], part: str, whole: str) -> property:
-    """A share's ``part`` out of its ``whole`` (two of its fields) as ``fmt`` writes it."""
-    return property(lambda share: fmt(getattr(share, part), getattr(share, whole)))
-
-
 @dataclass
 class Share:
     """Heads and area (0.01 m²) out of a whole, with exact and display ratios."""
@@ -53,10 +47,21 @@ class Share:
     of_heads: int
     of_area: int
 
-    heads_ratio = _shown(fmt_ratio, "heads", "of_heads")
-    area_ratio = _shown(fmt_ratio, "area", "of_area")
-    heads_percent = _shown(fmt_percent, "heads", "of_heads")
-    area_percent = _shown(fmt_percent, "area", "of_area")
+    @property
+    def heads_ratio(self) -> str:
+        return fmt_ratio(self.heads, self.of_heads)
+
+    @property
+    def area_ratio(self) -> str:
+        return fmt_ratio(self.area, self.of_area)
+
+    @property
+    def heads_percent(self) -> str:
+        return fmt_percent(self.heads, self.of_heads)
+
+    @property
+    def area_percent(self) -> str:
+        return fmt_percent(self.area, self.of_area)
 
     def as_dict(self) -> dict:
         """Integers and strings only (areas as 0.01 m² integers)."""
