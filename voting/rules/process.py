@@ -144,18 +144,15 @@ def reelection_required(seats: int, vacancies: int, alternates: int) -> bool:
 
 def pmc_problems(members: int, owner_reps: int) -> list[Problem]:
     """Check a 物管会's composition: at least 7, odd, owners' reps at least half (art. 54)."""
-    problems = []
+    size = None
     if members < 7 or members % 2 == 0:
-        problems.append(
-            Problem(
-                "PMC_SIZE",
-                f"物业管理委员会须为 7 人以上单数，现为 {members} 人",
-                f"A property management committee needs an odd 7 or more, not {members}",
-            )
+        size = Problem(
+            "PMC_SIZE",
+            f"物业管理委员会须为 7 人以上单数，现为 {members} 人",
+            f"A property management committee needs an odd 7 or more, not {members}",
         )
-    if 2 * owner_reps < members:
-        problems.append(_reps_problem("PMC_OWNER_REPS", "物业管理委员会", "committee", owner_reps))
-    return problems
+    body = ("物业管理委员会", "committee")
+    return _composition(size, "PMC_OWNER_REPS", body, members, owner_reps)
 
 
 def pmc_meeting_quorate(
@@ -172,26 +169,32 @@ def pmc_decision_adopted(signers: int, members: int) -> bool:
 
 def preparatory_group_problems(members: int, owner_reps: int) -> list[Problem]:
     """Check a preparatory group (筹备组): odd, owners' reps at least half (art. 31)."""
-    problems = []
+    size = None
     if members % 2 == 0:
+        size = Problem(
+            "PREP_GROUP_EVEN",
+            f"筹备组人数 {members} 须为单数",
+            f"The preparatory group ({members}) must be odd",
+        )
+    return _composition(size, "PREP_GROUP_OWNER_REPS", ("筹备组", "group"), members, owner_reps)
+
+
+def _composition(
+    size: Problem | None, reps_code: str, body: tuple[str, str], members: int, owner_reps: int
+) -> list[Problem]:
+    """The body's size problem, if any, then whether owners' representatives are at least half
+    of its members (arts. 31 and 54 ask the same of both bodies)."""
+    problems = [size] if size else []
+    if 2 * owner_reps < members:
+        body_zh, body_en = body
         problems.append(
             Problem(
-                "PREP_GROUP_EVEN",
-                f"筹备组人数 {members} 须为单数",
-                f"The preparatory group ({members}) must be odd",
+                reps_code,
+                f"{body_zh}中业主代表（{owner_reps} 人）不得少于半数",
+                f"Owners' representatives ({owner_reps}) must be at least half the {body_en}",
             )
         )
-    if 2 * owner_reps < members:
-        problems.append(_reps_problem("PREP_GROUP_OWNER_REPS", "筹备组", "group", owner_reps))
     return problems
-
-
-def _reps_problem(code: str, body_zh: str, body_en: str, owner_reps: int) -> Problem:
-    return Problem(
-        code,
-        f"{body_zh}中业主代表（{owner_reps} 人）不得少于半数",
-        f"Owners' representatives ({owner_reps}) must be at least half the {body_en}",
-    )
 
 
 def first_meeting_in_time(formed_on: date, meeting_on: date, max_days: int = 60) -> bool:
