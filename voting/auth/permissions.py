@@ -128,7 +128,7 @@ def in_scope(meeting: Meeting | None, user: User | None = None) -> bool:
     user = user if user is not None else acting_user()
     if meeting is None or user is None:
         return False
-    community = db.session.get(Community, meeting.community_id)
+    community = meeting.community
     return community is not None and can_see_community(user, community)
 
 

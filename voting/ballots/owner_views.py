@@ -22,11 +22,10 @@ from voting.limits import entry_budget, link_budget, note_failure
 from voting.meetings.models import Meeting
 from voting.results.residents import voter_for_token
 from voting.results.services import ResultError
-from voting.rosters.models import Community
 
 
 def _page(meeting: Meeting, **context):
-    community = db.session.get(Community, meeting.community_id)
+    community = meeting.community
     return render_template("ballots/record.html", meeting=meeting, community=community, **context)
 
 

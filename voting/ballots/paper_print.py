@@ -14,11 +14,9 @@ from voting.ballots import lists
 from voting.ballots.forms import CodeLookupForm
 from voting.ballots.paper_codes import paper_code, voter_by_code
 from voting.ballots.staff import _voter_or_404, bp
-from voting.db import db
 from voting.links import qr_svg
 from voting.meetings.common import log_meeting, log_printed
 from voting.meetings.models import Meeting, Voter
-from voting.rosters.models import Community
 from voting.web import page_of
 
 BALLOTS_PER_PAGE = 40
@@ -59,7 +57,7 @@ def ballots(meeting_id: int):
     return render_template(
         "ballots/paper_ballots.html",
         meeting=meeting,
-        community=db.session.get(Community, meeting.community_id),
+        community=meeting.community,
         sheets=sheets,
         building=building,
         page=page,
@@ -89,7 +87,7 @@ def proxy_form(meeting_id: int, voter_id: int):
     return render_template(
         "ballots/proxy_form.html",
         meeting=meeting,
-        community=db.session.get(Community, meeting.community_id),
+        community=meeting.community,
         voter=voter,
         code=paper_code(voter),
     )

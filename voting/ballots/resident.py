@@ -11,7 +11,6 @@ from flask import g, request, url_for
 from voting.db import db
 from voting.meetings.credentials import credential_for_token
 from voting.meetings.models import Meeting
-from voting.rosters.models import Community
 
 
 def resident_links() -> dict:
@@ -29,7 +28,7 @@ def _links(token: str) -> dict:
     if credential is None:
         return {"is_resident_page": True, "home_url": None}
     meeting = db.session.get(Meeting, credential.meeting_id)
-    community = db.session.get(Community, meeting.community_id) if meeting else None
+    community = meeting.community if meeting else None
     live = credential.revoked_at is None
     return {
         "is_resident_page": True,

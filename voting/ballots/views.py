@@ -42,7 +42,6 @@ from voting.ballots.services import (
 from voting.db import db, utcnow
 from voting.limits import client_address, link_budget, note_failure
 from voting.meetings.models import MeetingDocument
-from voting.rosters.models import Community
 from voting.web import current_lang
 
 bp = Blueprint("ballots", __name__)
@@ -63,7 +62,7 @@ def _render(template: str, link: Link, **context) -> str:
     """A resident's page, with the link's token and the community to contact."""
     community = None
     if link.meeting is not None:
-        community = db.session.get(Community, link.meeting.community_id)
+        community = link.meeting.community
     token = request.view_args.get("token", "")
     documents = []
     if link.meeting is not None:

@@ -12,9 +12,7 @@ from voting.consultations.models import Consultation
 from voting.consultations.participation import comment_tree
 from voting.consultations.results import ConsultationResults, Share, consultation_results
 from voting.consultations.services import STATE_LABELS
-from voting.db import db
 from voting.i18n import N_
-from voting.rosters.models import Community
 from voting.spreadsheets import XlsxSheet, new_workbook, xlsx_bytes
 from voting.web import local_time
 
@@ -49,7 +47,7 @@ def author_label(comment) -> str:
 def export_xlsx(consultation: Consultation, results: ConsultationResults | None = None) -> bytes:
     """The summary workbook: 概况, 问题结果, 评论."""
     results = results or consultation_results(consultation)
-    community = db.session.get(Community, consultation.community_id)
+    community = consultation.community
     book = new_workbook()
     _overview(XlsxSheet(book, _("概况")), consultation, community, results)
     _questions(XlsxSheet(book, _("问题结果")), results)

@@ -12,8 +12,6 @@ from flask_babel import gettext as _
 
 from voting.consultations.models import Consultation, ConsultationQuestion
 from voting.consultations.services import ConsultationError, log, require
-from voting.db import db
-from voting.rosters.models import Community
 from voting.rules.wording import is_motion_question
 
 CATEGORIES = ("ordinary", "special")
@@ -71,7 +69,7 @@ def create_meeting_from_question(
     require(consultation, "closed")
     matter = matter_from_consultation(consultation, question, category=category)
     matter["confirm_category"] = confirm_category
-    community = db.session.get(Community, consultation.community_id)
+    community = consultation.community
     meeting = create_meeting(community, title, opens_at, closes_at, [matter])
     log(consultation, "meeting_drafted", {"question": question.code, "meeting_id": meeting.id})
     return meeting

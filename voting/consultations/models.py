@@ -5,6 +5,7 @@ a vote of the assembly. State is derived from timestamps (see ``Consultation.sta
 """
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +14,9 @@ from voting.db import Base, InCommunity, bigpk, created_at, intpk, utcnow
 from voting.errors import Refused
 from voting.meetings.models import Choice
 from voting.uploads import StoredDocument
+
+if TYPE_CHECKING:
+    from voting.rosters.models import Community
 
 KINDS = ("general", "satisfaction")
 QUESTION_KINDS = ("single", "multiple", "scale")
@@ -57,6 +61,8 @@ class Consultation(InCommunity, Base):
     #: Set when staff close before the deadline; otherwise the deadline closes it.
     closed_at: Mapped[datetime | None]
 
+    #: Read only: a topic never moves to another community.
+    community: Mapped["Community"] = relationship(viewonly=True)
     questions: Mapped[list["ConsultationQuestion"]] = relationship(
         back_populates="consultation",
         order_by="ConsultationQuestion.position",

@@ -7,7 +7,6 @@ from sqlalchemy import select
 from voting.consultations.models import Consultation
 from voting.consultations.participation import participant_for_token
 from voting.db import db
-from voting.rosters.models import Community
 
 
 def owner_links() -> dict:
@@ -32,5 +31,5 @@ def _links(kind: str, value: str) -> dict:
             select(Consultation).where(Consultation.entry_key == value)
         )
         home = url_for("consult.entry", key=value) if consultation else None
-    community = db.session.get(Community, consultation.community_id) if consultation else None
+    community = consultation.community if consultation else None
     return {"is_resident_page": True, "home_url": home, "community": community}

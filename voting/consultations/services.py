@@ -260,7 +260,7 @@ def open_consultation(consultation: Consultation, now: datetime | None = None) -
     now = now or utcnow()
     if consultation.deadline <= now:
         raise ConsultationError(_("截止时间已过，请先修改截止时间。"))
-    community = db.session.get(Community, consultation.community_id)
+    community = consultation.community
     try:
         procedure = consultation_procedure(community)
         rows = participant_rows(consultation, procedure)

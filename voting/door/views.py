@@ -124,7 +124,7 @@ def printable(meeting_id: int, building: str):
     rows = services.non_voters(meeting, building)
     log_meeting(meeting, "door_list_printed", {"building": building, "owners": len(rows)})
     return render_template("door/list.html", meeting=meeting, building=building, rows=rows,
-                           community=db.session.get(Community, meeting.community_id),
+                           community=meeting.community,
                            labels=OUTCOME_LABELS)  # fmt: skip
 
 

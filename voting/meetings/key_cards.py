@@ -8,16 +8,14 @@ import json
 
 from flask import make_response, render_template
 
-from voting.db import db
 from voting.links import qr_svg
 from voting.meetings.ceremony import KeyCard, short_fingerprint
 from voting.meetings.models import Meeting
-from voting.rosters.models import Community
 
 
 def key_cards_page(meeting: Meeting, cards: list[KeyCard]):
     """The response that shows the key cards (200, never cached)."""
-    community = db.session.get(Community, meeting.community_id)
+    community = meeting.community
     shown = [
         {
             "card": card,

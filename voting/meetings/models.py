@@ -4,6 +4,7 @@ State is derived from timestamps (see ``Meeting.state``); model methods guard tr
 """
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,9 @@ from voting.db import Base, InCommunity, bigpk, created_at, intpk, stamped, utcn
 from voting.errors import Refused
 from voting.i18n import N_
 from voting.uploads import StoredDocument
+
+if TYPE_CHECKING:
+    from voting.rosters.models import Community
 
 STATES = ("draft", "submitted", "approved", "announced", "open", "closed", "tallied",
           "published", "countersigned", "revoked", "voided")  # fmt: skip
@@ -79,6 +83,8 @@ class Meeting(InCommunity, Base):
     joint_key: Mapped[dict | None]
     key_ceremony_at: Mapped[datetime | None]
 
+    #: Read only: a meeting never moves to another community.
+    community: Mapped["Community"] = relationship(viewonly=True)
     matters: Mapped[list["Matter"]] = relationship(
         back_populates="meeting", order_by="Matter.position", cascade="all, delete-orphan"
     )

@@ -13,7 +13,7 @@ from voting.meetings.readiness import issues_before_closing
 from voting.meetings.services import STATE_LABELS
 from voting.meetings.tally import explain_meeting, roster_document
 from voting.meetings.turnout import turnout as turnout_figures
-from voting.meetings.views import bp, meeting_community
+from voting.meetings.views import bp
 from voting.rules import Procedure, explain
 from voting.rules.published import matter_result
 from voting.web import current_lang
@@ -39,7 +39,7 @@ def turnout(meeting_id: int):
     return render_template(
         "meetings/turnout.html",
         meeting=meeting,
-        community=meeting_community(meeting),
+        community=meeting.community,
         figures=turnout_figures(meeting),
         labels=STATE_LABELS,
         reach=reach(meeting),
@@ -69,7 +69,7 @@ def close(meeting_id: int):
     return render_template(
         "meetings/close.html",
         meeting=meeting,
-        community=meeting_community(meeting),
+        community=meeting.community,
         issues=issues_before_closing(meeting) if meeting.state == "open" else [],
         can_close="close" in allowed_actions(meeting, user.role if user else None),
         tally=tally,

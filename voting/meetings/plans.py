@@ -98,7 +98,7 @@ def update_meeting(meeting: Meeting, **changes: Any) -> Meeting:
         raise MeetingError(
             problem("UNKNOWN_FIELD", "有无法修改的字段", f"Unknown fields: {sorted(unknown)}")
         )
-    community = db.session.get(Community, meeting.community_id)
+    community = meeting.community
     title = changes.get("title", meeting.title)
     description = changes.get("description", meeting.description)
     place = changes.get("place", meeting.place)

@@ -17,7 +17,7 @@ from voting.meetings.forms import ReasonForm
 from voting.meetings.matters import CATEGORY_LABELS, KIND_LABELS
 from voting.meetings.models import Credential, Meeting, Voter
 from voting.meetings.services import STATE_LABELS
-from voting.meetings.views import bp, meeting_community
+from voting.meetings.views import bp
 from voting.rules.procedure import Procedure
 from voting.typed import plain
 from voting.web import current_lang, page_of
@@ -37,7 +37,7 @@ def _opened(meeting_id: int) -> Meeting:
 def notice(meeting_id: int):
     """The printable notice (公告): every matter, the window, the place, the rules applied."""
     meeting = meeting_for(meeting_id)
-    community = meeting_community(meeting)
+    community = meeting.community
     settings = meeting.procedure or {**(community.procedure or {})}
     try:
         procedure = Procedure.from_dict(settings)
@@ -70,7 +70,7 @@ def letters(meeting_id: int):
     return render_template(
         "meetings/letters.html",
         meeting=meeting,
-        community=meeting_community(meeting),
+        community=meeting.community,
         letters=shown,
         choice_steps=letter_service.choice_steps(meeting),
         buildings=letter_service.buildings(meeting),
@@ -114,7 +114,7 @@ def credentials(meeting_id: int):
     return render_template(
         "meetings/credentials.html",
         meeting=meeting,
-        community=meeting_community(meeting),
+        community=meeting.community,
         query=query,
         rows=rows,
         form=ReasonForm(formdata=None),

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask import current_app
 
-from voting.db import db, utcnow
+from voting.db import utcnow
 from voting.meetings.errors import of_matter, problem
 from voting.meetings.models import Matter, Meeting
 from voting.meetings.turnout import pending_paper_entries, voters_left
@@ -122,7 +122,7 @@ def _follow_up_issues(n: int, matter: Matter) -> list[Problem]:
 
 def plan_issues(meeting: Meeting) -> list[Problem]:
     """What a plan needs before it goes to the street office."""
-    community = db.session.get(Community, meeting.community_id)
+    community = meeting.community
     out = []
     if not meeting.matters:
         out.append(
@@ -142,7 +142,7 @@ def issues_before_submitting(meeting: Meeting) -> list[Problem]:
 def issues_before_announcing(meeting: Meeting, now: datetime | None = None) -> list[Problem]:
     """Problems that keep the committee from publishing the notice (公告) now."""
     now = now or utcnow()
-    community = db.session.get(Community, meeting.community_id)
+    community = meeting.community
     out = procedure_issues(community)
     out += plan_issues(meeting)
     if meeting.secret and meeting.approved_at and not meeting.joint_key:

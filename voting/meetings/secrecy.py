@@ -14,7 +14,6 @@ from voting.db import db
 from voting.errors import problem
 from voting.meetings.matters import has_nul
 from voting.meetings.models import Meeting, Trustee
-from voting.rosters.models import Community
 from voting.rules.problems import Problem
 
 MIN_SCRUTINEERS, MAX_SCRUTINEERS = 2, 5
@@ -91,7 +90,7 @@ def set_trustees(meeting: Meeting, secret: bool, scrutineers: list[str], thresho
         meeting.trustee_threshold = None
         return
     meeting.trustee_threshold = threshold
-    community = db.session.get(Community, meeting.community_id)
+    community = meeting.community
     names = [community.office.name, *(n.strip() for n in scrutineers)]
     for number, name in enumerate(names, start=1):
         meeting.trustees.append(

@@ -37,7 +37,6 @@ from voting.meetings.readiness import (
     issues_before_submitting,
 )
 from voting.meetings.secrecy import board_frozen
-from voting.rosters.models import Community
 from voting.rules.procedure import Procedure
 from voting.timeutil import rfc3339
 
@@ -118,7 +117,7 @@ def announce_meeting(meeting: Meeting, now: datetime | None = None) -> Meeting:
     require_state(meeting, "发布公告", "announced", "approved")
     now = now or utcnow()
     raise_if(issues_before_announcing(meeting, now), 409)
-    community = db.session.get(Community, meeting.community_id)
+    community = meeting.community
     meeting.procedure = Procedure.from_dict(community.procedure).to_dict()
     meeting.announced_at = now
     from voting.meetings.tally import matters_document

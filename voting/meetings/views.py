@@ -60,7 +60,7 @@ def _show(meeting: Meeting, status: int = 200, error: str | None = None, **forms
     user = acting_user()
     context = {
         "meeting": meeting,
-        "community": meeting_community(meeting),
+        "community": meeting.community,
         "issues": readiness.next_issues(meeting),
         "actions": allowed_actions(meeting, user.role if user else None),
         "labels": services.STATE_LABELS,
@@ -76,13 +76,6 @@ def _show(meeting: Meeting, status: int = 200, error: str | None = None, **forms
         "document_form": forms.get("document_form") or DocumentForm(formdata=None),
     }
     return render_template("meetings/meeting.html", **context), status
-
-
-def meeting_community(meeting: Meeting):
-    """The community of a meeting (loaded for the page header and tabs)."""
-    from voting.rosters.models import Community
-
-    return db.session.get(Community, meeting.community_id)
 
 
 @bp.get("/communities/<int:community_id>/meetings")
@@ -170,7 +163,7 @@ def edit(meeting_id: int):
         _("已保存。"),
         "meetings/edit.html",
         meeting=meeting,
-        community=meeting_community(meeting),
+        community=meeting.community,
         form=form,
     )
 

@@ -167,7 +167,7 @@ def _owner_rows(meeting: Meeting, info: dict):
 
 def service_record(meeting: Meeting) -> ServiceRecord:
     """Every owner of the meeting with each message and letter that reached them."""
-    community = db.session.get(Community, meeting.community_id)
+    community = meeting.community
     info, developer = _owner_info(meeting.community_id)
     by_voters = snapshot_of(meeting) is not None
     rows, by_voter, by_owner = (

@@ -106,7 +106,7 @@ def _matter(source: Meeting, published: dict, needed: FollowUp) -> dict[str, Any
 def draft_follow_up(meeting: Meeting, user: User) -> Meeting:
     """Draft, from the meeting's published election, a meeting that fills its vacant seats
     (a by-election, candidates to fill in) or breaks its tie (a runoff among the tied)."""
-    community = db.session.get(Community, meeting.community_id)
+    community = meeting.community
     _require_committee(user, community)
     pending = pending_follow_ups(meeting)
     if not pending:

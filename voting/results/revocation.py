@@ -144,7 +144,7 @@ def revoke_result(
     """Revoke the meeting's published decision: sign the revocation as the office, store it
     with its PDF, mark the meeting revoked and log it; refused input changes nothing."""
     lock_row(meeting)
-    community = db.session.get(Community, meeting.community_id)
+    community = meeting.community
     require_own_office(user, community)
     result = _revocable(meeting)
     now = utcnow()

@@ -77,10 +77,6 @@ def result_versions(meeting: Meeting) -> list[Result]:
     )
 
 
-def _community(meeting: Meeting) -> Community:
-    return db.session.get(Community, meeting.community_id)
-
-
 def _lock(meeting: Meeting) -> None:
     """Hold the meeting's row for this transaction and reload it, so that two publications,
     countersignatures or returns of one meeting run one after the other (PostgreSQL; on
@@ -119,7 +115,7 @@ def unanswered_not_me(meeting_id: int) -> int:
 def publish_result(meeting: Meeting, user: User) -> Result:
     """Sign and publish the result of a tallied meeting, or the final one after objections."""
     _lock(meeting)
-    community = _community(meeting)
+    community = meeting.community
     require_committee(user, community)
     current = current_result(meeting)
     if current is None:
@@ -144,7 +140,7 @@ def publish_result(meeting: Meeting, user: User) -> Result:
 def correct_result(meeting: Meeting, user: User, reason: str) -> Result:
     """Publish a new version that supersedes the one in force; the old one stays visible."""
     _lock(meeting)
-    community = _community(meeting)
+    community = meeting.community
     require_committee(user, community)
     reason = _reason(reason)
     current = current_result(meeting)
@@ -252,7 +248,7 @@ def objection_deadline(meeting: Meeting, published_at: datetime) -> datetime:
 def countersign_result(meeting: Meeting, user: User) -> Result:
     """Add the street office's signature over the same document."""
     _lock(meeting)
-    community = _community(meeting)
+    community = meeting.community
     require_office(user, community)
     _refuse_revoked(meeting)
     result = current_result(meeting)
@@ -293,7 +289,7 @@ def countersign_result(meeting: Meeting, user: User) -> Result:
 def return_result(meeting: Meeting, user: User, reason: str) -> Result:
     """Send the result back to the committee for correction, with the office's reason."""
     _lock(meeting)
-    community = _community(meeting)
+    community = meeting.community
     require_office(user, community)
     reason = _reason(reason)
     _refuse_revoked(meeting)

@@ -39,7 +39,7 @@ def staff_only(view: Callable) -> Callable:
 
 def _meeting_in_scope(meeting_id: int) -> tuple[Meeting, Community]:
     meeting = meeting_for(meeting_id)
-    return meeting, db.session.get(Community, meeting.community_id)
+    return meeting, meeting.community
 
 
 def _back(community_id: int):

@@ -39,7 +39,7 @@ def published_or_404(meeting_id: int) -> tuple[Meeting, Community, Result]:
     result = current_result(meeting) if meeting else None
     if result is None:
         abort(404)
-    return meeting, db.session.get(Community, meeting.community_id), result
+    return meeting, meeting.community, result
 
 
 def version_or_404(meeting: Meeting, version: int | None) -> Result:

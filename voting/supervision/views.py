@@ -15,7 +15,7 @@ from voting.meetings.common import STATE_LABELS
 from voting.meetings.errors import MeetingError
 from voting.meetings.key_cards import key_cards_page
 from voting.meetings.models import Meeting
-from voting.rosters.models import Community, Office
+from voting.rosters.models import Office
 from voting.supervision import labels
 from voting.supervision.access import get_office_or_404
 from voting.supervision.anomalies import anomalies_for_meeting, thresholds
@@ -136,7 +136,7 @@ def _office_meeting(meeting_id: int) -> tuple[Meeting, Office]:
     meeting = meeting_for(meeting_id)
     if acting_user().role != "office":
         abort(403)
-    community = db.session.get(Community, meeting.community_id)
+    community = meeting.community
     return meeting, db.session.get(Office, community.office_id)
 
 
@@ -181,7 +181,7 @@ def return_plan(meeting_id: int):
 def meeting(meeting_id: int):
     """A meeting's anomalies with their evidence, and its timeline from the audit log."""
     meeting = meeting_for(meeting_id)
-    community = db.session.get(Community, meeting.community_id)
+    community = meeting.community
     events, bulk = meeting_timeline(meeting)
     return render_template(
         "supervision/meeting.html",

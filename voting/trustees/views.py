@@ -14,7 +14,6 @@ from voting.i18n import N_
 from voting.meetings.common import STATE_LABELS
 from voting.meetings.key_cards import share_file_name
 from voting.meetings.models import Meeting
-from voting.rosters.models import Community
 from voting.trustees import services
 from voting.trustees.forms import MAX_DECRYPTION_BYTES, MAX_SHARE_TEXT, DecryptionForm, ShareForm
 from voting.web import current_lang
@@ -42,7 +41,7 @@ def _page(meeting: Meeting, status: int = 200, error: str | None = None, **forms
     body = render_template(
         "trustees/decryption.html",
         meeting=meeting,
-        community=db.session.get(Community, meeting.community_id),
+        community=meeting.community,
         labels=STATE_LABELS,
         error=error,
         digest=digest,
