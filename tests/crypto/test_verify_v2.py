@@ -383,11 +383,18 @@ def _commitment(key: dict[str, Any], case: Case) -> None:
     key["commitments"][1] = (Point.from_hex(key["commitments"][1]) + GENERATOR).hex()
 
 
-def _sig(index: int, change: Callable[[dict[str, Any]], None]) -> Callable[[Case], None]:
+def _sig(index: int, path: list[str], value: Any) -> Callable[[Case], None]:
+    """Set (KeyError: delete) a member of signature ``index``, without signing again."""
+
     def apply(case: Case) -> None:
-        change(case["result"]["signatures"][index])
+        _put(case["result"]["signatures"][index], path, value)
 
     return apply
+
+
+def _strip_statement(case: Case) -> None:
+    signature = case["result"]["signatures"][0]
+    del signature["scheme"], signature["statement_signature"]
 
 
 def _remove_office(case: Case) -> None:
@@ -446,15 +453,18 @@ def _trustee(index: int, member: str, value: Any) -> Callable[[Case], None]:
     return change
 
 
+def _put(target: dict[str, Any], path: list[str], value: Any) -> None:
+    for step in path[:-1]:
+        target = target[step]
+    if value is KeyError:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+
+
 def _set(path: list[str], value: Any) -> Callable[[Case], None]:
     def change(case: Case) -> None:
-        target = _doc(case)
-        for step in path[:-1]:
-            target = target[step]
-        if value is KeyError:
-            del target[path[-1]]
-        else:
-            target[path[-1]] = value
+        _put(_doc(case), path, value)
 
     return change
 
@@ -688,23 +698,23 @@ TAMPERS: dict[str, tuple[Callable[[Case], str], str]] = {
         "does not sign this document",
     ),
     "committee relabelled office": (
-        raw_tamper(_sig(0, lambda s: s.__setitem__("role", "office"))),
+        raw_tamper(_sig(0, ["role"], "office")),
         "signatures[0].countersigns is missing",
     ),
     "office relabelled committee": (
-        raw_tamper(_sig(1, lambda s: s.__setitem__("role", "committee"))),
+        raw_tamper(_sig(1, ["role"], "committee")),
         "is a committee signature with a countersigns member",
     ),
     "a signature's time": (
-        raw_tamper(_sig(0, lambda s: s.__setitem__("signed_at", "2024-06-04T02:00:00Z"))),
+        raw_tamper(_sig(0, ["signed_at"], "2024-06-04T02:00:00Z")),
         "does not sign this role and time",
     ),
     "a signature's scheme": (
-        raw_tamper(_sig(1, lambda s: s.__setitem__("scheme", "gongyi-sig/1"))),
+        raw_tamper(_sig(1, ["scheme"], "gongyi-sig/1")),
         "scheme is",
     ),
     "a statement stripped": (
-        raw_tamper(_sig(0, lambda s: (s.pop("scheme"), s.pop("statement_signature")))),
+        raw_tamper(_strip_statement),
         "has no gongyi-sig/2 statement",
     ),
     "office signature removed, countersigned true": (
@@ -712,7 +722,7 @@ TAMPERS: dict[str, tuple[Callable[[Case], str], str]] = {
         "countersigned is true",
     ),
     "what the office countersigns": (
-        raw_tamper(_sig(1, lambda s: s["countersigns"].__setitem__("signed_at", OFFICE_AT))),
+        raw_tamper(_sig(1, ["countersigns", "signed_at"], OFFICE_AT)),
         "does not sign this role",
     ),
 }
